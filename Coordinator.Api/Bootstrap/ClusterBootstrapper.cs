@@ -1,0 +1,209 @@
+using System.Diagnostics;
+using MediAI.Coordinator.Cluster;
+using MediAI.Coordinator.Sql;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace MediAI.Coordinator.Bootstrap;
+
+/// <summary>What a bootstrap found and did.</summary>
+public sealed record BootstrapReport(bool Citus, string? CitusVersion, bool Seeded, IReadOnlyDictionary<string, long> RowCounts);
+
+/// <summary>
+/// Forms the lab's cluster from data/: the mediAI database and the citus extension on every
+/// node, the schema, init-cluster.sql (nodes, distribution, placement), and the seed. Every step
+/// checks before it acts, so a second run changes nothing and a failed run can simply be retried.
+/// </summary>
+public sealed class ClusterBootstrapper(IOptions<LabClusterOptions> options, ILogger<ClusterBootstrapper> logger)
+{
+    public static readonly ActivitySource Source = new("MediAI.Coordinator.Bootstrap");
+    public static readonly string[] Tables = ["Patients", "MedicalRecords", "TrainingData", "Transactions"];
+
+    private readonly LabClusterOptions _lab = options.Value;
+
+    public async Task<BootstrapReport> RunAsync(CancellationToken cancellationToken)
+    {
+        using var activity = Source.StartActivity("lab bootstrap");
+        var citusVersions = await Task.WhenAll(_lab.Nodes.Select(node => PrepareNodeAsync(node, cancellationToken)));
+        var citus = citusVersions.All(v => v is not null);
+        if (!citus && citusVersions.Any(v => v is not null))
+        {
+            throw new InvalidOperationException(
+                "Some nodes have Citus and others do not: " +
+                string.Join(", ", _lab.Nodes.Zip(citusVersions, (n, v) => $"{n.City}: {v ?? "no Citus"}")) +
+                ". Use the same PostgreSQL installation for every node.");
+        }
+
+        await using var coordinator = await OpenAsync(_lab.Coordinator, LabClusterOptions.Database, cancellationToken);
+        await RunScriptAsync(coordinator, _lab.Coordinator, "schema-mediAI.sql", cancellationToken);
+
+        var schemaOnly = string.Equals(_lab.Bootstrap, "schema", StringComparison.OrdinalIgnoreCase);
+        if (!citus)
+        {
+            logger.LogWarning(
+                "No Citus on these nodes: the lab runs as plain PostgreSQL, with the schema and data on {Coordinator}. " +
+                "Parts needing Citus (distribution, shards, replication, distributed EXPLAIN, distributed 2PC) will fail; " +
+                "run the lab with Docker, or install Citus 12.1 for this PostgreSQL.", _lab.Coordinator.City);
+        }
+        else if (!schemaOnly)
+        {
+            await RunScriptAsync(coordinator, _lab.Coordinator, "init-cluster.sql", cancellationToken, ClusterVariables());
+        }
+
+        var seeded = false;
+        if (schemaOnly)
+        {
+            logger.LogInformation(
+                "Bootstrap stopped after the schema (Lab:Bootstrap=schema): register the workers and distribute the tables " +
+                "yourself (handout Part 1), then load data/seed-mediAI.sql. Worker addresses: {Workers}",
+                string.Join(", ", _lab.Workers.Select(w => $"{w.City} = {w.ClusterHost}:{w.ClusterPort}")));
+        }
+        else if (await CountAsync(coordinator, "Patients", cancellationToken) == 0)
+        {
+            await SeedAsync(coordinator, cancellationToken);
+            seeded = true;
+        }
+        else
+        {
+            logger.LogInformation("Data already loaded: left as it is (the 'Reset lab data' command reloads the seed)");
+        }
+
+        var counts = new Dictionary<string, long>();
+        foreach (var table in Tables)
+        {
+            counts[table] = await CountAsync(coordinator, table, cancellationToken);
+        }
+
+        logger.LogInformation("Rows: {Counts}", string.Join(", ", counts.Select(c => $"{c.Key} {c.Value}")));
+        return new BootstrapReport(citus, citusVersions[0], seeded, counts);
+    }
+
+    /// <summary>Puts the seeded data back, in one transaction: all of it or, on error, none.</summary>
+    public async Task<IReadOnlyDictionary<string, long>> ResetDataAsync(CancellationToken cancellationToken)
+    {
+        using var activity = Source.StartActivity("lab reset");
+        await using var coordinator = await OpenAsync(_lab.Coordinator, LabClusterOptions.Database, cancellationToken);
+        await SeedAsync(coordinator, cancellationToken);
+        var counts = new Dictionary<string, long>();
+        foreach (var table in Tables)
+        {
+            counts[table] = await CountAsync(coordinator, table, cancellationToken);
+        }
+
+        return counts;
+    }
+
+    private async Task SeedAsync(NpgsqlConnection coordinator, CancellationToken cancellationToken)
+    {
+        logger.LogInformation("Loading seed-mediAI.sql in one transaction");
+        await using var transaction = await coordinator.BeginTransactionAsync(cancellationToken);
+        await RunScriptAsync(coordinator, _lab.Coordinator, "seed-mediAI.sql", cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Creates mediAI (Citus does not propagate CREATE DATABASE) and the extension; answers the Citus version, or null.</summary>
+    private async Task<string?> PrepareNodeAsync(LabNodeOptions node, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using (var postgres = await OpenAsync(node, "postgres", cancellationToken))
+            {
+                await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", postgres)
+                {
+                    Parameters = { new() { Value = LabClusterOptions.Database } },
+                };
+                if (await exists.ExecuteScalarAsync(cancellationToken) is null)
+                {
+                    logger.LogInformation("{City}: creating database {Database}", node.City, LabClusterOptions.Database);
+                    await using var create = new NpgsqlCommand($"CREATE DATABASE \"{LabClusterOptions.Database}\"", postgres);
+                    await create.ExecuteNonQueryAsync(cancellationToken);
+                }
+            }
+
+            await using var mediai = await OpenAsync(node, LabClusterOptions.Database, cancellationToken);
+            await using var preload = new NpgsqlCommand(
+                "SELECT current_setting('shared_preload_libraries') ~ '(^|,)\\s*citus\\s*(,|$)' AND EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'citus')",
+                mediai);
+            if (await preload.ExecuteScalarAsync(cancellationToken) is not true)
+            {
+                return null;
+            }
+
+            await using var extension = new NpgsqlCommand("CREATE EXTENSION IF NOT EXISTS citus", mediai);
+            await extension.ExecuteNonQueryAsync(cancellationToken);
+            await using var version = new NpgsqlCommand("SELECT extversion FROM pg_extension WHERE extname = 'citus'", mediai);
+            return (string?)await version.ExecuteScalarAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            throw Fail(node, e);
+        }
+    }
+
+    private async Task RunScriptAsync(
+        NpgsqlConnection connection, LabNodeOptions node, string script, CancellationToken cancellationToken,
+        IEnumerable<KeyValuePair<string, string>>? variables = null)
+    {
+        var path = Path.Combine(_lab.DataDir, script);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"Lab data script not found: {path}. Run the lab from a complete clone of the repository.", path);
+        }
+
+        logger.LogInformation("{City}: running {Script}", node.City, script);
+        using var activity = Source.StartActivity("run " + script);
+        var runner = new PsqlRunner(connection, logger);
+        foreach (var (name, value) in variables ?? [])
+        {
+            runner.WithVariable(name, value);
+        }
+
+        try
+        {
+            await runner.RunFileAsync(path, cancellationToken);
+        }
+        catch (Exception e) when (e is NpgsqlException or ScriptException or TimeoutException)
+        {
+            throw Fail(node, e);
+        }
+    }
+
+    /// <summary>paris_host, paris_port, tunis_host, … for init-cluster.sql.</summary>
+    private IEnumerable<KeyValuePair<string, string>> ClusterVariables() =>
+        _lab.Nodes.SelectMany(n => new KeyValuePair<string, string>[]
+        {
+            new($"{n.Site}_host", n.ClusterHost),
+            new($"{n.Site}_port", n.ClusterPort.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        });
+
+    private SiteException Fail(LabNodeOptions node, Exception e)
+    {
+        var advice = e is ScriptException { PostgresError.SqlState: "08001" or "08006" or "57P01" or "57P03" }
+            || e is NpgsqlException { InnerException: System.Net.Sockets.SocketException }
+            ? " A node is down or unreachable: check its resource in the dashboard, then run the bootstrap again (restart cluster-bootstrap)."
+            : " Nothing half-loaded was kept; fix the cause and run the bootstrap again, or use 'Reset lab data'.";
+        return new SiteException(node.City, _lab.NameSites(e.Message) + advice, e);
+    }
+
+    private async Task<NpgsqlConnection> OpenAsync(LabNodeOptions node, string database, CancellationToken cancellationToken)
+    {
+        var connection = new NpgsqlConnection(_lab.ConnectionString(node, database));
+        connection.Notice += (_, e) => logger.LogDebug("{City}: {Notice}", node.City, e.Notice.MessageText);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task<long> CountAsync(NpgsqlConnection connection, string table, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"SELECT count(*) FROM {table}", connection);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+}

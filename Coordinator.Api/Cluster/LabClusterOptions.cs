@@ -1,0 +1,72 @@
+using Npgsql;
+
+namespace MediAI.Coordinator.Cluster;
+
+/// <summary>
+/// The cluster as the AppHost describes it (configuration section "Lab", see AppHost/LabWiring.cs).
+/// </summary>
+public sealed class LabClusterOptions
+{
+    public const string Section = "Lab";
+    public const string Database = "mediAI";
+
+    public List<LabNodeOptions> Nodes { get; set; } = [];
+    public string Password { get; set; } = "postgres";
+    public string UserName { get; set; } = "postgres";
+
+    /// <summary>The folder holding schema-mediAI.sql, init-cluster.sql and seed-mediAI.sql.</summary>
+    public string DataDir { get; set; } = "data";
+
+    /// <summary>full, or schema (stop after the schema so students distribute the tables).</summary>
+    public string Bootstrap { get; set; } = "full";
+
+    public LabNodeOptions Coordinator =>
+        Nodes.SingleOrDefault(n => n.Role == "Coordinator")
+        ?? throw new InvalidOperationException("No coordinator node in configuration (Lab:Nodes:N:Role=Coordinator). Start the lab with: dotnet run --project AppHost");
+
+    public IEnumerable<LabNodeOptions> Workers => Nodes.Where(n => n.Role != "Coordinator");
+
+    public string ConnectionString(LabNodeOptions node, string database) => new NpgsqlConnectionStringBuilder
+    {
+        Host = node.Host,
+        Port = node.Port,
+        Username = UserName,
+        Password = Password,
+        Database = database,
+        ApplicationName = "mediai-lab",
+        Timeout = 10,
+        // Shard moves and tenant isolation on a laptop can take a while.
+        CommandTimeout = 300,
+    }.ConnectionString;
+
+    /// <summary>Adds the site's name wherever a node's cluster address appears in a message.</summary>
+    public string NameSites(string message)
+    {
+        foreach (var node in Nodes)
+        {
+            message = message.Replace($"{node.ClusterHost}:{node.ClusterPort}", $"{node.ClusterHost}:{node.ClusterPort} [{node.City}]", StringComparison.Ordinal);
+        }
+
+        return message;
+    }
+}
+
+/// <summary>One site's node: where this process reaches it, and where the other nodes do.</summary>
+public sealed class LabNodeOptions
+{
+    public string Site { get; set; } = "";
+    public string City { get; set; } = "";
+    public string Country { get; set; } = "";
+    public string SiteOrigin { get; set; } = "";
+    public string Role { get; set; } = "Worker";
+
+    /// <summary>Host and port this process connects to.</summary>
+    public string Host { get; set; } = "localhost";
+    public int Port { get; set; } = 5432;
+
+    /// <summary>Host and port the nodes use for each other (registered in pg_dist_node).</summary>
+    public string ClusterHost { get; set; } = "localhost";
+    public int ClusterPort { get; set; } = 5432;
+
+    public override string ToString() => $"{City} ({Host}:{Port})";
+}
