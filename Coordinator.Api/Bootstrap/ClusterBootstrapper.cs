@@ -24,7 +24,7 @@ public sealed class ClusterBootstrapper(IOptions<LabClusterOptions> options, ILo
     public async Task<BootstrapReport> RunAsync(CancellationToken cancellationToken)
     {
         using var activity = Source.StartActivity("lab bootstrap");
-        var citusVersions = await Task.WhenAll(_lab.Nodes.Select(node => PrepareNodeAsync(node, cancellationToken)));
+        var citusVersions = await PrepareAllNodesAsync(cancellationToken);
         var citus = citusVersions.All(v => v is not null);
         if (!citus && citusVersions.Any(v => v is not null))
         {
@@ -101,6 +101,29 @@ public sealed class ClusterBootstrapper(IOptions<LabClusterOptions> options, ILo
         await transaction.CommitAsync(cancellationToken);
     }
 
+    /// <summary>Prepares the nodes in parallel; when several fail, names every one of them.</summary>
+    private async Task<string?[]> PrepareAllNodesAsync(CancellationToken cancellationToken)
+    {
+        var tasks = _lab.Nodes.Select(node => PrepareNodeAsync(node, cancellationToken)).ToList();
+        try
+        {
+            return await Task.WhenAll(tasks);
+        }
+        catch (SiteException)
+        {
+            var failures = tasks.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException).OfType<SiteException>().ToList();
+            if (failures.Count == 1)
+            {
+                throw failures[0];
+            }
+
+            throw new SiteException(
+                string.Join(", ", failures.Select(f => f.City)),
+                string.Join(" | ", failures.Select(f => f.Message)),
+                failures[0]);
+        }
+    }
+
     /// <summary>Creates mediAI (Citus does not propagate CREATE DATABASE) and the extension; answers the Citus version, or null.</summary>
     private async Task<string?> PrepareNodeAsync(LabNodeOptions node, CancellationToken cancellationToken)
     {
@@ -116,7 +139,14 @@ public sealed class ClusterBootstrapper(IOptions<LabClusterOptions> options, ILo
                 {
                     logger.LogInformation("{City}: creating database {Database}", node.City, LabClusterOptions.Database);
                     await using var create = new NpgsqlCommand($"CREATE DATABASE \"{LabClusterOptions.Database}\"", postgres);
-                    await create.ExecuteNonQueryAsync(cancellationToken);
+                    try
+                    {
+                        await create.ExecuteNonQueryAsync(cancellationToken);
+                    }
+                    catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
+                    {
+                        // Created meanwhile by another bootstrap (two sites sharing one server, or a retry): fine.
+                    }
                 }
             }
 

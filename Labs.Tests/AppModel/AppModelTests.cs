@@ -1,0 +1,115 @@
+// GetEnvironmentVariableValuesAsync/GetArgumentValuesAsync are obsolete in 13.x but remain the
+// plainest public way to read what a resource would be given, without starting it.
+#pragma warning disable CS0618
+
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using MediAI.AppHost;
+
+namespace MediAI.Labs.Tests.AppModel;
+
+/// <summary>
+/// The AppHost's app model in container mode, built but not started (no container engine here).
+/// </summary>
+public sealed class AppModelTests
+{
+    private static async Task<IDistributedApplicationTestingBuilder> ContainerModelAsync(params string[] extra) =>
+        await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(["--Lab:Mode=containers", .. extra]);
+
+    private static IResource Resource(IDistributedApplicationTestingBuilder builder, string name) =>
+        builder.Resources.Single(r => r.Name == name);
+
+    [Fact]
+    public async Task Four_citus_containers_with_the_pinned_image_and_the_handout_names()
+    {
+        var builder = await ContainerModelAsync();
+        var containers = builder.Resources.OfType<ContainerResource>().ToDictionary(c => c.Name);
+        Assert.Equal(["montreal", "paris", "tokyo", "tunis"], containers.Keys.Order());
+        foreach (var site in LabSites.All)
+        {
+            var container = containers[site.Name];
+            var image = container.Annotations.OfType<ContainerImageAnnotation>().Last();
+            Assert.Equal("citusdata/citus", image.Image);
+            Assert.Matches(@"^12\.1\.\d+$", image.Tag); // a patch tag: 12.1 alone moves
+            Assert.Equal(site.ContainerName, container.Annotations.OfType<ContainerNameAnnotation>().Last().Name);
+        }
+
+        Assert.Equal(
+            ["citus_master", "citus_worker1", "citus_worker2", "citus_worker3"],
+            containers.Values.Select(c => c.Annotations.OfType<ContainerNameAnnotation>().Last().Name).Order());
+    }
+
+    [Fact]
+    public async Task The_coordinator_is_published_on_5432_or_the_pinned_port()
+    {
+        var builder = await ContainerModelAsync();
+        var tcp = ((IResourceWithEndpoints)Resource(builder, "paris")).Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "tcp");
+        var expected = FreePorts.IsFree(5432) ? 5432 : FreePorts.FirstFree(5432, new HashSet<int>());
+        Assert.Equal(expected, tcp.Port);
+        Assert.Equal(5432, tcp.TargetPort);
+
+        var pinned = FreePorts.FirstFree(26_000, new HashSet<int>());
+        var pinnedBuilder = await ContainerModelAsync($"--Lab:CoordinatorPort={pinned}");
+        var pinnedTcp = ((IResourceWithEndpoints)Resource(pinnedBuilder, "paris")).Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "tcp");
+        Assert.Equal(pinned, pinnedTcp.Port);
+
+        // Workers are not published on fixed ports: only the coordinator is the students' door.
+        var tokyo = ((IResourceWithEndpoints)Resource(builder, "tokyo")).Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "tcp");
+        Assert.Null(tokyo.Port);
+    }
+
+    [Fact]
+    public async Task Nodes_get_the_cluster_password_logical_wal_and_prepared_transactions()
+    {
+        var builder = await ContainerModelAsync();
+        foreach (var site in LabSites.All)
+        {
+            var node = (ContainerResource)Resource(builder, site.Name);
+            var env = await node.GetEnvironmentVariableValuesAsync(DistributedApplicationOperation.Publish);
+            Assert.Contains("PGPASSWORD", env.Keys);
+            Assert.Contains("POSTGRES_PASSWORD", env.Keys);
+            var args = await node.GetArgumentValuesAsync(DistributedApplicationOperation.Publish);
+            Assert.Contains("wal_level=logical", args);
+            Assert.Contains(args, a => a.StartsWith("max_prepared_transactions=", StringComparison.Ordinal));
+            Assert.Contains("shared_preload_libraries=citus", args);
+            Assert.Contains("citus.node_conninfo=sslmode=disable", args);
+        }
+    }
+
+    [Fact]
+    public async Task One_agent_per_site_and_the_api_waits_for_the_bootstrap_which_waits_for_every_node()
+    {
+        var builder = await ContainerModelAsync();
+        var projects = builder.Resources.OfType<ProjectResource>().Select(p => p.Name).Order().ToList();
+        Assert.Equal(["agent-montreal", "agent-paris", "agent-tokyo", "agent-tunis", "cluster-bootstrap", "coordinator-api"], projects);
+
+        var bootstrap = Resource(builder, "cluster-bootstrap");
+        Assert.Equal(
+            ["montreal", "paris", "tokyo", "tunis"],
+            bootstrap.Annotations.OfType<WaitAnnotation>().Select(w => w.Resource.Name).Order());
+
+        var api = (ProjectResource)Resource(builder, "coordinator-api");
+        var apiWait = Assert.Single(api.Annotations.OfType<WaitAnnotation>());
+        Assert.Equal("cluster-bootstrap", apiWait.Resource.Name);
+        Assert.Equal(WaitType.WaitForCompletion, apiWait.WaitType);
+
+        var env = await api.GetEnvironmentVariableValuesAsync(DistributedApplicationOperation.Publish);
+        foreach (var i in Enumerable.Range(0, 4))
+        {
+            Assert.Contains($"Lab__Nodes__{i}__ClusterHost", env.Keys);
+        }
+
+        Assert.Equal("citus_worker3", env.Single(e => e.Value == "tokyo" && e.Key.EndsWith("__Site", StringComparison.Ordinal)).Key
+            .Replace("__Site", "__ClusterHost", StringComparison.Ordinal) is var key ? env[key] : null);
+        Assert.Contains("Lab__Password", env.Keys);
+
+        foreach (var site in LabSites.All)
+        {
+            var agent = Resource(builder, $"agent-{site.Name}");
+            Assert.Equal(site.Name, Assert.Single(agent.Annotations.OfType<WaitAnnotation>()).Resource.Name);
+        }
+
+        Assert.Contains(api.Annotations.OfType<ResourceCommandAnnotation>(), c => c.Name == "reset-lab");
+    }
+}
