@@ -1,0 +1,81 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using MediAI.AppHost;
+using MediAI.Labs.Tests.Infrastructure;
+using Npgsql;
+
+namespace MediAI.Labs.Tests.AppModel;
+
+/// <summary>
+/// The whole AppHost started in local mode on this machine's PostgreSQL: four node processes,
+/// the bootstrap, four agents and the API. With Citus when MEDIAI_CITUS_PG_BIN names one.
+/// </summary>
+public sealed class LocalLabStartTests
+{
+    [Fact]
+    public async Task Every_resource_comes_up_and_the_coordinator_serves_the_seeded_data()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("mediai-apphost-").FullName;
+        var port = FreePorts.FirstFree(27_000 + Random.Shared.Next(0, 2_000), new HashSet<int>());
+        var citusBin = Installations.Citus?.BinDir;
+        string[] args =
+        [
+            "--Lab:Mode=local",
+            $"--Lab:DataDir={dataDir}",
+            $"--Lab:CoordinatorPort={port}",
+            .. citusBin is null ? Array.Empty<string>() : [$"--Lab:PostgresBin={citusBin}"],
+            // No container engine here: do not wait for one.
+            "--DcpPublisher:ContainerRuntimeInitializationTimeout=00:00:00",
+        ];
+
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(args, TestContext.Current.CancellationToken);
+        await using var app = await builder.BuildAsync(TestContext.Current.CancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromMinutes(4));
+        await app.StartAsync(timeout.Token);
+
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("coordinator-api", timeout.Token);
+        foreach (var site in LabSites.All)
+        {
+            await app.ResourceNotifications.WaitForResourceHealthyAsync(site.Name, timeout.Token);
+            await app.ResourceNotifications.WaitForResourceHealthyAsync($"agent-{site.Name}", timeout.Token);
+        }
+
+        var bootstrap = await app.ResourceNotifications.WaitForResourceAsync(
+            "cluster-bootstrap", e => e.Snapshot.State?.Text == KnownResourceStates.Finished, timeout.Token);
+        Assert.Equal(0, bootstrap.Snapshot.ExitCode);
+
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder
+        {
+            Host = "127.0.0.1", Port = port, Username = "postgres", Password = "postgres", Database = "mediAI", Pooling = false,
+        }.ConnectionString);
+        await connection.OpenAsync(timeout.Token);
+        await using var count = new NpgsqlCommand(
+            "SELECT (SELECT count(*) FROM Patients), (SELECT count(*) FROM MedicalRecords), (SELECT count(*) FROM TrainingData), (SELECT count(*) FROM Transactions)",
+            connection);
+        await using var reader = await count.ExecuteReaderAsync(timeout.Token);
+        Assert.True(await reader.ReadAsync(timeout.Token));
+        Assert.Equal(new long[] { 20, 14, 13, 18 }, new[] { reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3) });
+        await reader.DisposeAsync();
+
+        // The agents answer for their site's node.
+        using var http = app.CreateHttpClient("agent-tokyo", "http");
+        var status = await http.GetStringAsync("/status", timeout.Token);
+        Assert.Contains("\"reachable\":true", status);
+
+        // The dashboard command's endpoint: reset answers the seeded counts.
+        using var api = app.CreateHttpClient("coordinator-api", "http");
+        using var reset = await api.PostAsync("/lab/reset", null, timeout.Token);
+        Assert.True(reset.IsSuccessStatusCode, await reset.Content.ReadAsStringAsync(timeout.Token));
+
+        await app.StopAsync(timeout.Token);
+        try
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using MediAI.AppHost;
+using MediAI.Labs.Tests.Infrastructure;
+using Npgsql;
+
+namespace MediAI.Labs.Tests.Citus;
+
+/// <summary>
+/// Citus tier: the bootstrap on a real four-node Citus cluster. Skipped, with the reason, where
+/// the local PostgreSQL has no Citus.
+/// </summary>
+public sealed class CitusBootstrapTests(CitusCluster cluster) : IClassFixture<CitusCluster>
+{
+    private static void RequireCitus() => Assert.SkipWhen(Installations.Citus is null, Installations.CitusSkipReason);
+
+    private async Task<List<object[]>> QueryAsync(TestPostgres node, string sql)
+    {
+        await using var connection = await node.OpenAsync("mediAI");
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<object[]>();
+        while (await reader.ReadAsync())
+        {
+            var row = new object[reader.FieldCount];
+            reader.GetValues(row);
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    private TestPostgres NodeOf(string siteName) => cluster.Nodes[LabSites.All.ToList().FindIndex(s => s.Name == siteName)];
+
+    [Fact]
+    public async Task Pg_dist_node_lists_four_active_nodes_and_paris_holds_shards()
+    {
+        RequireCitus();
+        Assert.True(cluster.FirstRun!.Citus);
+        var nodes = await QueryAsync(cluster.Coordinator,
+            "SELECT groupid, nodeport, isactive, shouldhaveshards FROM pg_dist_node ORDER BY groupid");
+        Assert.Equal(4, nodes.Count);
+        Assert.All(nodes, n => Assert.True((bool)n[2]));
+        Assert.Equal(cluster.Nodes.Select(n => n.Port).Order(), nodes.Select(n => (int)n[1]).Order());
+        Assert.Equal(0, nodes[0][0]);
+        Assert.Equal(cluster.Coordinator.Port, nodes[0][1]);
+        Assert.True((bool)nodes[0][3], "the coordinator stores France's shards");
+    }
+
+    public static TheoryData<string, string, string> Tenants()
+    {
+        var data = new TheoryData<string, string, string>();
+        foreach (var site in LabSites.All)
+        {
+            data.Add(site.Name, "patients", site.Country);
+            data.Add(site.Name, "medicalrecords", site.Country);
+            data.Add(site.Name, "transactions", site.Country);
+            data.Add(site.Name, "trainingdata", site.SiteOrigin);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Tenants))]
+    public async Task Each_tenant_rows_are_stored_at_its_site(string site, string table, string tenant)
+    {
+        RequireCitus();
+        var column = table == "trainingdata" ? "siteorigin" : "country";
+        var placement = Assert.Single(await QueryAsync(cluster.Coordinator, $"""
+            SELECT p.shardid, p.nodeport
+            FROM pg_dist_shard_placement p
+            WHERE p.shardid = get_shard_id_for_distribution_column('{table}', '{tenant}'::text)
+            """));
+        var siteNode = NodeOf(site);
+        Assert.Equal(siteNode.Port, placement[1]);
+
+        // Read the shard where it physically is: its rows are the tenant's rows, all of them.
+        var expected = (long)(await QueryAsync(cluster.Coordinator, $"SELECT count(*) FROM {table} WHERE {column} = '{tenant}'"))[0][0];
+        Assert.True(expected > 0, $"no {table} rows for {tenant}");
+        var local = await QueryAsync(siteNode, $"SELECT count(*), count(*) FILTER (WHERE {column} = '{tenant}') FROM {table}_{placement[0]}");
+        Assert.Equal(expected, local[0][1]);
+        Assert.Equal(expected, local[0][0]); // the isolated shard holds that tenant only
+    }
+
+    [Fact]
+    public async Task A_second_bootstrap_changes_nothing()
+    {
+        RequireCitus();
+        const string snapshot = """
+            SELECT string_agg(format('%s:%s:%s', s.logicalrelid, s.shardid, p.nodeport), ',' ORDER BY s.shardid)
+                || '|' || (SELECT string_agg(format('%s:%s:%s', nodeid, nodeport, isactive), ',' ORDER BY nodeid) FROM pg_dist_node)
+                || '|' || (SELECT count(*) FROM patients) || (SELECT count(*) FROM medicalrecords)
+                || (SELECT count(*) FROM trainingdata) || (SELECT count(*) FROM transactions)
+                || '|' || (SELECT count(*) FROM pg_dist_transaction)
+            FROM pg_dist_shard s JOIN pg_dist_shard_placement p USING (shardid)
+            """;
+        var before = (string)(await QueryAsync(cluster.Coordinator, snapshot))[0][0];
+        var second = await cluster.Bootstrapper().RunAsync(CancellationToken.None);
+        var after = (string)(await QueryAsync(cluster.Coordinator, snapshot))[0][0];
+        Assert.False(second.Seeded);
+        Assert.Equal(before, after);
+        Assert.Equal(new Dictionary<string, long>
+        {
+            ["Patients"] = 20, ["MedicalRecords"] = 14, ["TrainingData"] = 13, ["Transactions"] = 18,
+        }, second.RowCounts);
+    }
+
+    [Fact]
+    public async Task The_handout_psql_command_works_through_the_coordinator()
+    {
+        RequireCitus();
+        var start = new ProcessStartInfo("psql",
+        [
+            "-h", "localhost", "-p", cluster.Coordinator.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "-U", "postgres", "-d", "mediAI",
+            "-c", "SELECT name, country, siteOrigin FROM Patients WHERE country = 'France' LIMIT 5",
+        ])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment = { ["PGPASSWORD"] = TestPostgres.Password },
+        };
+        using var psql = Process.Start(start)!;
+        var output = await psql.StandardOutput.ReadToEndAsync();
+        var error = await psql.StandardError.ReadToEndAsync();
+        await psql.WaitForExitAsync();
+        Assert.True(psql.ExitCode == 0, error);
+        Assert.Contains("(5 rows)", output);
+        Assert.Equal(5, output.Split('\n').Count(l => l.Contains("| France ", StringComparison.Ordinal)));
+    }
+}
