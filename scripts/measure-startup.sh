@@ -41,7 +41,6 @@ for pid in $(comm -13 <(cat "$before") <(ps -e -o pid= | sort -n)); do
   rss=$((rss + ${r:-0})); pss=$((pss + ${p:-0})); count=$((count + 1))
 done
 grep -q "Port 5432 is taken" "$log" && grep "coordinator uses port" "$log" | head -1
-printf 'lab ready after %.1f s (local mode, warm build)\n' "$(echo "$ready - $start" | bc)"
-printf 'memory once ready: %d processes, PSS %.0f MiB (RSS sum %.0f MiB, counts shared pages once per process)\n' \
-  "$count" "$(echo "$pss / 1024" | bc -l)" "$(echo "$rss / 1024" | bc -l)"
+awk -v r="$ready" -v s="$start" 'BEGIN { printf "lab ready after %.1f s (local mode, warm build)\n", r - s }'
+awk -v n="$count" -v p="$pss" -v r="$rss" 'BEGIN { printf "memory once ready: %d processes, PSS %.0f MiB (RSS sum %.0f MiB, counts shared pages once per process)\n", n, p / 1024, r / 1024 }'
 rm -f "$before" "$log"
