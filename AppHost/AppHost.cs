@@ -17,22 +17,22 @@ var dataDir = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "dat
 var cluster = builder.AddLabCluster(options, password, logger);
 logger.LogInformation("MediAI lab: nodes run as {Description}", cluster.Description);
 
-var bootstrap = builder.AddProject<Projects.Coordinator_Api>("cluster-bootstrap", launchProfileName: null)
-    .WithArgs("bootstrap")
-    .WithLabCluster(cluster, password, options, dataDir)
-    .WaitForNodes(cluster);
-
-foreach (var node in cluster.Nodes)
-{
-    builder.AddProject<Projects.SiteAgents>($"agent-{node.Site.Name}", launchProfileName: null)
-        .WithHttpEndpoint()
+var agents = cluster.Nodes.Select(node =>
+    builder.AddLabService<Projects.SiteAgents>($"agent-{node.Site.Name}")
         .WithEnvironment("Site__Name", node.Site.Name)
         .WithLabCluster(cluster, password, options, dataDir)
         .WaitFor(node.Resource)
-        .WithHttpHealthCheck("/health");
-}
+        .WithHttpHealthCheck("/health"))
+    .ToList();
 
-var api = builder.AddProject<Projects.Coordinator_Api>("coordinator-api")
+var bootstrap = builder.AddLabWorker<Projects.Coordinator_Api>("cluster-bootstrap")
+    .WithArgs("bootstrap")
+    .WithLabCluster(cluster, password, options, dataDir)
+    .WaitForNodes(cluster)
+    // The agents come up first: the nodes will reach each other through them (site gateways).
+    .WaitForAll(agents);
+
+var api = builder.AddLabService<Projects.Coordinator_Api>("coordinator-api", port: 5180)
     .WithLabCluster(cluster, password, options, dataDir)
     .WaitForCompletion(bootstrap)
     .WithHttpHealthCheck("/health")

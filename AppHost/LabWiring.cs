@@ -46,4 +46,17 @@ public static class LabWiring
 
         return service;
     }
+
+    /// <summary>Starts the service once every one of <paramref name="dependencies"/> is ready.</summary>
+    public static IResourceBuilder<T> WaitForAll<T, TDependency>(this IResourceBuilder<T> service, IEnumerable<IResourceBuilder<TDependency>> dependencies)
+        where T : IResourceWithWaitSupport
+        where TDependency : class, IResource
+    {
+        foreach (var dependency in dependencies)
+        {
+            service.WaitFor(dependency);
+        }
+
+        return service;
+    }
 }

@@ -78,18 +78,26 @@ public sealed class AppModelTests
     }
 
     [Fact]
-    public async Task One_agent_per_site_and_the_api_waits_for_the_bootstrap_which_waits_for_every_node()
+    public async Task One_agent_per_site_and_the_api_waits_for_the_bootstrap_which_waits_for_every_node_and_agent()
     {
         var builder = await ContainerModelAsync();
-        var projects = builder.Resources.OfType<ProjectResource>().Select(p => p.Name).Order().ToList();
-        Assert.Equal(["agent-montreal", "agent-paris", "agent-tokyo", "agent-tunis", "cluster-bootstrap", "coordinator-api"], projects);
+        // The lab's .NET services run their built dll directly (see AppHost/LabServices.cs).
+        var services = builder.Resources.OfType<ExecutableResource>().Where(e => e.Command == "dotnet").ToList();
+        Assert.Equal(
+            ["agent-montreal", "agent-paris", "agent-tokyo", "agent-tunis", "cluster-bootstrap", "coordinator-api"],
+            services.Select(s => s.Name).Order());
+        foreach (var service in services)
+        {
+            var args = await service.GetArgumentValuesAsync(DistributedApplicationOperation.Publish);
+            Assert.EndsWith(service.Name.StartsWith("agent-", StringComparison.Ordinal) ? "SiteAgents.dll" : "Coordinator.Api.dll", args[0]);
+        }
 
         var bootstrap = Resource(builder, "cluster-bootstrap");
         Assert.Equal(
-            ["montreal", "paris", "tokyo", "tunis"],
+            ["agent-montreal", "agent-paris", "agent-tokyo", "agent-tunis", "montreal", "paris", "tokyo", "tunis"],
             bootstrap.Annotations.OfType<WaitAnnotation>().Select(w => w.Resource.Name).Order());
 
-        var api = (ProjectResource)Resource(builder, "coordinator-api");
+        var api = (ExecutableResource)Resource(builder, "coordinator-api");
         var apiWait = Assert.Single(api.Annotations.OfType<WaitAnnotation>());
         Assert.Equal("cluster-bootstrap", apiWait.Resource.Name);
         Assert.Equal(WaitType.WaitForCompletion, apiWait.WaitType);
