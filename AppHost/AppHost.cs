@@ -14,7 +14,18 @@ var logger = loggerFactory.CreateLogger("MediAI.Lab");
 var password = builder.AddParameter("postgres-password", "postgres", secret: true);
 var dataDir = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "data"));
 
-var cluster = builder.AddLabCluster(options, password, logger);
+LabCluster cluster;
+try
+{
+    cluster = builder.AddLabCluster(options, password, logger);
+}
+catch (LabSetupException e)
+{
+    // What to install or change, without a stack trace: this is the student's first screen.
+    logger.LogCritical("{Problem}", e.Message);
+    return 1;
+}
+
 logger.LogInformation("MediAI lab: nodes run as {Description}", cluster.Description);
 
 var agents = cluster.Nodes.Select(node =>
@@ -54,3 +65,4 @@ builder.Eventing.Subscribe<ResourceReadyEvent>(api.Resource, (e, _) =>
 });
 
 builder.Build().Run();
+return 0;

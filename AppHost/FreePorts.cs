@@ -37,6 +37,6 @@ public static class FreePorts
             }
         }
 
-        throw new InvalidOperationException($"No free TCP port between {from} and {from + 199}. Close some servers, or pin ports with --Lab:CoordinatorPort.");
+        throw new Nodes.LabSetupException($"No free TCP port between {from} and {from + 199}. Close some servers, or pin ports with --Lab:CoordinatorPort.");
     }
 }

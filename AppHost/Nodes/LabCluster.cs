@@ -72,7 +72,7 @@ public static class LabClusterBuilder
             return NodeMode.Local;
         }
 
-        throw new InvalidOperationException(options.PostgresBin is { } bin
+        throw new LabSetupException(options.PostgresBin is { } bin
             ? $"No PostgreSQL server programs (postgres, initdb) in {bin}. Fix --Lab:PostgresBin, or remove it to search the usual places."
             : "The MediAI lab needs Docker (or Podman) running, or PostgreSQL 15+ server programs on this machine. " +
               "Install one of: Docker Desktop (https://docs.docker.com/get-docker/) and start it; or PostgreSQL 15+ " +
@@ -86,7 +86,7 @@ public static class LabClusterBuilder
         {
             if (!FreePorts.IsFree(pinned))
             {
-                throw new InvalidOperationException(
+                throw new LabSetupException(
                     $"Port {pinned} (--Lab:CoordinatorPort) is already in use. Stop what holds it, or choose another port.");
             }
 
@@ -105,3 +105,6 @@ public static class LabClusterBuilder
         return port;
     }
 }
+
+/// <summary>The machine cannot run the lab as asked: the message says what to install or change.</summary>
+public sealed class LabSetupException(string message) : Exception(message);

@@ -12,6 +12,7 @@ namespace MediAI.Labs.Tests.AppModel;
 /// <summary>
 /// The AppHost's app model in container mode, built but not started (no container engine here).
 /// </summary>
+[Collection(Port5432.Collection)]
 public sealed class AppModelTests
 {
     private static async Task<IDistributedApplicationTestingBuilder> ContainerModelAsync(params string[] extra) =>
