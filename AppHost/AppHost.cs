@@ -31,9 +31,16 @@ logger.LogInformation("MediAI lab: nodes run as {Description}", cluster.Descript
 var agents = cluster.Nodes.Select(node =>
     builder.AddLabService<Projects.SiteAgents>($"agent-{node.Site.Name}")
         .WithEnvironment("Site__Name", node.Site.Name)
+        .WithEnvironment("Site__GatewayPort", node.GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        // Containers reach the gateway from their network, not through the host's loopback.
+        .WithEnvironment("Site__GatewayBind", cluster.Mode == NodeMode.Containers ? "0.0.0.0" : "127.0.0.1")
+        .WithEnvironment("Site__DistanceToParisKm", node.Site.DistanceToParisKm.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        .WithEnvironment("Site__Wan", options.Wan ? "true" : "false")
+        .WithEndpoint(port: node.GatewayPort, targetPort: node.GatewayPort, name: "gateway", scheme: "tcp", isProxied: false)
         .WithLabCluster(cluster, password, options, dataDir)
         .WaitFor(node.Resource)
-        .WithHttpHealthCheck("/health"))
+        .WithHttpHealthCheck("/health")
+        .WithFaultCommands())
     .ToList();
 
 var bootstrap = builder.AddLabWorker<Projects.Coordinator_Api>("cluster-bootstrap")

@@ -23,6 +23,9 @@ public sealed class LabOptions
     /// </summary>
     public string CitusImageTag { get; set; } = "12.1.10";
 
+    /// <summary>Start with every site's WAN latency on (a dashboard command toggles it per site).</summary>
+    public bool Wan { get; set; }
+
     /// <summary>Containers keep their data in named volumes across runs (opt-in).</summary>
     public bool Volumes { get; set; }
 

@@ -6,7 +6,7 @@ namespace MediAI.AppHost;
 public static class LabWiring
 {
     /// <summary>
-    /// Gives a service every site's node (client endpoint and cluster address), the password,
+    /// Gives a service every site's node (client endpoint, and the gateway address the nodes use), the password,
     /// and the data scripts folder, as the "Lab" configuration section the services bind.
     /// </summary>
     public static IResourceBuilder<T> WithLabCluster<T>(
@@ -25,8 +25,9 @@ public static class LabWiring
                 .WithEnvironment(prefix + "Role", node.Site.Role.ToString())
                 .WithEnvironment(prefix + "Host", $"{node.Endpoint.Property(EndpointProperty.Host)}")
                 .WithEnvironment(prefix + "Port", $"{node.Endpoint.Property(EndpointProperty.Port)}")
-                .WithEnvironment(prefix + "ClusterHost", node.ClusterHost)
-                .WithEnvironment(prefix + "ClusterPort", node.ClusterPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                // Citus registers every node under its site agent's gateway.
+                .WithEnvironment(prefix + "ClusterHost", node.GatewayHost)
+                .WithEnvironment(prefix + "ClusterPort", node.GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         return service

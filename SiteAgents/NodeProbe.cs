@@ -1,39 +1,47 @@
-using Microsoft.Extensions.Options;
+using MediAI.SiteAgents.Gateway;
 using Npgsql;
 
 namespace MediAI.SiteAgents;
 
-/// <summary>This site's node as the agent sees it.</summary>
-public sealed record SiteStatus(string Site, string City, string Node, bool Reachable, string? Version, string? Error);
+/// <summary>A transaction prepared at this site and waiting for its COMMIT/ROLLBACK PREPARED.</summary>
+public sealed record PreparedTransaction(string Gid, DateTime Prepared, string Owner, string Database);
 
-/// <summary>Asks the agent's node whether it is up (a short connection, a version query).</summary>
-public sealed class NodeProbe(IOptions<SiteOptions> site, IConfiguration configuration)
+/// <summary>This site's node as the agent sees it, directly (not through the gateway).</summary>
+public sealed record NodeStatus(bool Reachable, string? Version, string? Error, IReadOnlyList<PreparedTransaction> PreparedTransactions);
+
+/// <summary>Asks the agent's node whether it is up, and what it holds prepared.</summary>
+public sealed class NodeProbe(SiteContext site, IConfiguration configuration)
 {
-    public async Task<SiteStatus> StatusAsync(CancellationToken cancellationToken)
+    public async Task<NodeStatus> ProbeAsync(CancellationToken cancellationToken)
     {
-        var nodes = configuration.GetSection("Lab:Nodes").GetChildren();
-        var node = nodes.FirstOrDefault(n => n["Site"] == site.Value.Name)
-            ?? throw new InvalidOperationException($"Site '{site.Value.Name}' is not among Lab:Nodes: start the agents through the AppHost.");
-        var address = $"{node["Host"]}:{node["Port"]}";
         var connectionString = new NpgsqlConnectionStringBuilder
         {
-            Host = node["Host"],
-            Port = int.Parse(node["Port"] ?? "5432", System.Globalization.CultureInfo.InvariantCulture),
-            Username = "postgres",
+            Host = site.NodeHost,
+            Port = site.NodePort,
+            Username = configuration["Lab:UserName"] ?? "postgres",
             Password = configuration["Lab:Password"],
             Database = "postgres",
             Timeout = 3,
             Pooling = false,
+            ApplicationName = $"mediai-agent-{site.Site}",
         }.ConnectionString;
         try
         {
             await using var connection = new NpgsqlConnection(connectionString);
             await connection.OpenAsync(cancellationToken);
-            return new SiteStatus(site.Value.Name, node["City"] ?? "", address, true, connection.PostgreSqlVersion.ToString(), null);
+            await using var command = new NpgsqlCommand("SELECT gid, prepared, owner, database FROM pg_prepared_xacts ORDER BY prepared", connection);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var prepared = new List<PreparedTransaction>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                prepared.Add(new PreparedTransaction(reader.GetString(0), reader.GetDateTime(1), reader.GetString(2), reader.GetString(3)));
+            }
+
+            return new NodeStatus(true, connection.PostgreSqlVersion.ToString(), null, prepared);
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
-            return new SiteStatus(site.Value.Name, node["City"] ?? "", address, false, null, e.Message);
+            return new NodeStatus(false, null, e.Message, []);
         }
     }
 }

@@ -4,13 +4,16 @@ namespace MediAI.AppHost.Nodes;
 public static class ContainerNodes
 {
     public const string Image = "citusdata/citus";
-    private const int PostgresPort = 5432;
+
+    /// <summary>How a container reaches the host, where the site agents' gateways listen.</summary>
+    public const string HostFromContainer = "host.docker.internal";
 
     public static LabNode AddCitusContainer(
         this IDistributedApplicationBuilder builder,
         LabSite site,
         LabOptions options,
         int? hostPort,
+        int gatewayPort,
         IResourceBuilder<ParameterResource> password)
     {
         var node = builder.AddPostgres(site.Name, password: password, port: hostPort)
@@ -20,14 +23,16 @@ public static class ContainerNodes
             .WithContainerName(site.ContainerName)
             // Aspire's postgres uses scram-sha-256: Citus connects to the other nodes with this password.
             .WithEnvironment("PGPASSWORD", password)
-            .WithArgs([.. NodeSettings.AsArgs(NodeSettings.Server(citus: true))]);
+            .WithArgs([.. NodeSettings.AsArgs(NodeSettings.Server(citus: true))])
+            // Docker Desktop knows host.docker.internal; Docker Engine on Linux needs it mapped.
+            .WithContainerRuntimeArgs($"--add-host={HostFromContainer}:host-gateway");
 
         if (options.Volumes)
         {
             node.WithDataVolume($"mediai-lab-{site.Name}");
         }
 
-        // Containers reach each other by container name on the app's container network.
-        return new LabNode(site, node, site.ContainerName, PostgresPort);
+        // Nodes reach each other through the agents' gateways, on the host.
+        return new LabNode(site, node, gatewayPort, HostFromContainer);
     }
 }

@@ -21,28 +21,39 @@ public static class LabClusterBuilder
 {
     public const int DefaultCoordinatorPort = 5432;
 
+    /// <summary>Gateway ports start here, above the coordinator's: 5532, 5533, … by default.</summary>
+    public const int GatewayPortOffset = 100;
+
+    private static int Take(int port, HashSet<int> taken)
+    {
+        taken.Add(port);
+        return port;
+    }
+
     /// <summary>Adds the four nodes, as containers or local processes (see <see cref="LabOptions.Mode"/>).</summary>
     public static LabCluster AddLabCluster(this IDistributedApplicationBuilder builder, LabOptions options, IResourceBuilder<ParameterResource> password, ILogger logger)
     {
         var mode = ResolveMode(options, out var postgres);
         var coordinatorPort = ChooseCoordinatorPort(options, logger);
 
+        // Gateways (site agents, on the host) take ports well away from PostgreSQL's.
+        var taken = new HashSet<int> { coordinatorPort };
+        var gatewayPorts = LabSites.All.ToDictionary(s => s.Name, _ => Take(FreePorts.FirstFree(coordinatorPort + GatewayPortOffset, taken), taken));
+
         if (mode == NodeMode.Containers)
         {
             var nodes = LabSites.All
-                .Select(site => builder.AddCitusContainer(site, options, site.Role == SiteRole.Coordinator ? coordinatorPort : null, password))
+                .Select(site => builder.AddCitusContainer(site, options, site.Role == SiteRole.Coordinator ? coordinatorPort : null, gatewayPorts[site.Name], password))
                 .ToList();
             return new LabCluster(mode, nodes, coordinatorPort, CitusAvailable: true, $"containers ({ContainerNodes.Image}:{options.CitusImageTag})");
         }
 
         var dataRoot = Path.GetFullPath(options.DataDir ?? LocalDataDirectory.DefaultRoot());
-        var taken = new HashSet<int> { coordinatorPort };
         var localNodes = new List<LabNode>();
         foreach (var site in LabSites.All)
         {
-            var port = site.Role == SiteRole.Coordinator ? coordinatorPort : FreePorts.FirstFree(coordinatorPort + 1, taken);
-            taken.Add(port);
-            localNodes.Add(builder.AddLocalNode(site, postgres!, dataRoot, port, password));
+            var port = site.Role == SiteRole.Coordinator ? coordinatorPort : Take(FreePorts.FirstFree(coordinatorPort + 1, taken), taken);
+            localNodes.Add(builder.AddLocalNode(site, postgres!, dataRoot, port, gatewayPorts[site.Name], password));
         }
 
         if (!postgres!.HasCitus)

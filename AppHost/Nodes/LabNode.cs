@@ -5,13 +5,13 @@ namespace MediAI.AppHost.Nodes;
 /// </summary>
 /// <param name="Site">The site it serves.</param>
 /// <param name="Resource">The container or executable resource.</param>
-/// <param name="ClusterHost">The host name other nodes use to reach it (pg_dist_node).</param>
-/// <param name="ClusterPort">The port other nodes use to reach it.</param>
+/// <param name="GatewayPort">The host port of this site's agent gateway, in front of the node.</param>
+/// <param name="GatewayHost">How the nodes reach that gateway: 127.0.0.1 for local processes, the host seen from a container otherwise.</param>
 public sealed record LabNode(
     LabSite Site,
     IResourceBuilder<IResourceWithEndpoints> Resource,
-    string ClusterHost,
-    int ClusterPort)
+    int GatewayPort,
+    string GatewayHost)
 {
     /// <summary>The endpoint the host's processes (bootstrap, API, agents, psql) connect to.</summary>
     public EndpointReference Endpoint => Resource.GetEndpoint(NodeSettings.EndpointName);

@@ -13,6 +13,7 @@ public static class LocalNodes
         PostgresInstallation postgres,
         string dataRoot,
         int port,
+        int gatewayPort,
         IResourceBuilder<ParameterResource> password)
     {
         var dataDir = Path.Combine(dataRoot, site.Name);
@@ -57,6 +58,6 @@ public static class LocalNodes
             await LocalDataDirectory.EnsureInitializedAsync(postgres, dataDir, secret, logger, ct);
         });
 
-        return new LabNode(site, node, "127.0.0.1", port);
+        return new LabNode(site, node, gatewayPort, "127.0.0.1");
     }
 }

@@ -36,6 +36,11 @@ public static class NodeSettings
         // Inter-node traffic in clear text on loopback / the container network, so site agents
         // can read the protocol (README: "Inter-node SSL is off").
         new("citus.node_conninfo", "sslmode=disable"),
+        // Paris runs its own shards' work through its registered address (its agent's gateway)
+        // instead of in-process, so Paris's part of a query or 2PC shows in the trace too.
+        new("citus.enable_local_execution", "off"),
+        // SET LOCAL mediai.traceparent = '…' rides along to every worker a transaction touches.
+        new("citus.propagate_set_commands", "local"),
     ];
 
     public static IEnumerable<string> AsArgs(IEnumerable<KeyValuePair<string, string>> settings) =>

@@ -97,6 +97,7 @@ public sealed class ClusterBootstrapper(IOptions<LabClusterOptions> options, ILo
     {
         logger.LogInformation("Loading seed-mediAI.sql in one transaction");
         await using var transaction = await coordinator.BeginTransactionAsync(cancellationToken);
+        await TracePropagation.SetLocalTraceparentAsync(coordinator, cancellationToken);
         await RunScriptAsync(coordinator, _lab.Coordinator, "seed-mediAI.sql", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }

@@ -109,8 +109,14 @@ public sealed class AppModelTests
             Assert.Contains($"Lab__Nodes__{i}__ClusterHost", env.Keys);
         }
 
-        Assert.Equal("citus_worker3", env.Single(e => e.Value == "tokyo" && e.Key.EndsWith("__Site", StringComparison.Ordinal)).Key
-            .Replace("__Site", "__ClusterHost", StringComparison.Ordinal) is var key ? env[key] : null);
+        // Citus registers each node under its site agent's gateway, on the host.
+        var tokyoPrefix = env.Single(e => e.Value == "tokyo" && e.Key.EndsWith("__Site", StringComparison.Ordinal)).Key[..^"Site".Length];
+        Assert.Equal("host.docker.internal", env[tokyoPrefix + "ClusterHost"]);
+        var tokyoAgent = (IResourceWithEndpoints)Resource(builder, "agent-tokyo");
+        var gateway = tokyoAgent.Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "gateway");
+        Assert.Equal(gateway.Port.ToString(), env[tokyoPrefix + "ClusterPort"]);
+        var tokyoNode = (ContainerResource)Resource(builder, "tokyo");
+        Assert.Contains(tokyoNode.Annotations.OfType<ContainerRuntimeArgsCallbackAnnotation>(), _ => true);
         Assert.Contains("Lab__Password", env.Keys);
 
         foreach (var site in LabSites.All)
@@ -120,5 +126,9 @@ public sealed class AppModelTests
         }
 
         Assert.Contains(api.Annotations.OfType<ResourceCommandAnnotation>(), c => c.Name == "reset-lab");
+        Assert.Equal(
+            ["drop-after-prepare", "fail-prepare", "heal-all", "site-down", "site-restore", "wan-off", "wan-on"],
+            Resource(builder, "agent-tokyo").Annotations.OfType<ResourceCommandAnnotation>().Select(c => c.Name)
+                .Where(n => !n.StartsWith("resource-", StringComparison.Ordinal) && n is not ("start" or "stop" or "restart")).Order());
     }
 }

@@ -1,0 +1,195 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using MediAI.Labs.Tests.Infrastructure;
+using Npgsql;
+
+namespace MediAI.Labs.Tests.Gateway;
+
+/// <summary>Each fault has its observable effect on real traffic, and healing restores service.</summary>
+public sealed class FaultTests(GatewayNode fixture) : IClassFixture<GatewayNode>
+{
+    private static async Task AddAsync(TestAgent agent, object fault)
+    {
+        using var response = await agent.Http.PostAsJsonAsync("/toxics", fault);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    private static async Task<int> ScalarAsync(NpgsqlConnection connection, string sql = "SELECT 1")
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt32(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
+    public async Task Down_drops_open_links_and_refuses_new_ones_until_restored()
+    {
+        await using var agent = await fixture.AgentAsync();
+        await using var open = await agent.OpenAsync();
+        Assert.Equal(1, await ScalarAsync(open));
+
+        (await agent.Http.PostAsync("/presets/down", null)).EnsureSuccessStatusCode();
+        await Assert.ThrowsAnyAsync<Exception>(() => ScalarAsync(open));
+        await Assert.ThrowsAnyAsync<NpgsqlException>(() => agent.OpenAsync());
+
+        (await agent.Http.PostAsync("/presets/restore", null)).EnsureSuccessStatusCode();
+        await using var again = await agent.OpenAsync();
+        Assert.Equal(1, await ScalarAsync(again));
+    }
+
+    [Fact]
+    public async Task Latency_delays_every_round_trip_and_removing_it_heals()
+    {
+        await using var agent = await fixture.AgentAsync();
+        await using var connection = await agent.OpenAsync();
+        await AddAsync(agent, new { name = "lag", type = "latency", stream = "downstream", attributes = new { latency = 300 } });
+        var watch = Stopwatch.StartNew();
+        Assert.Equal(1, await ScalarAsync(connection));
+        Assert.True(watch.ElapsedMilliseconds >= 280, $"round trip took {watch.ElapsedMilliseconds} ms with 300 ms injected");
+
+        (await agent.Http.DeleteAsync("/toxics/lag")).EnsureSuccessStatusCode();
+        Assert.Equal(1, await ScalarAsync(connection));
+        Assert.Empty(await agent.Http.GetFromJsonAsync<JsonElement[]>("/toxics") ?? []);
+    }
+
+    [Fact]
+    public async Task Bandwidth_limits_the_rate()
+    {
+        await using var agent = await fixture.AgentAsync();
+        await using var connection = await agent.OpenAsync();
+        await AddAsync(agent, new { type = "bandwidth", stream = "downstream", attributes = new { rate = 200 } }); // 200 KB/s
+        var watch = Stopwatch.StartNew();
+        await using var command = new NpgsqlCommand("SELECT repeat('x', 300 * 1024)", connection); // 300 KB
+        Assert.Equal(300 * 1024, ((string)(await command.ExecuteScalarAsync())!).Length);
+        Assert.True(watch.ElapsedMilliseconds >= 1_000, $"300 KB at 200 KB/s took only {watch.ElapsedMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task Timeout_stops_data_then_closes_the_link()
+    {
+        await using var agent = await fixture.AgentAsync();
+        await using var connection = await agent.OpenAsync();
+        await AddAsync(agent, new { type = "timeout", stream = "upstream", attributes = new { timeout = 500 } });
+        var watch = Stopwatch.StartNew();
+        await Assert.ThrowsAnyAsync<Exception>(() => ScalarAsync(connection));
+        Assert.True(watch.ElapsedMilliseconds >= 450, $"closed after {watch.ElapsedMilliseconds} ms, before the 500 ms timeout");
+
+        (await agent.Http.PostAsync("/reset", null)).EnsureSuccessStatusCode();
+        await using var healed = await agent.OpenAsync();
+        Assert.Equal(1, await ScalarAsync(healed));
+    }
+
+    [Fact]
+    public async Task Reset_peer_resets_the_connection()
+    {
+        await using var agent = await fixture.AgentAsync();
+        await using var connection = await agent.OpenAsync();
+        await AddAsync(agent, new { type = "reset_peer", stream = "upstream", attributes = new { timeout = 0 } });
+        var error = await Assert.ThrowsAnyAsync<NpgsqlException>(() => ScalarAsync(connection));
+        Assert.NotNull(error);
+    }
+
+    private async Task<string[]> PreparedAsync()
+    {
+        await using var direct = await fixture.Node.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT gid FROM pg_prepared_xacts ORDER BY gid", direct);
+        await using var reader = await command.ExecuteReaderAsync();
+        var gids = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            gids.Add(reader.GetString(0));
+        }
+
+        return [.. gids];
+    }
+
+    private async Task<string> TableAsync()
+    {
+        var table = $"t_{Guid.NewGuid():N}";
+        await using var direct = await fixture.Node.OpenAsync();
+        await using var create = new NpgsqlCommand($"CREATE TABLE {table} (x int)", direct);
+        await create.ExecuteNonQueryAsync();
+        return table;
+    }
+
+    private async Task<int> CountAsync(string table)
+    {
+        await using var direct = await fixture.Node.OpenAsync();
+        return await ScalarAsync(direct, $"SELECT count(*) FROM {table}");
+    }
+
+    // psql sends each statement of a script as its own simple Query, as Citus sends its 2PC steps.
+
+    [Fact]
+    public async Task Fail_prepare_makes_the_site_vote_no_and_nothing_stays_prepared()
+    {
+        await using var agent = await fixture.AgentAsync();
+        var table = await TableAsync();
+        var gid = $"vote_no_{Guid.NewGuid():N}";
+        (await agent.Http.PostAsync("/presets/fail-prepare", null)).EnsureSuccessStatusCode();
+
+        var run = await Psql.RunAsync(agent.Gateway.Port, $"BEGIN;\nINSERT INTO {table} VALUES (1);\nPREPARE TRANSACTION '{gid}';\nROLLBACK;\n", stopOnError: false);
+        Assert.Contains("votes NO", run.Error);
+        Assert.DoesNotContain(gid, await PreparedAsync());
+        Assert.Equal(0, await CountAsync(table));
+
+        // One-shot: the next PREPARE goes through.
+        var again = await Psql.RunAsync(agent.Gateway.Port, $"BEGIN;\nINSERT INTO {table} VALUES (1);\nPREPARE TRANSACTION '{gid}';\nCOMMIT PREPARED '{gid}';\n");
+        Assert.Equal(0, again.ExitCode);
+        Assert.Equal(1, await CountAsync(table));
+    }
+
+    [Fact]
+    public async Task Drop_after_prepare_leaves_the_transaction_prepared_at_the_node()
+    {
+        await using var agent = await fixture.AgentAsync();
+        var table = await TableAsync();
+        var gid = $"in_doubt_{Guid.NewGuid():N}";
+        (await agent.Http.PostAsync("/presets/drop-after-prepare", null)).EnsureSuccessStatusCode();
+
+        // The acknowledgement arrives (psql prints it), then the link is gone: COMMIT PREPARED cannot reach the site.
+        var run = await Psql.RunAsync(agent.Gateway.Port, $"BEGIN;\nINSERT INTO {table} VALUES (1);\nPREPARE TRANSACTION '{gid}';\nCOMMIT PREPARED '{gid}';\n");
+        Assert.Contains("PREPARE TRANSACTION", run.Output);
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains(gid, await PreparedAsync());
+
+        var status = await agent.Http.GetFromJsonAsync<JsonElement>("/status");
+        Assert.Contains(status.GetProperty("preparedTransactions").EnumerateArray(), p => p.GetProperty("gid").GetString() == gid);
+
+        // Recovery, as the coordinator would do it, through the healed gateway.
+        var recover = await Psql.RunAsync(agent.Gateway.Port, $"COMMIT PREPARED '{gid}';\n");
+        Assert.Equal(0, recover.ExitCode);
+        Assert.Equal(1, await CountAsync(table));
+    }
+
+    [Fact]
+    public async Task Drop_before_commit_prepared_keeps_the_node_in_doubt()
+    {
+        await using var agent = await fixture.AgentAsync();
+        var table = await TableAsync();
+        var gid = $"lost_commit_{Guid.NewGuid():N}";
+        await AddAsync(agent, new { type = "drop_before_commit_prepared" });
+        var run = await Psql.RunAsync(agent.Gateway.Port, $"BEGIN;\nINSERT INTO {table} VALUES (1);\nPREPARE TRANSACTION '{gid}';\nCOMMIT PREPARED '{gid}';\n");
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains(gid, await PreparedAsync());
+        Assert.Equal(0, await CountAsync(table));
+
+        var rollback = await Psql.RunAsync(agent.Gateway.Port, $"ROLLBACK PREPARED '{gid}';\n");
+        Assert.Equal(0, rollback.ExitCode);
+        Assert.DoesNotContain(gid, await PreparedAsync());
+    }
+
+    [Fact]
+    public async Task An_agent_that_restarts_has_no_faults_and_reaches_its_node()
+    {
+        var agent = await fixture.AgentAsync();
+        await AddAsync(agent, new { type = "latency", attributes = new { latency = 50 } });
+        var site = agent.Site;
+        await agent.DisposeAsync();
+
+        await using var restarted = await TestAgent.StartAsync(fixture.Node, site);
+        Assert.Empty(await restarted.Http.GetFromJsonAsync<JsonElement[]>("/toxics") ?? []);
+        var status = await restarted.Http.GetFromJsonAsync<JsonElement>("/status");
+        Assert.True(status.GetProperty("reachable").GetBoolean());
+    }
+}

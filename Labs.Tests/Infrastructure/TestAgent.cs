@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Net;
+using MediAI.SiteAgents;
+using MediAI.SiteAgents.Gateway;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using OpenTelemetry.Trace;
+
+namespace MediAI.Labs.Tests.Infrastructure;
+
+/// <summary>
+/// A real site agent hosted in the test process: its gateway on a loopback port in front of
+/// <paramref name="node"/>, its HTTP API on another, and its spans in <see cref="Spans"/>
+/// (the OpenTelemetry in-memory exporter).
+/// </summary>
+public sealed class TestAgent : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private TestAgent(WebApplication app, string site, IPEndPoint gateway, Uri http, List<Activity> spans)
+    {
+        _app = app;
+        Site = site;
+        Gateway = gateway;
+        Http = new HttpClient { BaseAddress = http };
+        AllSpans = spans;
+    }
+
+    public string Site { get; }
+    public IPEndPoint Gateway { get; }
+    public HttpClient Http { get; }
+
+    private List<Activity> AllSpans { get; }
+
+    /// <summary>This agent's spans (the activity source is process-wide: other agents' spans are filtered out).</summary>
+    public IReadOnlyList<Activity> Spans
+    {
+        get
+        {
+            lock (AllSpans)
+            {
+                return AllSpans.Where(a => (string?)a.GetTagItem("mediai.site") == Site).ToList();
+            }
+        }
+    }
+
+    public string GatewayConnectionString(string database = "postgres", bool pooling = false) => new NpgsqlConnectionStringBuilder
+    {
+        Host = "127.0.0.1",
+        Port = Gateway.Port,
+        Username = "postgres",
+        Password = TestPostgres.Password,
+        Database = database,
+        Pooling = pooling,
+        Timeout = 10,
+        CommandTimeout = 60,
+    }.ConnectionString;
+
+    public async Task<NpgsqlConnection> OpenAsync(string database = "postgres")
+    {
+        var connection = new NpgsqlConnection(GatewayConnectionString(database));
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    /// <param name="site">A site name unique in the test process (spans are told apart by it).</param>
+    public static async Task<TestAgent> StartAsync(TestPostgres node, string site, string city = "Testville", int gatewayPort = 0, bool traceStatements = true)
+    {
+        var spans = new List<Activity>();
+        var app = SiteAgentApp.Build(
+        [
+            $"--Site:Name={site}",
+            $"--Site:GatewayPort={gatewayPort}",
+            $"--Site:TraceStatements={traceStatements}",
+            "--Site:DistanceToParisKm=9710",
+            $"--Lab:Nodes:0:Site={site}",
+            $"--Lab:Nodes:0:City={city}",
+            "--Lab:Nodes:0:Host=127.0.0.1",
+            $"--Lab:Nodes:0:Port={node.Port}",
+            $"--Lab:Password={TestPostgres.Password}",
+            "--urls=http://127.0.0.1:0",
+            "--Logging:LogLevel:Default=Warning",
+        ], builder => builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(new LockedList(spans))));
+        await app.StartAsync();
+        var gateway = await app.Services.GetRequiredService<GatewayListener>().Bound;
+        var http = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        return new TestAgent(app, site, gateway, http, spans);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    /// <summary>The exporter adds from the processor's thread while tests read.</summary>
+    private sealed class LockedList(List<Activity> inner) : ICollection<Activity>
+    {
+        public int Count { get { lock (inner) { return inner.Count; } } }
+        public bool IsReadOnly => false;
+        public void Add(Activity item) { lock (inner) { inner.Add(item); } }
+        public void Clear() { lock (inner) { inner.Clear(); } }
+        public bool Contains(Activity item) { lock (inner) { return inner.Contains(item); } }
+        public void CopyTo(Activity[] array, int arrayIndex) { lock (inner) { inner.CopyTo(array, arrayIndex); } }
+        public bool Remove(Activity item) { lock (inner) { return inner.Remove(item); } }
+        public IEnumerator<Activity> GetEnumerator() { lock (inner) { return inner.ToList().GetEnumerator(); } }
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+}

@@ -1,0 +1,69 @@
+using MediAI.SiteAgents.Faults;
+
+namespace MediAI.SiteAgents.Api;
+
+/// <summary>
+/// Faults over HTTP, with Toxiproxy's nouns (this agent is one proxy; its faults are toxics):
+/// GET/POST /toxics, DELETE /toxics/{name}, POST /reset; and presets for the dashboard commands.
+/// </summary>
+public static class FaultEndpoints
+{
+    public static IEndpointRouteBuilder MapFaultEndpoints(this IEndpointRouteBuilder app, int distanceToParisKm)
+    {
+        app.MapGet("/toxics", (FaultRegistry faults) => faults.Snapshot.Select(Describe));
+
+        app.MapPost("/toxics", (FaultRequest? request, FaultRegistry faults) =>
+        {
+            if (request is null)
+            {
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["a JSON fault: {\"type\": \"latency\", \"stream\": \"downstream\", \"attributes\": {\"latency\": 100}}"] });
+            }
+
+            var fault = FaultCatalog.TryCreate(request, faults, out var errors);
+            if (fault is null)
+            {
+                return Results.ValidationProblem(errors, title: "This fault cannot be added: see which field is wrong.");
+            }
+
+            return faults.TryAdd(fault)
+                ? Results.Created($"/toxics/{fault.Name}", Describe(fault))
+                : Results.Problem($"A fault named '{fault.Name}' exists already: remove it first, or choose another name.", statusCode: StatusCodes.Status409Conflict);
+        });
+
+        app.MapDelete("/toxics/{name}", (string name, FaultRegistry faults) =>
+            faults.Remove(name) ? Results.NoContent() : Results.Problem($"No fault named '{name}' at this site.", statusCode: StatusCodes.Status404NotFound));
+
+        // Toxiproxy's reset: every fault removed, the site fully reachable.
+        app.MapPost("/reset", (FaultRegistry faults) => Results.Ok(new { removed = faults.Clear() }));
+
+        var presets = app.MapGroup("/presets");
+        presets.MapPost("/down", (FaultRegistry faults) => Add(faults, new Down("down")));
+        presets.MapPost("/restore", (FaultRegistry faults) => Results.Ok(new { restored = faults.Remove("down") }));
+        presets.MapPost("/wan-on", (FaultRegistry faults) => Add(faults, WanProfile.Create(distanceToParisKm)));
+        presets.MapPost("/wan-off", (FaultRegistry faults) => Results.Ok(new { removed = faults.Remove(WanProfile.FaultName) }));
+        presets.MapPost("/fail-prepare", (FaultRegistry faults) => Add(faults, new FailPrepare(FailPrepare.TypeName, faults)));
+        presets.MapPost("/drop-after-prepare", (FaultRegistry faults) => Add(faults, new DropAfterPrepare(DropAfterPrepare.TypeName, faults)));
+        presets.MapPost("/drop-before-commit-prepared", (FaultRegistry faults) => Add(faults, new DropBeforeCommitPrepared(DropBeforeCommitPrepared.TypeName, faults)));
+        return app;
+    }
+
+    /// <summary>Presets are idempotent: asking twice leaves one fault.</summary>
+    private static IResult Add(FaultRegistry faults, IFault fault)
+    {
+        faults.TryAdd(fault);
+        return Results.Ok(faults.Snapshot.Select(Describe));
+    }
+
+    public static object Describe(IFault fault) => new
+    {
+        name = fault.Name,
+        type = fault.Type,
+        stream = fault.Flow switch
+        {
+            Protocol.Flow.Upstream => "upstream",
+            Protocol.Flow.Downstream => "downstream",
+            _ => "both",
+        },
+        attributes = fault.Attributes,
+    };
+}

@@ -1,0 +1,41 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MediAI.SiteAgents.Faults;
+
+/// <summary>
+/// A fault to add, in Toxiproxy's shape:
+/// <c>{"name": "lag", "type": "latency", "stream": "downstream", "attributes": {"latency": 100, "jitter": 10}}</c>.
+/// </summary>
+public sealed class FaultRequest
+{
+    public string? Name { get; set; }
+    public string? Type { get; set; }
+    public string? Stream { get; set; }
+    public Dictionary<string, JsonElement>? Attributes { get; set; }
+
+    [JsonIgnore]
+    public Protocol.Flow? Flow => Stream?.ToLowerInvariant() switch
+    {
+        "upstream" => Protocol.Flow.Upstream,
+        "downstream" => Protocol.Flow.Downstream,
+        _ => null,
+    };
+
+    /// <summary>A whole-number attribute in [min, max], or an error for that field.</summary>
+    public int Int(string attribute, int defaultValue, int min, int max, Dictionary<string, string[]> errors)
+    {
+        if (Attributes is null || !Attributes.TryGetValue(attribute, out var value))
+        {
+            return defaultValue;
+        }
+
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) && number >= min && number <= max)
+        {
+            return number;
+        }
+
+        errors[$"attributes.{attribute}"] = [$"must be a whole number from {min} to {max}"];
+        return defaultValue;
+    }
+}

@@ -1,0 +1,37 @@
+using MediAI.SiteAgents.Protocol;
+
+namespace MediAI.SiteAgents.Faults;
+
+/// <summary>"timeout": no data gets through; the link is closed 'timeout' ms later (0: kept open, silent).</summary>
+public sealed class Timeout(string name, Flow? flow, int timeoutMs) : IFault
+{
+    public const string TypeName = "timeout";
+    private readonly long _addedAt = Environment.TickCount64;
+
+    public string Name => name;
+    public string Type => TypeName;
+    public Flow? Flow => flow;
+
+    public IReadOnlyDictionary<string, object> Attributes { get; } = new Dictionary<string, object> { ["timeout"] = timeoutMs };
+
+    public async ValueTask<ChunkAction> BeforeChunkAsync(Flow chunkFlow, long bytes, ConnectionClock clock, CancellationToken cancellationToken)
+    {
+        if (timeoutMs == 0)
+        {
+            return ChunkAction.Discard;
+        }
+
+        // Hold the data back until the timeout has run, then drop the link — even if the
+        // client, waiting for an answer, sends nothing more.
+        var remaining = timeoutMs - clock.ElapsedSince(_addedAt).TotalMilliseconds;
+        if (remaining > 0)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(remaining), cancellationToken);
+        }
+
+        return ChunkAction.Close;
+    }
+
+    public static IFault Create(string name, Flow? flow, FaultRequest request, FaultRegistry registry, Dictionary<string, string[]> errors) =>
+        new Timeout(name, flow, request.Int("timeout", 0, 0, 3_600_000, errors));
+}

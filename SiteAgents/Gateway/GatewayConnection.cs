@@ -1,0 +1,187 @@
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using MediAI.SiteAgents.Faults;
+using MediAI.SiteAgents.Protocol;
+using MediAI.SiteAgents.Tracing;
+
+namespace MediAI.SiteAgents.Gateway;
+
+/// <summary>
+/// One client's link to this site's node through the gateway: two pumps, the tracer, and the
+/// faults. Whatever goes wrong on one link closes that link only.
+/// </summary>
+public sealed partial class GatewayConnection : IFaultTarget
+{
+    private readonly Socket _client;
+    private readonly Socket _node;
+    private readonly SiteContext _site;
+    private readonly FaultRegistry _faults;
+    private readonly StatementTracer _tracer;
+    private readonly ILogger _logger;
+    private readonly LinkWriter _toClient;
+    private readonly LinkWriter _toNode;
+    private readonly CancellationTokenSource _closed = new();
+    private int _reset;
+    private volatile bool _severed;
+
+    public GatewayConnection(long id, Socket client, Socket node, SiteContext site, FaultRegistry faults, TraceContextStore traces, ILogger logger)
+    {
+        ConnectionId = id;
+        _client = client;
+        _node = node;
+        _site = site;
+        _faults = faults;
+        _logger = logger;
+        _tracer = new StatementTracer(site, traces);
+        var clock = new ConnectionClock();
+        _toClient = new LinkWriter(new NetworkStream(client, ownsSocket: false), Flow.Downstream, faults, clock);
+        _toNode = new LinkWriter(new NetworkStream(node, ownsSocket: false), Flow.Upstream, faults, clock);
+    }
+
+    public string Site => _site.Site;
+    public long ConnectionId { get; }
+
+    public ValueTask ReplyToClientAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken) =>
+        _toClient.WriteAsync(bytes, cancellationToken);
+
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, _closed.Token);
+        var fromClient = PipeReader.Create(new NetworkStream(_client, ownsSocket: false), new StreamPipeReaderOptions(bufferSize: 16 * 1024));
+        var fromNode = PipeReader.Create(new NetworkStream(_node, ownsSocket: false), new StreamPipeReaderOptions(bufferSize: 16 * 1024));
+        var upstream = new MessagePump(Flow.Upstream, fromClient, _toNode, OnMessageAsync).RunAsync(linked.Token);
+        var downstream = new MessagePump(Flow.Downstream, fromNode, _toClient, OnMessageAsync).RunAsync(linked.Token);
+        try
+        {
+            var first = await Task.WhenAny(upstream, downstream);
+            if (_severed)
+            {
+                // A fault's last message is on its way: let that pump finish relaying it.
+                await Task.WhenAny(Task.WhenAll(Quietly(upstream), Quietly(downstream)), Task.Delay(TimeSpan.FromSeconds(5), stopping));
+            }
+
+            var end = await first; // rethrows a protocol violation
+            if (end == PumpEnd.Reset)
+            {
+                Reset();
+            }
+        }
+        catch (ProtocolViolationException e)
+        {
+            LogProtocolViolation(_logger, _site.City, ConnectionId, e.Message);
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException)
+        {
+            // A side went away; the other side is closed below.
+        }
+        finally
+        {
+            _tracer.Abandon("link closed before the node answered");
+            _closed.Cancel();
+            Close();
+            await Task.WhenAll(Quietly(upstream), Quietly(downstream));
+            await fromClient.CompleteAsync();
+            await fromNode.CompleteAsync();
+        }
+    }
+
+    private async ValueTask<Verdict> OnMessageAsync(PgMessage message, CancellationToken cancellationToken)
+    {
+        // The gateway must read the protocol, so it declines encryption; clients with
+        // sslmode=prefer (psql, Npgsql, Citus with sslmode=disable) carry on in clear text.
+        if (message.IsSslRequest || message.IsGssEncRequest)
+        {
+            await ReplyToClientAsync(BackendMessages.EncryptionRefused, cancellationToken);
+            return Verdict.Swallow;
+        }
+
+        _tracer.Observe(message);
+        foreach (var fault in _faults.Snapshot)
+        {
+            if (fault.Flow is { } flow && flow != message.Flow)
+            {
+                continue;
+            }
+
+            var verdict = await fault.OnMessageAsync(message, this, cancellationToken);
+            if (verdict == Verdict.ForwardThenClose)
+            {
+                // Nothing may cross the other way any more: a client that answers this message at
+                // once (COMMIT PREPARED after the PREPARE acknowledgement) must not reach the node.
+                _severed = true;
+                Sever(message.Flow == Flow.Downstream ? _node : _client);
+            }
+
+            if (verdict != Verdict.Forward)
+            {
+                LogFaultActed(_logger, _site.City, fault.Type, fault.Name, verdict, ConnectionId);
+                return verdict;
+            }
+        }
+
+        return Verdict.Forward;
+    }
+
+    private static void Sever(Socket socket)
+    {
+        try
+        {
+            socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+        }
+    }
+
+    /// <summary>Closes both sides with a TCP reset ("connection reset by peer").</summary>
+    public void Reset()
+    {
+        if (Interlocked.Exchange(ref _reset, 1) == 0)
+        {
+            foreach (var socket in new[] { _client, _node })
+            {
+                try
+                {
+                    socket.LingerState = new LingerOption(true, 0);
+                }
+                catch (Exception e) when (e is SocketException or ObjectDisposedException)
+                {
+                }
+            }
+        }
+
+        _closed.Cancel();
+        Close();
+    }
+
+    private void Close()
+    {
+        foreach (var socket in new[] { _client, _node })
+        {
+            try
+            {
+                socket.Dispose();
+            }
+            catch (SocketException)
+            {
+            }
+        }
+    }
+
+    private static async Task Quietly(Task task)
+    {
+        try
+        {
+            await task;
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ProtocolViolationException or ObjectDisposedException)
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{City}: closed link {ConnectionId}: {Reason}. Other links are unaffected.")]
+    private static partial void LogProtocolViolation(ILogger logger, string city, long connectionId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{City}: fault {Type} ({Name}) acted on link {ConnectionId}: {Verdict}")]
+    private static partial void LogFaultActed(ILogger logger, string city, string type, string name, Verdict verdict, long connectionId);
+}

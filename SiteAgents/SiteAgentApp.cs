@@ -1,0 +1,46 @@
+using MediAI.SiteAgents.Api;
+using MediAI.SiteAgents.Faults;
+using MediAI.SiteAgents.Gateway;
+using MediAI.SiteAgents.Tracing;
+
+namespace MediAI.SiteAgents;
+
+/// <summary>
+/// A site agent: the gateway in front of its site's node, its faults, and its HTTP API.
+/// Built here so tests can host real agents in-process (real sockets, real HTTP).
+/// </summary>
+public static class SiteAgentApp
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.AddServiceDefaults();
+        builder.Services.AddProblemDetails();
+        var site = SiteSettings.From(builder.Configuration);
+        builder.Services.AddSingleton(site);
+        builder.Services.AddSingleton<FaultRegistry>();
+        builder.Services.AddSingleton<ConnectionRegistry>();
+        builder.Services.AddSingleton<TraceContextStore>();
+        builder.Services.AddSingleton<NodeProbe>();
+        builder.Services.AddSingleton<GatewayListener>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<GatewayListener>());
+        builder.Services.AddHealthChecks().AddCheck<GatewayHealthCheck>("gateway");
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapDefaultEndpoints();
+        var distance = builder.Configuration.GetValue("Site:DistanceToParisKm", 0);
+        app.MapFaultEndpoints(distance);
+        app.MapStatusEndpoint();
+
+        // An agent starts healthy: no faults but the WAN profile, when asked for.
+        if (builder.Configuration.GetValue("Site:Wan", false))
+        {
+            app.Services.GetRequiredService<FaultRegistry>().TryAdd(WanProfile.Create(distance));
+        }
+
+        return app;
+    }
+}
