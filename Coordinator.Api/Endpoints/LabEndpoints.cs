@@ -12,7 +12,9 @@ public static class LabEndpoints
         {
             try
             {
-                return Results.Ok(new { reset = true, rows = await bootstrapper.ResetDataAsync(ct) });
+                var rows = await bootstrapper.ResetDataAsync(ct);
+                // The trace to open in the dashboard: the API, Npgsql, and every site's part of the reload.
+                return Results.Ok(new { reset = true, rows, traceId = System.Diagnostics.Activity.Current?.TraceId.ToString() });
             }
             catch (SiteException e) when (e.InnerException is Sql.ScriptException or PostgresException or NpgsqlException)
             {

@@ -3,6 +3,8 @@ using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using MediAI.AppHost;
 using MediAI.Labs.Tests.Infrastructure;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Npgsql;
 
 namespace MediAI.Labs.Tests.AppModel;
@@ -29,7 +31,17 @@ public sealed class LocalLabStartTests
             "--DcpPublisher:ContainerRuntimeInitializationTimeout=00:00:00",
         ];
 
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(args, TestContext.Current.CancellationToken);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+            [
+                .. args,
+                // The dashboard runs, over plain HTTP, with its telemetry API open to the test.
+                "--ASPNETCORE_URLS=http://127.0.0.1:0",
+                "--ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL=http://127.0.0.1:0",
+                "--ASPIRE_ALLOW_UNSECURED_TRANSPORT=true",
+                "--ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true",
+            ],
+            (options, _) => options.DisableDashboard = false,
+            TestContext.Current.CancellationToken);
         await using var app = await builder.BuildAsync(TestContext.Current.CancellationToken);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         timeout.CancelAfter(TimeSpan.FromMinutes(4));
@@ -64,10 +76,51 @@ public sealed class LocalLabStartTests
         var status = await http.GetStringAsync("/status", timeout.Token);
         Assert.Contains("\"reachable\":true", status);
 
-        // The dashboard command's endpoint: reset answers the seeded counts.
+        // The dashboard command's endpoint: reset answers the seeded counts and its trace id.
         using var api = app.CreateHttpClient("coordinator-api", "http");
         using var reset = await api.PostAsync("/lab/reset", null, timeout.Token);
         Assert.True(reset.IsSuccessStatusCode, await reset.Content.ReadAsStringAsync(timeout.Token));
+        var traceId = (await reset.Content.ReadFromJsonAsync<JsonElement>(timeout.Token)).GetProperty("traceId").GetString();
+        Assert.False(string.IsNullOrEmpty(traceId));
+
+        // That trace reaches the dashboard: the API's span, Npgsql's, and — with Citus, where the
+        // reload crosses the sites — every site agent's.
+        var dashboard = await app.GetDashboardUrlAsync(timeout.Token);
+        Assert.NotNull(dashboard);
+        using var telemetry = new HttpClient { BaseAddress = dashboard };
+        var expected = citusBin is null ? new[] { "coordinator-api" } : ["coordinator-api", "agent-paris", "agent-tunis", "agent-montreal", "agent-tokyo"];
+        HashSet<string> services = [];
+        var scopes = new HashSet<string>();
+        for (var attempt = 0; attempt < 60 && !expected.All(services.Contains); attempt++)
+        {
+            await Task.Delay(500, timeout.Token);
+            using var response = await telemetry.GetAsync($"/api/telemetry/traces/{traceId}", timeout.Token);
+            if (!response.IsSuccessStatusCode)
+            {
+                continue;
+            }
+
+            var trace = await response.Content.ReadFromJsonAsync<JsonElement>(timeout.Token);
+            foreach (var resourceSpans in trace.GetProperty("data").GetProperty("resourceSpans").EnumerateArray())
+            {
+                var service = resourceSpans.GetProperty("resource").GetProperty("attributes").EnumerateArray()
+                    .Where(a => a.GetProperty("key").GetString() == "service.name")
+                    .Select(a => a.GetProperty("value").GetProperty("stringValue").GetString()!).FirstOrDefault();
+                if (service is not null)
+                {
+                    services.Add(service);
+                }
+
+                foreach (var scope in resourceSpans.GetProperty("scopeSpans").EnumerateArray())
+                {
+                    scopes.Add(scope.GetProperty("scope").GetProperty("name").GetString()!);
+                }
+            }
+        }
+
+        Assert.All(expected, s => Assert.Contains(s, services));
+        Assert.Contains("Npgsql", scopes);
+        Assert.Contains("Microsoft.AspNetCore", scopes);
 
         await app.StopAsync(timeout.Token);
         try

@@ -9,7 +9,7 @@ namespace MediAI.Labs.Tests.Citus;
 /// Citus tier: the bootstrap on a real four-node Citus cluster. Skipped, with the reason, where
 /// the local PostgreSQL has no Citus.
 /// </summary>
-public sealed class CitusBootstrapTests(CitusCluster cluster) : IClassFixture<CitusCluster>
+public sealed class CitusBootstrapTests(CitusCluster cluster)
 {
     private static void RequireCitus() => Assert.SkipWhen(Installations.Citus is null, Installations.CitusSkipReason);
 
@@ -29,8 +29,6 @@ public sealed class CitusBootstrapTests(CitusCluster cluster) : IClassFixture<Ci
         return rows;
     }
 
-    private TestPostgres NodeOf(string siteName) => cluster.Nodes[LabSites.All.ToList().FindIndex(s => s.Name == siteName)];
-
     [Fact]
     public async Task Pg_dist_node_lists_four_active_nodes_and_paris_holds_shards()
     {
@@ -40,9 +38,10 @@ public sealed class CitusBootstrapTests(CitusCluster cluster) : IClassFixture<Ci
             "SELECT groupid, nodeport, isactive, shouldhaveshards FROM pg_dist_node ORDER BY groupid");
         Assert.Equal(4, nodes.Count);
         Assert.All(nodes, n => Assert.True((bool)n[2]));
-        Assert.Equal(cluster.Nodes.Select(n => n.Port).Order(), nodes.Select(n => (int)n[1]).Order());
+        // Registered under the site agents' gateways: all inter-node traffic crosses them.
+        Assert.Equal(cluster.Agents.Select(a => a.Gateway.Port).Order(), nodes.Select(n => (int)n[1]).Order());
         Assert.Equal(0, nodes[0][0]);
-        Assert.Equal(cluster.Coordinator.Port, nodes[0][1]);
+        Assert.Equal(cluster.Agent("paris").Gateway.Port, nodes[0][1]);
         Assert.True((bool)nodes[0][3], "the coordinator stores France's shards");
     }
 
@@ -71,8 +70,8 @@ public sealed class CitusBootstrapTests(CitusCluster cluster) : IClassFixture<Ci
             FROM pg_dist_shard_placement p
             WHERE p.shardid = get_shard_id_for_distribution_column('{table}', '{tenant}'::text)
             """));
-        var siteNode = NodeOf(site);
-        Assert.Equal(siteNode.Port, placement[1]);
+        var siteNode = cluster.Node(site);
+        Assert.Equal(cluster.Agent(site).Gateway.Port, placement[1]);
 
         // Read the shard where it physically is: its rows are the tenant's rows, all of them.
         var expected = (long)(await QueryAsync(cluster.Coordinator, $"SELECT count(*) FROM {table} WHERE {column} = '{tenant}'"))[0][0];

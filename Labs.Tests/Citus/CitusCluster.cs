@@ -1,21 +1,32 @@
+using MediAI.AppHost;
 using MediAI.Coordinator.Bootstrap;
 using MediAI.Labs.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 
+[assembly: AssemblyFixture(typeof(MediAI.Labs.Tests.Citus.CitusCluster))]
+
 namespace MediAI.Labs.Tests.Citus;
 
 /// <summary>
-/// Four real PostgreSQL servers with Citus (Paris, Tunis, Montréal, Tokyo) formed by the lab's
-/// bootstrap once for the Citus tier. Starts nothing where no Citus is installed.
+/// The lab's cluster for the Citus tier: four real PostgreSQL servers with Citus (Paris, Tunis,
+/// Montréal, Tokyo), a real site agent in front of each, the nodes registered under the agents'
+/// gateways, formed by the lab's bootstrap. Starts nothing where no Citus is installed.
 /// </summary>
 public sealed class CitusCluster : IAsyncLifetime
 {
     public IReadOnlyList<TestPostgres> Nodes { get; private set; } = [];
+    public IReadOnlyList<TestAgent> Agents { get; private set; } = [];
     public BootstrapReport? FirstRun { get; private set; }
 
     public TestPostgres Coordinator => Nodes[0];
 
-    public ClusterBootstrapper Bootstrapper() => new(LabConfig.For(Nodes), NullLogger<ClusterBootstrapper>.Instance);
+    public ClusterBootstrapper Bootstrapper() => new(LabConfig.For(Nodes, gateways: Agents), NullLogger<ClusterBootstrapper>.Instance);
+
+    public TestPostgres Node(string site) => Nodes[Index(site)];
+
+    public TestAgent Agent(string site) => Agents[Index(site)];
+
+    private static int Index(string site) => LabSites.All.ToList().FindIndex(s => s.Name == site);
 
     public async ValueTask InitializeAsync()
     {
@@ -24,12 +35,18 @@ public sealed class CitusCluster : IAsyncLifetime
             return;
         }
 
-        Nodes = await Task.WhenAll(new[] { "paris", "tunis", "montreal", "tokyo" }.Select(n => TestPostgres.StartAsync(citus, n)));
+        Nodes = await Task.WhenAll(LabSites.All.Select(s => TestPostgres.StartAsync(citus, s.Name)));
+        Agents = await Task.WhenAll(LabSites.All.Select((s, i) => TestAgent.StartAsync(Nodes[i], s.Name, s.City)));
         FirstRun = await Bootstrapper().RunAsync(CancellationToken.None);
     }
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var agent in Agents)
+        {
+            await agent.DisposeAsync();
+        }
+
         foreach (var node in Nodes)
         {
             await node.DisposeAsync();

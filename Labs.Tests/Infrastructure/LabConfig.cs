@@ -8,23 +8,24 @@ namespace MediAI.Labs.Tests.Infrastructure;
 public static class LabConfig
 {
     /// <summary>The lab's four sites, served by <paramref name="servers"/> in LabSites order.</summary>
-    public static IOptions<LabClusterOptions> For(IReadOnlyList<TestPostgres> servers, string? dataDir = null, string bootstrap = "full") =>
+    /// <param name="gateways">Site agents in front of the servers, same order: the nodes are then registered under them.</param>
+    public static IOptions<LabClusterOptions> For(IReadOnlyList<TestPostgres> servers, string? dataDir = null, string bootstrap = "full", IReadOnlyList<TestAgent>? gateways = null) =>
         Options.Create(new LabClusterOptions
         {
             Password = TestPostgres.Password,
             DataDir = dataDir ?? Installations.DataDir,
             Bootstrap = bootstrap,
-            Nodes = LabSites.All.Zip(servers, (site, server) => new LabNodeOptions
+            Nodes = LabSites.All.Zip(servers).Select((pair, i) => (Site: pair.First, Server: pair.Second, Port: gateways?[i].Gateway.Port ?? pair.Second.Port)).Select(n => new LabNodeOptions
             {
-                Site = site.Name,
-                City = site.City,
-                Country = site.Country,
-                SiteOrigin = site.SiteOrigin,
-                Role = site.Role.ToString(),
+                Site = n.Site.Name,
+                City = n.Site.City,
+                Country = n.Site.Country,
+                SiteOrigin = n.Site.SiteOrigin,
+                Role = n.Site.Role.ToString(),
                 Host = "127.0.0.1",
-                Port = server.Port,
+                Port = n.Server.Port,
                 ClusterHost = "127.0.0.1",
-                ClusterPort = server.Port,
+                ClusterPort = n.Port,
             }).ToList(),
         });
 }
