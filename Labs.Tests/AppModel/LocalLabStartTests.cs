@@ -91,7 +91,7 @@ public sealed class LocalLabStartTests
         var expected = citusBin is null ? new[] { "coordinator-api" } : ["coordinator-api", "agent-paris", "agent-tunis", "agent-montreal", "agent-tokyo"];
         HashSet<string> services = [];
         var scopes = new HashSet<string>();
-        for (var attempt = 0; attempt < 60 && !expected.All(services.Contains); attempt++)
+        for (var attempt = 0; attempt < 60 && !(expected.All(services.Contains) && scopes.Contains("Npgsql") && scopes.Contains("Microsoft.AspNetCore")); attempt++)
         {
             await Task.Delay(500, timeout.Token);
             using var response = await telemetry.GetAsync($"/api/telemetry/traces/{traceId}", timeout.Token);

@@ -9,6 +9,7 @@ namespace MediAI.Labs.Tests.Citus;
 /// Citus tier: the bootstrap on a real four-node Citus cluster. Skipped, with the reason, where
 /// the local PostgreSQL has no Citus.
 /// </summary>
+[Collection(CitusCluster.Collection)]
 public sealed class CitusBootstrapTests(CitusCluster cluster)
 {
     private static void RequireCitus() => Assert.SkipWhen(Installations.Citus is null, Installations.CitusSkipReason);
@@ -90,7 +91,7 @@ public sealed class CitusBootstrapTests(CitusCluster cluster)
                 || '|' || (SELECT string_agg(format('%s:%s:%s', nodeid, nodeport, isactive), ',' ORDER BY nodeid) FROM pg_dist_node)
                 || '|' || (SELECT count(*) FROM patients) || (SELECT count(*) FROM medicalrecords)
                 || (SELECT count(*) FROM trainingdata) || (SELECT count(*) FROM transactions)
-                || '|' || (SELECT count(*) FROM pg_dist_transaction)
+                || '|' || (SELECT string_agg(format('%s:%s:%s', site, nodename, nodeport), ',' ORDER BY site) FROM lab_sites)
             FROM pg_dist_shard s JOIN pg_dist_shard_placement p USING (shardid)
             """;
         var before = (string)(await QueryAsync(cluster.Coordinator, snapshot))[0][0];

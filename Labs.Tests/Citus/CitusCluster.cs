@@ -14,6 +14,9 @@ namespace MediAI.Labs.Tests.Citus;
 /// </summary>
 public sealed class CitusCluster : IAsyncLifetime
 {
+    /// <summary>Tests sharing this cluster's data run one at a time.</summary>
+    public const string Collection = "Citus cluster";
+
     public IReadOnlyList<TestPostgres> Nodes { get; private set; } = [];
     public IReadOnlyList<TestAgent> Agents { get; private set; } = [];
     public BootstrapReport? FirstRun { get; private set; }

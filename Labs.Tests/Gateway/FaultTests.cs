@@ -69,8 +69,9 @@ public sealed class FaultTests(GatewayNode fixture) : IClassFixture<GatewayNode>
     {
         await using var agent = await fixture.AgentAsync();
         await using var connection = await agent.OpenAsync();
-        await AddAsync(agent, new { type = "timeout", stream = "upstream", attributes = new { timeout = 500 } });
+        // The timeout runs from when the fault applies to the link (Toxiproxy's timeout toxic).
         var watch = Stopwatch.StartNew();
+        await AddAsync(agent, new { type = "timeout", stream = "upstream", attributes = new { timeout = 500 } });
         await Assert.ThrowsAnyAsync<Exception>(() => ScalarAsync(connection));
         Assert.True(watch.ElapsedMilliseconds >= 450, $"closed after {watch.ElapsedMilliseconds} ms, before the 500 ms timeout");
 
