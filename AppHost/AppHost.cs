@@ -62,6 +62,18 @@ var api = builder.AddLabService<Projects.Coordinator_Api>("coordinator-api", por
             Description = "Reload the seeded MediAI data (20 patients, 14 records, 13 training rows, 18 transactions).",
             ConfirmationMessage = "Replace all MediAI rows with the seeded data?",
             IconName = "ArrowReset",
+        })
+    .WithHttpCommand("/transactions/emergency-consultation", "Run emergency consultation", commandName: "emergency-consultation",
+        commandOptions: new HttpCommandOptions
+        {
+            Description = "Yuki Tanaka's record at Tokyo and her bill at Paris, in one distributed transaction (open its trace).",
+            IconName = "HeartPulse",
+        })
+    .WithHttpCommand("/transactions/recover", "Recover in-doubt transactions", commandName: "recover-in-doubt",
+        commandOptions: new HttpCommandOptions
+        {
+            Description = "recover_prepared_transactions(): finish what a failed site left prepared.",
+            IconName = "ArrowSync",
         });
 
 // The line students (and scripts/measure-startup.sh) wait for.

@@ -1,0 +1,53 @@
+using MediAI.Coordinator.Bootstrap;
+using MediAI.Coordinator.Cluster;
+using MediAI.Coordinator.Endpoints;
+using MediAI.Coordinator.Queries;
+using MediAI.Coordinator.Transactions;
+using Scalar.AspNetCore;
+
+namespace MediAI.Coordinator;
+
+/// <summary>
+/// The coordinator API: the lab's questions over HTTP. Built here so tests can host it
+/// in-process on real sockets against real PostgreSQL.
+/// </summary>
+public static class CoordinatorApp
+{
+    /// <summary>Largest request body accepted (a query and its parameters).</summary>
+    public const long MaxRequestBytes = 64 * 1024;
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.AddServiceDefaults();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBytes);
+        builder.Services.Configure<LabClusterOptions>(builder.Configuration.GetSection(LabClusterOptions.Section));
+        builder.Services.Configure<QueryLimits>(builder.Configuration.GetSection(QueryLimits.Section));
+        builder.Services.AddSingleton<ClusterBootstrapper>();
+        builder.Services.AddSingleton<ClusterMap>();
+        builder.Services.AddSingleton<TracedQueries>();
+        builder.Services.AddSingleton<DistributedTransactions>();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+
+        var lab = builder.Configuration.GetSection(LabClusterOptions.Section).Get<LabClusterOptions>() ?? new LabClusterOptions();
+        if (lab.Nodes.Count > 0)
+        {
+            // The coordinator connection (Aspire.Npgsql: pooling, health check, Npgsql traces and metrics).
+            builder.Configuration["ConnectionStrings:mediai"] = lab.ConnectionString(lab.Coordinator, LabClusterOptions.Database);
+            builder.AddNpgsqlDataSource("mediai");
+        }
+
+        configure?.Invoke(builder);
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapDefaultEndpoints();
+        app.MapOpenApi();
+        app.MapScalarApiReference();
+        app.MapLabEndpoints();
+        app.MapQueryEndpoints();
+        app.MapTransactionEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,40 @@
+using MediAI.Coordinator.Cluster;
+using Npgsql;
+
+namespace MediAI.Coordinator.Queries;
+
+/// <summary>
+/// PostgreSQL's answer, as HTTP problem+json: the message and SQLSTATE, 4xx for the user's
+/// mistakes, 503 only when a site cannot be reached.
+/// </summary>
+public static class ProblemMapping
+{
+    public static IResult From(PostgresException e, LabClusterOptions lab)
+    {
+        var (status, title) = e.SqlState switch
+        {
+            "25006" => (StatusCodes.Status400BadRequest, "This endpoint only reads: the statement tried to write."),
+            "57014" => (StatusCodes.Status408RequestTimeout, "The query took longer than the lab's statement timeout."),
+            _ when e.SqlState.StartsWith("08", StringComparison.Ordinal) || e.SqlState.StartsWith("57P", StringComparison.Ordinal)
+                || e.SqlState.StartsWith("53", StringComparison.Ordinal) || (e.SqlState == "XX000" && e.MessageText.Contains("remote node", StringComparison.Ordinal))
+                => (StatusCodes.Status503ServiceUnavailable, "A site of the cluster could not be reached."),
+            _ => (StatusCodes.Status400BadRequest, "PostgreSQL rejected the statement."),
+        };
+        return Results.Problem(
+            title: title,
+            detail: lab.NameSites(e.MessageText),
+            statusCode: status,
+            extensions: new Dictionary<string, object?>
+            {
+                ["sqlState"] = e.SqlState,
+                ["position"] = e.Position == 0 ? null : e.Position,
+                ["hint"] = e.Hint,
+            });
+    }
+
+    public static IResult From(QueryRejectedException e) =>
+        Results.ValidationProblem(new Dictionary<string, string[]> { [e.Field] = [e.Message] }, title: "The request cannot be run: see which field is wrong.");
+
+    public static IResult Unreachable(NpgsqlException e, LabClusterOptions lab) =>
+        Results.Problem(title: "The coordinator could not be reached.", detail: lab.NameSites(e.Message), statusCode: StatusCodes.Status503ServiceUnavailable);
+}
