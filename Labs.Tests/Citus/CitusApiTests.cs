@@ -1,0 +1,121 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using MediAI.Labs.Tests.Infrastructure;
+using Npgsql;
+
+namespace MediAI.Labs.Tests.Citus;
+
+/// <summary>Citus tier: the coordinator API on the real four-site cluster.</summary>
+[Collection(CitusCluster.Collection)]
+public sealed class CitusApiTests(CitusCluster cluster)
+{
+    private static void RequireCitus() => Assert.SkipWhen(Installations.Citus is null, Installations.CitusSkipReason);
+
+    private Task<TestCoordinator> ApiAsync() => TestCoordinator.StartAsync(LabConfig.For(cluster.Nodes, gateways: cluster.Agents).Value);
+
+    private const string CoLocatedJoin = """
+        SELECT p.name, p.age, p.city, p.country, mr.date, mr.examType, mr.result, mr.aiModelUsed, mr.aiScore
+        FROM Patients p JOIN MedicalRecords mr ON p.idPatient = mr.idPatient AND p.country = mr.country
+        """;
+
+    [Fact]
+    public async Task The_co_located_join_runs_at_one_site_when_filtered_by_country_and_at_all_four_when_not()
+    {
+        RequireCitus();
+        await using var api = await ApiAsync();
+        using var filtered = await api.Http.PostAsJsonAsync("/query", new { sql = CoLocatedJoin + " WHERE p.country = $1 AND p.name = $2 ORDER BY mr.date DESC", parameters = new object[] { "Tunisia", "Mohamed Benali" } });
+        var one = await filtered.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(HttpStatusCode.OK, filtered.StatusCode);
+        Assert.True(one.GetProperty("rows").GetArrayLength() >= 2);
+        Assert.Equal("router", one.GetProperty("routing").GetProperty("kind").GetString());
+        Assert.Equal(["tunis"], one.GetProperty("routing").GetProperty("sites").EnumerateArray().Select(s => s.GetString()));
+
+        using var all = await api.Http.PostAsJsonAsync("/explain", new { sql = CoLocatedJoin });
+        var everywhere = await all.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("multi-shard", everywhere.GetProperty("routing").GetProperty("kind").GetString());
+        Assert.Equal(["montreal", "paris", "tokyo", "tunis"], everywhere.GetProperty("routing").GetProperty("sites").EnumerateArray().Select(s => s.GetString()));
+    }
+
+    [Fact]
+    public async Task The_cluster_map_puts_each_country_at_its_site()
+    {
+        RequireCitus();
+        await using var api = await ApiAsync();
+        var map = await api.Http.GetFromJsonAsync<JsonElement>("/cluster");
+        foreach (var site in map.EnumerateArray())
+        {
+            Assert.True(site.GetProperty("reachable").GetBoolean());
+            Assert.StartsWith("12.1", site.GetProperty("citus").GetString());
+            var tables = site.GetProperty("tables").EnumerateArray().Select(t => t.GetProperty("table").GetString()).ToList();
+            Assert.Contains("patients", tables);
+            Assert.Contains("trainingdata", tables);
+        }
+    }
+
+    private async Task DeleteAsync(JsonElement result)
+    {
+        await using var connection = await cluster.Coordinator.OpenAsync("mediAI");
+        await using var delete = new NpgsqlCommand(
+            $"DELETE FROM MedicalRecords WHERE idRecord = {result.GetProperty("recordId").GetInt64()} AND country = 'Japan'; " +
+            $"DELETE FROM Transactions WHERE idTrans = {result.GetProperty("transactionId").GetInt64()} AND country = 'France'", connection);
+        await delete.ExecuteNonQueryAsync();
+    }
+
+    [Fact]
+    public async Task The_emergency_consultation_commits_at_tokyo_and_paris()
+    {
+        RequireCitus();
+        await using var api = await ApiAsync();
+        using var response = await api.Http.PostAsync("/transactions/emergency-consultation", null);
+        var result = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        try
+        {
+            Assert.True(result.GetProperty("committed").GetBoolean());
+            var sites = result.GetProperty("sites").EnumerateArray().ToList();
+            Assert.Equal(["paris", "tokyo"], sites.Select(s => s.GetProperty("site").GetString()).Order());
+            Assert.All(sites, s => Assert.Equal("committed", s.GetProperty("outcome").GetString()));
+            Assert.All(sites, s => Assert.StartsWith("citus_0_", s.GetProperty("gid").GetString()));
+            Assert.Matches("^[0-9a-f]{32}$", result.GetProperty("traceId").GetString()!);
+        }
+        finally
+        {
+            await DeleteAsync(result);
+        }
+    }
+
+    [Fact]
+    public async Task After_tokyo_drops_post_prepare_the_api_shows_it_in_doubt_and_recovery_resolves_it()
+    {
+        RequireCitus();
+        await using var api = await ApiAsync();
+        var tokyo = cluster.Agent("tokyo");
+        (await tokyo.Http.PostAsync("/presets/drop-after-prepare", null)).EnsureSuccessStatusCode();
+        using var response = await api.Http.PostAsync("/transactions/emergency-consultation", null);
+        var result = await response.Content.ReadFromJsonAsync<JsonElement>();
+        try
+        {
+            Assert.True(result.GetProperty("committed").GetBoolean());
+            var tokyoOutcome = result.GetProperty("sites").EnumerateArray().Single(s => s.GetProperty("site").GetString() == "tokyo");
+            Assert.StartsWith("in doubt", tokyoOutcome.GetProperty("outcome").GetString());
+            Assert.Contains(result.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.Contains("[Tokyo]", StringComparison.Ordinal));
+
+            var inDoubt = await api.Http.GetFromJsonAsync<JsonElement>("/transactions/in-doubt");
+            Assert.Contains(inDoubt.GetProperty("prepared").EnumerateArray(), p => p.GetProperty("site").GetString() == "tokyo");
+
+            using var recover = await api.Http.PostAsync("/transactions/recover", null);
+            var recovered = await recover.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.True(recovered.GetProperty("resolved").GetInt32() >= 1);
+            Assert.Empty(recovered.GetProperty("after").GetProperty("prepared").EnumerateArray());
+
+            using var rows = await api.Http.PostAsJsonAsync("/query", new { sql = "SELECT count(*) FROM MedicalRecords WHERE idRecord = $1 AND country = 'Japan'", parameters = new object[] { result.GetProperty("recordId").GetInt64() } });
+            Assert.Equal(1, (await rows.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("rows")[0][0].GetInt64());
+        }
+        finally
+        {
+            await tokyo.Http.PostAsync("/reset", null);
+            await DeleteAsync(result);
+        }
+    }
+}
