@@ -1,6 +1,7 @@
 using MediAI.Coordinator.Bootstrap;
 using MediAI.Coordinator.Cluster;
 using MediAI.Coordinator.Endpoints;
+using MediAI.Coordinator.Fragmentation;
 using MediAI.Coordinator.Queries;
 using MediAI.Coordinator.Transactions;
 using Scalar.AspNetCore;
@@ -27,6 +28,7 @@ public static class CoordinatorApp
         builder.Services.AddSingleton<ClusterMap>();
         builder.Services.AddSingleton<TracedQueries>();
         builder.Services.AddSingleton<DistributedTransactions>();
+        builder.Services.AddSingleton<FragmentationChecker>();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
 
@@ -48,6 +50,7 @@ public static class CoordinatorApp
         app.MapLabEndpoints();
         app.MapQueryEndpoints();
         app.MapTransactionEndpoints();
+        app.MapFragmentationEndpoints();
         return app;
     }
 }

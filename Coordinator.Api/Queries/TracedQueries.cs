@@ -35,16 +35,7 @@ public sealed class TracedQueries(NpgsqlDataSource dataSource, IOptions<LabClust
         using var activity = Source.StartActivity(explainOnly ? "lab explain" : "lab query");
         activity?.SetTag("db.query.text", sql);
 
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        // Read-only, and fixed as such: after the first query PostgreSQL refuses SET TRANSACTION READ WRITE.
-        await ExecuteAsync(connection, $"""
-            SET TRANSACTION READ ONLY;
-            SELECT 1;
-            SET LOCAL statement_timeout = {limits.Value.TimeoutMs};
-            SET LOCAL citus.explain_all_tasks = on
-            """, cancellationToken);
-        await TracePropagation.SetLocalTraceparentAsync(connection, cancellationToken);
+        await using var session = await ReadOnlySession.OpenAsync(dataSource, limits.Value.TimeoutMs, cancellationToken);
 
         var columns = new List<string>();
         var rows = new List<object?[]>();
@@ -52,7 +43,7 @@ public sealed class TracedQueries(NpgsqlDataSource dataSource, IOptions<LabClust
         var watch = Stopwatch.StartNew();
         if (!explainOnly)
         {
-            await using var command = Command(sql, parameters, connection);
+            await using var command = session.Command(sql, parameters);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             for (var i = 0; i < reader.FieldCount; i++)
             {
@@ -80,7 +71,7 @@ public sealed class TracedQueries(NpgsqlDataSource dataSource, IOptions<LabClust
         var elapsed = watch.Elapsed.TotalMilliseconds;
         watch.Restart();
         SiteRouting routing;
-        await using (var explain = Command($"EXPLAIN (VERBOSE, FORMAT JSON) {sql}", parameters, connection))
+        await using (var explain = session.Command($"EXPLAIN (VERBOSE, FORMAT JSON) {sql}", parameters))
         {
             var plan = (string)(await explain.ExecuteScalarAsync(cancellationToken))!;
             using var document = JsonDocument.Parse(plan);
@@ -97,17 +88,20 @@ public sealed class TracedQueries(NpgsqlDataSource dataSource, IOptions<LabClust
         return new QueryResult(columns, rows, truncated, routing, elapsed, watch.Elapsed.TotalMilliseconds, activity?.TraceId.ToString());
     }
 
-    private string Validate(QueryRequest request)
+    private string Validate(QueryRequest request) => ValidateReadOnly(request.Sql, "sql", limits.Value, request.Parameters?.Count ?? 0);
+
+    /// <summary>One reading statement, or a 400 naming <paramref name="field"/>.</summary>
+    public static string ValidateReadOnly(string? sqlText, string field, QueryLimits limits, int parameterCount = 0)
     {
-        var sql = request.Sql?.Trim() ?? "";
+        var sql = sqlText?.Trim() ?? "";
         if (sql.Length == 0)
         {
-            throw new QueryRejectedException("sql", "is required: one read-only SQL statement, with $1, $2, … for parameters");
+            throw new QueryRejectedException(field, "is required: one read-only SQL statement, with $1, $2, … for parameters");
         }
 
-        if (sql.Length > limits.Value.MaxSqlLength)
+        if (sql.Length > limits.MaxSqlLength)
         {
-            throw new QueryRejectedException("sql", $"is {sql.Length} characters; at most {limits.Value.MaxSqlLength}");
+            throw new QueryRejectedException(field, $"is {sql.Length} characters; at most {limits.MaxSqlLength}");
         }
 
         IReadOnlyList<ScriptStep> steps;
@@ -117,44 +111,27 @@ public sealed class TracedQueries(NpgsqlDataSource dataSource, IOptions<LabClust
         }
         catch (FormatException e)
         {
-            throw new QueryRejectedException("sql", e.Message);
+            throw new QueryRejectedException(field, e.Message);
         }
 
         if (steps.Count != 1 || steps[0] is not SqlStep { Gexec: false } step)
         {
-            throw new QueryRejectedException("sql", "must be exactly one SQL statement (no ';' between statements, no psql \\commands)");
+            throw new QueryRejectedException(field, "must be exactly one SQL statement (no ';' between statements, no psql \\commands)");
         }
 
         var text = step.Sql.TrimEnd(';').Trim();
         var first = text.Split((char[])[' ', '\n', '\r', '\t', '('], 2)[0].ToUpperInvariant();
         if (!ReadingStatements.Contains(first))
         {
-            throw new QueryRejectedException("sql", $"this endpoint only reads: {first} is not allowed (use {string.Join(", ", ReadingStatements)})");
+            throw new QueryRejectedException(field, $"this endpoint only reads: {first} is not allowed (use {string.Join(", ", ReadingStatements)})");
         }
 
-        if ((request.Parameters?.Count ?? 0) > 100)
+        if (parameterCount > 100)
         {
             throw new QueryRejectedException("parameters", "at most 100");
         }
 
         return text;
-    }
-
-    private static NpgsqlCommand Command(string sql, object[] parameters, NpgsqlConnection connection)
-    {
-        var command = new NpgsqlCommand(sql, connection);
-        foreach (var value in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-        }
-
-        return command;
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Values JSON can carry as they are; anything else as PostgreSQL's text.</summary>

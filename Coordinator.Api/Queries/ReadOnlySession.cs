@@ -1,0 +1,64 @@
+using MediAI.Coordinator.Cluster;
+using Npgsql;
+
+namespace MediAI.Coordinator.Queries;
+
+/// <summary>
+/// A read-only transaction on the coordinator for a user's SQL: fixed read-only (after the first
+/// query PostgreSQL refuses SET TRANSACTION READ WRITE), a statement timeout, and the current
+/// trace carried to every site.
+/// </summary>
+public sealed class ReadOnlySession : IAsyncDisposable
+{
+    private ReadOnlySession(NpgsqlConnection connection, NpgsqlTransaction transaction)
+    {
+        Connection = connection;
+        Transaction = transaction;
+    }
+
+    public NpgsqlConnection Connection { get; }
+    public NpgsqlTransaction Transaction { get; }
+
+    public static async Task<ReadOnlySession> OpenAsync(NpgsqlDataSource dataSource, int timeoutMs, CancellationToken cancellationToken)
+    {
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await using (var setup = new NpgsqlCommand($"""
+                SET TRANSACTION READ ONLY;
+                SELECT 1;
+                SET LOCAL statement_timeout = {timeoutMs};
+                SET LOCAL citus.explain_all_tasks = on
+                """, connection))
+            {
+                await setup.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await TracePropagation.SetLocalTraceparentAsync(connection, cancellationToken);
+            return new ReadOnlySession(connection, transaction);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    public NpgsqlCommand Command(string sql, IEnumerable<object>? parameters = null)
+    {
+        var command = new NpgsqlCommand(sql, Connection);
+        foreach (var value in parameters ?? [])
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        return command;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Transaction.DisposeAsync();
+        await Connection.DisposeAsync();
+    }
+}
