@@ -43,12 +43,16 @@ public static class Extensions
             logging.IncludeScopes = true;
         });
 
-        builder.Services.AddOpenTelemetry()
+        var telemetry = builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
-                .AddRuntimeInstrumentation())
-            .WithTracing(tracing => tracing
+                .AddRuntimeInstrumentation());
+
+        // Lab:Tracing=false turns spans off (scripts/bench-api.sh measures what tracing costs).
+        if (!string.Equals(builder.Configuration["Lab:Tracing"], "false", StringComparison.OrdinalIgnoreCase))
+        {
+            telemetry.WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(LabActivitySources)
                 // Npgsql's own spans: the client side of every query the lab sends.
@@ -59,6 +63,7 @@ public static class Extensions
                         !context.Request.Path.StartsWithSegments(HealthEndpointPath)
                         && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
                 .AddHttpClientInstrumentation());
+        }
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {

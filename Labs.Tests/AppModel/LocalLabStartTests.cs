@@ -88,19 +88,40 @@ public sealed class LocalLabStartTests
         var dashboard = await app.GetDashboardUrlAsync(timeout.Token);
         Assert.NotNull(dashboard);
         using var telemetry = new HttpClient { BaseAddress = dashboard };
-        var expected = citusBin is null ? new[] { "coordinator-api" } : ["coordinator-api", "agent-paris", "agent-tunis", "agent-montreal", "agent-tokyo"];
+        var sites = citusBin is null ? Array.Empty<string>() : ["agent-paris", "agent-tunis", "agent-montreal", "agent-tokyo"];
+        await AssertTraceAsync(telemetry, traceId!, ["coordinator-api", .. sites], timeout.Token);
+
+        // A traced query through the API: its trace has the API's and Npgsql's spans, and the sites that ran it.
+        using var query = await api.PostAsJsonAsync("/query", new { sql = "SELECT country, count(*) FROM Patients GROUP BY country" }, timeout.Token);
+        Assert.True(query.IsSuccessStatusCode, await query.Content.ReadAsStringAsync(timeout.Token));
+        var queryTrace = (await query.Content.ReadFromJsonAsync<JsonElement>(timeout.Token)).GetProperty("traceId").GetString()!;
+        await AssertTraceAsync(telemetry, queryTrace, ["coordinator-api", .. sites], timeout.Token);
+
+        await app.StopAsync(timeout.Token);
+        try
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    /// <summary>Polls the dashboard's telemetry API until the trace has spans from every expected service, Npgsql's and ASP.NET Core's.</summary>
+    private static async Task AssertTraceAsync(HttpClient telemetry, string traceId, string[] expected, CancellationToken cancellationToken)
+    {
         HashSet<string> services = [];
         var scopes = new HashSet<string>();
         for (var attempt = 0; attempt < 60 && !(expected.All(services.Contains) && scopes.Contains("Npgsql") && scopes.Contains("Microsoft.AspNetCore")); attempt++)
         {
-            await Task.Delay(500, timeout.Token);
-            using var response = await telemetry.GetAsync($"/api/telemetry/traces/{traceId}", timeout.Token);
+            await Task.Delay(500, cancellationToken);
+            using var response = await telemetry.GetAsync($"/api/telemetry/traces/{traceId}", cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
                 continue;
             }
 
-            var trace = await response.Content.ReadFromJsonAsync<JsonElement>(timeout.Token);
+            var trace = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
             foreach (var resourceSpans in trace.GetProperty("data").GetProperty("resourceSpans").EnumerateArray())
             {
                 var service = resourceSpans.GetProperty("resource").GetProperty("attributes").EnumerateArray()
@@ -121,14 +142,5 @@ public sealed class LocalLabStartTests
         Assert.All(expected, s => Assert.Contains(s, services));
         Assert.Contains("Npgsql", scopes);
         Assert.Contains("Microsoft.AspNetCore", scopes);
-
-        await app.StopAsync(timeout.Token);
-        try
-        {
-            Directory.Delete(dataDir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
     }
 }
