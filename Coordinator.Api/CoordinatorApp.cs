@@ -3,6 +3,7 @@ using MediAI.Coordinator.Cluster;
 using MediAI.Coordinator.Endpoints;
 using MediAI.Coordinator.Fragmentation;
 using MediAI.Coordinator.Queries;
+using MediAI.Coordinator.Replication;
 using MediAI.Coordinator.Transactions;
 using Scalar.AspNetCore;
 
@@ -29,6 +30,7 @@ public static class CoordinatorApp
         builder.Services.AddSingleton<TracedQueries>();
         builder.Services.AddSingleton<DistributedTransactions>();
         builder.Services.AddSingleton<FragmentationChecker>();
+        builder.Services.AddSingleton<ReplicationDemo>();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
 
@@ -51,6 +53,7 @@ public static class CoordinatorApp
         app.MapQueryEndpoints();
         app.MapTransactionEndpoints();
         app.MapFragmentationEndpoints();
+        app.MapReplicationEndpoints();
         return app;
     }
 }

@@ -31,7 +31,7 @@ public static class TransactionEndpoints
         return app;
     }
 
-    private static async Task<IResult> Guard(Func<Task<IResult>> action, LabClusterOptions lab)
+    internal static async Task<IResult> Guard(Func<Task<IResult>> action, LabClusterOptions lab)
     {
         try
         {

@@ -118,4 +118,38 @@ public sealed class CitusApiTests(CitusCluster cluster)
             await DeleteAsync(result);
         }
     }
+
+    [Fact]
+    public async Task The_replicated_copy_has_two_placements_per_shard_reads_fail_over_and_writes_fail_when_a_site_is_down()
+    {
+        RequireCitus();
+        await using var api = await ApiAsync();
+        using var created = await api.Http.PostAsync("/replication/demo", null);
+        var demo = await created.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        var placements = demo.GetProperty("placements").EnumerateArray().ToList();
+        Assert.All(placements.GroupBy(p => p.GetProperty("shardId").GetInt64()), shard => Assert.Equal(2, shard.Select(p => p.GetProperty("site").GetString()).Distinct().Count()));
+        Assert.All(placements, p => Assert.Equal(1, p.GetProperty("shardState").GetInt32()));
+
+        // A site holding placements goes down: reads still answer from the other replica, writes fail.
+        var down = placements.Select(p => p.GetProperty("site").GetString()!).First(s => s != "paris");
+        var agent = cluster.Agent(down);
+        (await agent.Http.PostAsync("/presets/down", null)).EnsureSuccessStatusCode();
+        try
+        {
+            using var probe = await api.Http.PostAsync("/replication/probe", null);
+            var result = await probe.Content.ReadFromJsonAsync<JsonElement>();
+            var attempts = result.GetProperty("attempts").EnumerateArray().ToList();
+            Assert.True(attempts[0].GetProperty("succeeded").GetBoolean(), attempts[0].ToString());
+            Assert.False(attempts[1].GetProperty("succeeded").GetBoolean(), attempts[1].ToString());
+        }
+        finally
+        {
+            await agent.Http.PostAsync("/reset", null);
+        }
+
+        using var healed = await api.Http.PostAsync("/replication/probe", null);
+        var after = await healed.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.All(after.GetProperty("attempts").EnumerateArray(), a => Assert.True(a.GetProperty("succeeded").GetBoolean(), a.ToString()));
+    }
 }
