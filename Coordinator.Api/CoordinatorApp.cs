@@ -15,6 +15,9 @@ namespace MediAI.Coordinator;
 /// </summary>
 public static class CoordinatorApp
 {
+    /// <summary>The data source of the read-only role.</summary>
+    public const string ReaderSource = "mediai-reader";
+
     /// <summary>Largest request body accepted (a query and its parameters).</summary>
     public const long MaxRequestBytes = 64 * 1024;
 
@@ -40,6 +43,9 @@ public static class CoordinatorApp
             // The coordinator connection (Aspire.Npgsql: pooling, health check, Npgsql traces and metrics).
             builder.Configuration["ConnectionStrings:mediai"] = lab.ConnectionString(lab.Coordinator, LabClusterOptions.Database);
             builder.AddNpgsqlDataSource("mediai");
+            // Users' SQL (queries, fragments) runs as the read-only role, in read-only transactions.
+            builder.Configuration["ConnectionStrings:mediai-reader"] = lab.ConnectionString(lab.Coordinator, LabClusterOptions.Database, LabClusterOptions.ReaderRole);
+            builder.AddKeyedNpgsqlDataSource(ReaderSource);
         }
 
         configure?.Invoke(builder);

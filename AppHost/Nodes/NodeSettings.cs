@@ -41,6 +41,9 @@ public static class NodeSettings
         new("citus.enable_local_execution", "off"),
         // SET LOCAL mediai.traceparent = '…' rides along to every worker a transaction touches.
         new("citus.propagate_set_commands", "local"),
+        // No automatic 2PC recovery (Citus's default: every 60 s): a transaction left in doubt
+        // by a failed site waits for the student's recover_prepared_transactions().
+        new("citus.recover_2pc_interval", "-1"),
     ];
 
     public static IEnumerable<string> AsArgs(IEnumerable<KeyValuePair<string, string>> settings) =>

@@ -68,6 +68,9 @@ public sealed class ClusterBootstrapper(IOptions<LabClusterOptions> options, ILo
             logger.LogInformation("Data already loaded: left as it is (the 'Reset lab data' command reloads the seed)");
         }
 
+        // The query API's read-only role, last: its grants then reach every shard.
+        await RunScriptAsync(coordinator, _lab.Coordinator, "roles-mediAI.sql", cancellationToken, [new("reader_password", _lab.Password)]);
+
         var counts = new Dictionary<string, long>();
         foreach (var table in Tables)
         {

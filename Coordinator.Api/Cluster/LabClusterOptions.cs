@@ -26,11 +26,14 @@ public sealed class LabClusterOptions
 
     public IEnumerable<LabNodeOptions> Workers => Nodes.Where(n => n.Role != "Coordinator");
 
-    public string ConnectionString(LabNodeOptions node, string database) => new NpgsqlConnectionStringBuilder
+    /// <summary>The read-only role the query API runs users' SQL as (data/roles-mediAI.sql).</summary>
+    public const string ReaderRole = "lab_reader";
+
+    public string ConnectionString(LabNodeOptions node, string database, string? userName = null) => new NpgsqlConnectionStringBuilder
     {
         Host = node.Host,
         Port = node.Port,
-        Username = UserName,
+        Username = userName ?? UserName,
         Password = Password,
         Database = database,
         ApplicationName = "mediai-lab",

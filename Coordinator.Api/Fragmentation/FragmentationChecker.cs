@@ -11,7 +11,7 @@ namespace MediAI.Coordinator.Fragmentation;
 /// (UNION, or JOIN on the key, gives back exactly the table). A failed check answers the rows
 /// that break it.
 /// </summary>
-public sealed partial class FragmentationChecker(NpgsqlDataSource dataSource, IOptions<QueryLimits> limits)
+public sealed partial class FragmentationChecker([FromKeyedServices(CoordinatorApp.ReaderSource)] NpgsqlDataSource dataSource, IOptions<QueryLimits> limits)
 {
     private const int MaxOffendingRows = 20;
 

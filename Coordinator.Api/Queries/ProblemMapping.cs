@@ -14,6 +14,7 @@ public static class ProblemMapping
         var (status, title) = e.SqlState switch
         {
             "25006" => (StatusCodes.Status400BadRequest, "This endpoint only reads: the statement tried to write."),
+            "42501" => (StatusCodes.Status400BadRequest, "The lab's read-only role (lab_reader) may not do this."),
             "57014" => (StatusCodes.Status408RequestTimeout, "The query took longer than the lab's statement timeout."),
             _ when e.SqlState.StartsWith("08", StringComparison.Ordinal) || e.SqlState.StartsWith("57P", StringComparison.Ordinal)
                 || e.SqlState.StartsWith("53", StringComparison.Ordinal) || (e.SqlState == "XX000" && e.MessageText.Contains("remote node", StringComparison.Ordinal))

@@ -54,6 +54,15 @@ public sealed class QueryApiTests(PlainLab lab) : IClassFixture<PlainLab>
     }
 
     [Fact]
+    public async Task Users_sql_runs_as_the_read_only_role()
+    {
+        var (status, body, _) = await PostAsync("/query", new { sql = "SELECT current_user, current_setting('transaction_read_only')" });
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("lab_reader", body.GetProperty("rows")[0][0].GetString());
+        Assert.Equal("on", body.GetProperty("rows")[0][1].GetString());
+    }
+
+    [Fact]
     public async Task Parameters_are_bound_never_spliced()
     {
         var (status, body, _) = await PostAsync("/query", new { sql = "SELECT count(*) FROM Patients WHERE name = $1", parameters = new object[] { "x' OR '1'='1" } });
@@ -76,7 +85,7 @@ public sealed class QueryApiTests(PlainLab lab) : IClassFixture<PlainLab>
         { "SELECT name FROM Patiens", HttpStatusCode.BadRequest, "42P01" },                     // unknown table
         { "SELECT name FROM Patients WHERE", HttpStatusCode.BadRequest, "42601" },              // syntax
         { "WITH x AS (DELETE FROM Patients RETURNING *) SELECT * FROM x", HttpStatusCode.BadRequest, "25006" }, // a write in disguise
-        { "SELECT nextval(pg_get_serial_sequence('medicalrecords', 'idrecord'))", HttpStatusCode.BadRequest, "25006" },
+        { "SELECT nextval(pg_get_serial_sequence('medicalrecords', 'idrecord'))", HttpStatusCode.BadRequest, "42501" }, // the read-only role may not
         { "SELECT 1; DROP TABLE Patients", HttpStatusCode.BadRequest, "field:sql" },           // two statements
         { "DELETE FROM Patients", HttpStatusCode.BadRequest, "field:sql" },
         { "SELECT pg_sleep(5)", HttpStatusCode.RequestTimeout, "57014" },                       // statement timeout

@@ -75,6 +75,8 @@ public sealed class AppModelTests
             Assert.Contains(args, a => a.StartsWith("max_prepared_transactions=", StringComparison.Ordinal));
             Assert.Contains("shared_preload_libraries=citus", args);
             Assert.Contains("citus.node_conninfo=sslmode=disable", args);
+            Assert.Contains("citus.enable_local_execution=off", args);
+            Assert.Contains("citus.recover_2pc_interval=-1", args);
         }
     }
 
