@@ -8,26 +8,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_RUN=${1:-8}
 ROUNDS=${2:-3}
-BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
 command -v wrk >/dev/null || { echo "wrk not found (Debian: apt-get install wrk)" >&2; exit 1; }
 
-work=$(mktemp -d /tmp/mediai-bench-api.XXXX)
-as_pg() { if [ "$(id -u)" = 0 ]; then setpriv --reuid=postgres --regid=postgres --init-groups "$@"; else "$@"; fi; }
-[ "$(id -u)" = 0 ] && chown postgres:postgres "$work"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-PG_PORT=$(free_port); TRACED=$(free_port); UNTRACED=$(free_port)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  as_pg "$BIN/pg_ctl" -D "$work/db" -m fast stop >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source scripts/lib/temp-postgres.sh
+TRACED=$(free_port); UNTRACED=$(free_port)
 
-as_pg "$BIN/initdb" -D "$work/db" -U postgres --auth=trust >/dev/null
-as_pg "$BIN/pg_ctl" -D "$work/db" -l "$work/pg.log" -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=''" -w start >/dev/null
 psql -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -c 'CREATE DATABASE "mediAI"'
-for f in schema-mediAI seed-mediAI; do psql -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d mediAI -v ON_ERROR_STOP=1 -f "data/$f.sql" >/dev/null 2>&1; done
+for f in schema-mediAI seed-mediAI roles-mediAI; do psql -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d mediAI -v ON_ERROR_STOP=1 -f "data/$f.sql" >/dev/null 2>&1; done
 
 dotnet build Coordinator.Api/Coordinator.Api.csproj -c Release -v q -nologo >/dev/null
 start_api() { # port, tracing
@@ -60,6 +47,5 @@ for r in $(seq 1 "$ROUNDS"); do
   untraced+=("$u"); traced+=("$t")
   printf 'round %d: untraced %8.0f req/s | traced %8.0f req/s\n' "$r" "$u" "$t"
 done
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 awk -v u="$(median "${untraced[@]}")" -v t="$(median "${traced[@]}")" 'BEGIN {
   printf "median: untraced %.0f req/s, traced %.0f req/s\nratio traced/untraced: %.3f (target >= 0.90)\n", u, t, t / u }'

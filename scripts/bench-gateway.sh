@@ -14,25 +14,12 @@ cd "$(dirname "$0")/.."
 SECONDS_PER_RUN=${1:-10}
 ROUNDS=${2:-3}
 CLIENTS=${CLIENTS:-8}
-BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
-[ -x "$BIN/pgbench" ] || { echo "pgbench not found (set PG_BIN to a PostgreSQL bin folder)" >&2; exit 1; }
 
-work=$(mktemp -d /tmp/mediai-bench.XXXX)
-as_pg() { if [ "$(id -u)" = 0 ]; then setpriv --reuid=postgres --regid=postgres --init-groups "$@"; else "$@"; fi; }
-[ "$(id -u)" = 0 ] && chown postgres:postgres "$work"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-PG_PORT=$(free_port); GW_OFF=$(free_port); GW_ON=$(free_port); RELAY=$(free_port)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  as_pg "$BIN/pg_ctl" -D "$work/db" -m fast stop >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source scripts/lib/temp-postgres.sh
+[ -x "$BIN/pgbench" ] || { echo "pgbench not found in $BIN" >&2; exit 1; }
+GW_OFF=$(free_port); GW_ON=$(free_port); RELAY=$(free_port)
 
 echo "PostgreSQL on 127.0.0.1:$PG_PORT (pgbench scale 5), $CLIENTS clients, ${SECONDS_PER_RUN}s per run, $ROUNDS rounds"
-as_pg "$BIN/initdb" -D "$work/db" -U postgres --auth=trust >/dev/null
-as_pg "$BIN/pg_ctl" -D "$work/db" -l "$work/pg.log" -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=50" -w start >/dev/null
 "$BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -i -s 5 -q postgres >/dev/null 2>&1
 
 dotnet build SiteAgents/SiteAgents.csproj -c Release -v q -nologo >/dev/null
@@ -66,7 +53,6 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 after_off=$(rss "$AGENT_OFF"); after_on=$(rss "$AGENT_ON")
 
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 md=$(median "${direct[@]}"); mo=$(median "${off[@]}"); mn=$(median "${on[@]}"); mx=$(median "${relay[@]}")
 awk -v d="$md" -v o="$mo" -v n="$mn" -v x="$mx" 'BEGIN {
   printf "median tps: direct %.0f, gateway spans off %.0f, gateway traced %.0f, socat %.0f\n", d, o, n, x

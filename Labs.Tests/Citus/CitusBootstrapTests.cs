@@ -14,21 +14,7 @@ public sealed class CitusBootstrapTests(CitusCluster cluster)
 {
     private static void RequireCitus() => Assert.SkipWhen(Installations.Citus is null, Installations.CitusSkipReason);
 
-    private async Task<List<object[]>> QueryAsync(TestPostgres node, string sql)
-    {
-        await using var connection = await node.OpenAsync("mediAI");
-        await using var command = new NpgsqlCommand(sql, connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var rows = new List<object[]>();
-        while (await reader.ReadAsync())
-        {
-            var row = new object[reader.FieldCount];
-            reader.GetValues(row);
-            rows.Add(row);
-        }
-
-        return rows;
-    }
+    private static Task<List<object[]>> QueryAsync(TestPostgres node, string sql) => node.QueryAsync("mediAI", sql);
 
     [Fact]
     public async Task Pg_dist_node_lists_four_active_nodes_and_paris_holds_shards()
@@ -109,22 +95,8 @@ public sealed class CitusBootstrapTests(CitusCluster cluster)
     public async Task The_handout_psql_command_works_through_the_coordinator()
     {
         RequireCitus();
-        var start = new ProcessStartInfo("psql",
-        [
-            "-h", "localhost", "-p", cluster.Coordinator.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "-U", "postgres", "-d", "mediAI",
-            "-c", "SELECT name, country, siteOrigin FROM Patients WHERE country = 'France' LIMIT 5",
-        ])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Environment = { ["PGPASSWORD"] = TestPostgres.Password },
-        };
-        using var psql = Process.Start(start)!;
-        var output = await psql.StandardOutput.ReadToEndAsync();
-        var error = await psql.StandardError.ReadToEndAsync();
-        await psql.WaitForExitAsync();
-        Assert.True(psql.ExitCode == 0, error);
+        var (exitCode, output, error) = await Psql.CommandAsync(cluster.Coordinator.Port, "SELECT name, country, siteOrigin FROM Patients WHERE country = 'France' LIMIT 5", "mediAI", host: "localhost");
+        Assert.True(exitCode == 0, error);
         Assert.Contains("(5 rows)", output);
         Assert.Equal(5, output.Split('\n').Count(l => l.Contains("| France ", StringComparison.Ordinal)));
     }

@@ -34,21 +34,7 @@ public sealed class DataScriptsTests(PlainServer plain)
         Assert.True(psql.ExitCode == 0, $"psql -f {script} failed: {await stderr}");
     }
 
-    private async Task<List<object[]>> QueryAsync(string database, string sql)
-    {
-        await using var connection = await plain.Server.OpenAsync(database);
-        await using var command = new NpgsqlCommand(sql, connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var rows = new List<object[]>();
-        while (await reader.ReadAsync())
-        {
-            var row = new object[reader.FieldCount];
-            reader.GetValues(row);
-            rows.Add(row);
-        }
-
-        return rows;
-    }
+    private Task<List<object[]>> QueryAsync(string database, string sql) => plain.Server.QueryAsync(database, sql);
 
     private const string HandoutCountQuery =
         "SELECT 'Patients' AS t, COUNT(*) FROM Patients UNION ALL SELECT 'MedicalRecords', COUNT(*) FROM MedicalRecords " +

@@ -104,19 +104,10 @@ public sealed class PassThroughTests(GatewayNode fixture) : IClassFixture<Gatewa
         Assert.Equal(await PsqlAsync(fixture.Node.Port, sql), await PsqlAsync(agent.Gateway.Port, sql));
     }
 
-    internal static async Task<string> PsqlAsync(int port, string sql)
+    private static async Task<string> PsqlAsync(int port, string sql)
     {
-        var start = new ProcessStartInfo("psql", ["-h", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", "postgres", "-d", "postgres", "-X", "-c", sql])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Environment = { ["PGPASSWORD"] = TestPostgres.Password },
-        };
-        using var psql = Process.Start(start)!;
-        var output = await psql.StandardOutput.ReadToEndAsync();
-        var error = await psql.StandardError.ReadToEndAsync();
-        await psql.WaitForExitAsync();
-        Assert.True(psql.ExitCode == 0, error);
+        var (exitCode, output, error) = await Psql.CommandAsync(port, sql);
+        Assert.True(exitCode == 0, error);
         return output;
     }
 

@@ -45,6 +45,23 @@ public sealed class TestPostgres : IAsyncDisposable
         return connection;
     }
 
+    /// <summary>All rows of a query, as object arrays.</summary>
+    public async Task<List<object[]>> QueryAsync(string database, string sql)
+    {
+        await using var connection = await OpenAsync(database);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<object[]>();
+        while (await reader.ReadAsync())
+        {
+            var row = new object[reader.FieldCount];
+            reader.GetValues(row);
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
     public static async Task<TestPostgres> StartAsync(PostgresInstallation installation, string name, int? port = null)
     {
         var root = Directory.CreateTempSubdirectory("mediai-test-").FullName;
