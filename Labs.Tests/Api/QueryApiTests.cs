@@ -123,6 +123,18 @@ public sealed class QueryApiTests(PlainLab lab) : IClassFixture<PlainLab>
     }
 
     [Fact]
+    public async Task The_openapi_document_and_its_scalar_ui_are_served()
+    {
+        var document = await lab.Api.Http.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Contains("/query", paths);
+        Assert.Contains("/fragmentation/check", paths);
+        Assert.Contains("/transactions/emergency-consultation", paths);
+        using var ui = await lab.Api.Http.GetAsync("/scalar");
+        Assert.True(ui.IsSuccessStatusCode, $"/scalar answered {(int)ui.StatusCode}");
+    }
+
+    [Fact]
     public async Task Explain_answers_the_plan()
     {
         var (status, body, _) = await PostAsync("/explain", new { sql = "SELECT * FROM Patients WHERE country = $1", parameters = new object[] { "France" } });
