@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace MediAI.AppHost.Nodes;
 
 /// <summary>The four nodes of the lab and how they run.</summary>
-public sealed record LabCluster(NodeMode Mode, IReadOnlyList<LabNode> Nodes, int CoordinatorPort, bool CitusAvailable, string Description)
+public sealed record LabCluster(NodeMode Mode, IReadOnlyList<LabNode> Nodes, int CoordinatorPort, string Description)
 {
     public LabNode Coordinator => Nodes.Single(n => n.Site.Role == SiteRole.Coordinator);
 
@@ -45,7 +45,7 @@ public static class LabClusterBuilder
             var nodes = LabSites.All
                 .Select(site => builder.AddCitusContainer(site, options, site.Role == SiteRole.Coordinator ? coordinatorPort : null, gatewayPorts[site.Name], password))
                 .ToList();
-            return new LabCluster(mode, nodes, coordinatorPort, CitusAvailable: true, $"containers ({ContainerNodes.Image}:{options.CitusImageTag})");
+            return new LabCluster(mode, nodes, coordinatorPort, $"containers ({ContainerNodes.Image}:{options.CitusImageTag})");
         }
 
         var dataRoot = Path.GetFullPath(options.DataDir ?? LocalDataDirectory.DefaultRoot());
@@ -61,7 +61,7 @@ public static class LabClusterBuilder
             logger.LogWarning("{Advice}", LabCluster.NoCitusAdvice);
         }
 
-        return new LabCluster(mode, localNodes, coordinatorPort, postgres.HasCitus, $"local processes, {postgres}, data in {dataRoot}");
+        return new LabCluster(mode, localNodes, coordinatorPort, $"local processes, {postgres}, data in {dataRoot}");
     }
 
     private static NodeMode ResolveMode(LabOptions options, out PostgresInstallation? postgres)

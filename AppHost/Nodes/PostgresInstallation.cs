@@ -7,7 +7,7 @@ namespace MediAI.AppHost.Nodes;
 /// A PostgreSQL server installation on this machine (local mode): where its programs are and
 /// whether it has Citus.
 /// </summary>
-public sealed record PostgresInstallation(string BinDir, bool HasCitus, string PkgLibDir)
+public sealed record PostgresInstallation(string BinDir, bool HasCitus)
 {
     private static readonly string Exe = OperatingSystem.IsWindows() ? ".exe" : "";
 
@@ -27,7 +27,7 @@ public sealed record PostgresInstallation(string BinDir, bool HasCitus, string P
         var shareDir = PgConfig(binDir, "--sharedir") ?? Path.GetFullPath(Path.Combine(binDir, "..", "share"));
         var hasCitus = new[] { "citus.so", "citus.dylib", "citus.dll" }.Any(f => File.Exists(Path.Combine(pkgLibDir, f)))
             && File.Exists(Path.Combine(shareDir, "extension", "citus.control"));
-        return new PostgresInstallation(binDir, hasCitus, pkgLibDir);
+        return new PostgresInstallation(binDir, hasCitus);
     }
 
     private static bool IsServerBinDir(string dir) =>

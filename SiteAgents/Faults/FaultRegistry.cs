@@ -14,8 +14,6 @@ public sealed class FaultRegistry
 
     public IReadOnlyList<IFault> Snapshot => Volatile.Read(ref _faults);
 
-    public bool IsEmpty => Volatile.Read(ref _faults).Length == 0;
-
     /// <summary>Adds a fault; false when one with that name exists already.</summary>
     public bool TryAdd(IFault fault)
     {

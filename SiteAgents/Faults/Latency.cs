@@ -10,7 +10,6 @@ public sealed class Latency(string name, Flow? flow, int latencyMs, int jitterMs
     public string Name => name;
     public string Type => TypeName;
     public Flow? Flow => flow;
-    public int LatencyMs => latencyMs;
 
     public IReadOnlyDictionary<string, object> Attributes { get; } =
         new Dictionary<string, object> { ["latency"] = latencyMs, ["jitter"] = jitterMs };

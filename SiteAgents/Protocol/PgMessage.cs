@@ -36,9 +36,6 @@ public readonly struct PgMessage(Flow flow, char type, int startupCode, int leng
     /// <summary>True when only the first bytes of a long body are in <see cref="Body"/>.</summary>
     public bool Truncated { get; } = truncated;
 
-    /// <summary>Bytes on the wire, type byte included.</summary>
-    public long WireLength => Type == Untyped ? Length : Length + 1L;
-
     public bool IsSslRequest => Type == Untyped && StartupCode == MessageFramer.SslRequestCode;
     public bool IsGssEncRequest => Type == Untyped && StartupCode == MessageFramer.GssEncRequestCode;
     public bool IsStartup => Type == Untyped && StartupCode == MessageFramer.ProtocolVersion3;
