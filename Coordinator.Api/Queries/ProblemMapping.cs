@@ -1,4 +1,5 @@
 using MediAI.Coordinator.Cluster;
+using MediAI.Coordinator.Fragmentation;
 using Npgsql;
 
 namespace MediAI.Coordinator.Queries;
@@ -31,6 +32,46 @@ public static class ProblemMapping
                 ["position"] = e.Position == 0 ? null : e.Position,
                 ["hint"] = e.Hint,
             });
+    }
+
+    /// <summary>
+    /// Runs an endpoint's work and answers what went wrong as problem+json: the user's mistakes
+    /// as 4xx with PostgreSQL's message and SQLSTATE, Citus-only features on plain PostgreSQL as
+    /// 409, an unreachable coordinator as 503.
+    /// </summary>
+    public static async Task<IResult> GuardAsync(Func<Task<IResult>> action, LabClusterOptions lab)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (QueryRejectedException e)
+        {
+            return From(e);
+        }
+        catch (FragmentException e)
+        {
+            return Results.Problem(
+                title: $"PostgreSQL could not read {e.Field}.",
+                detail: e.PostgresError.MessageText,
+                statusCode: StatusCodes.Status400BadRequest,
+                extensions: new Dictionary<string, object?> { ["sqlState"] = e.PostgresError.SqlState, ["field"] = e.Field });
+        }
+        catch (CitusRequiredException e)
+        {
+            return Results.Problem(
+                title: "This needs Citus: the lab runs on plain PostgreSQL.",
+                detail: $"{e.Message} Run the lab with Docker, or install Citus 12.1 for your PostgreSQL (README: Without Citus).",
+                statusCode: StatusCodes.Status409Conflict);
+        }
+        catch (PostgresException e)
+        {
+            return From(e, lab);
+        }
+        catch (NpgsqlException e)
+        {
+            return Unreachable(e, lab);
+        }
     }
 
     public static IResult From(QueryRejectedException e) =>

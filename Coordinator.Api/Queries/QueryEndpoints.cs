@@ -1,6 +1,5 @@
 using MediAI.Coordinator.Cluster;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace MediAI.Coordinator.Queries;
 
@@ -20,23 +19,6 @@ public static class QueryEndpoints
         return app;
     }
 
-    private static async Task<IResult> RunAsync(QueryRequest? request, bool explainOnly, TracedQueries queries, LabClusterOptions lab, CancellationToken ct)
-    {
-        try
-        {
-            return Results.Ok(await queries.RunAsync(request ?? new QueryRequest(), explainOnly, ct));
-        }
-        catch (QueryRejectedException e)
-        {
-            return ProblemMapping.From(e);
-        }
-        catch (PostgresException e)
-        {
-            return ProblemMapping.From(e, lab);
-        }
-        catch (NpgsqlException e)
-        {
-            return ProblemMapping.Unreachable(e, lab);
-        }
-    }
+    private static Task<IResult> RunAsync(QueryRequest? request, bool explainOnly, TracedQueries queries, LabClusterOptions lab, CancellationToken ct) =>
+        ProblemMapping.GuardAsync(async () => Results.Ok(await queries.RunAsync(request ?? new QueryRequest(), explainOnly, ct)), lab);
 }

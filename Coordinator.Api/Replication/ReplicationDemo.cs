@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using MediAI.Coordinator.Cluster;
-using MediAI.Coordinator.Transactions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -27,7 +26,7 @@ public sealed class ReplicationDemo(NpgsqlDataSource dataSource, IOptions<LabClu
     {
         using var activity = Source.StartActivity("replication demo: create");
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await RequireCitusAsync(connection, cancellationToken);
+        await CitusRequiredException.ThrowIfMissingAsync(connection, "Replication across sites", cancellationToken);
         await using (var exists = new NpgsqlCommand($"SELECT count(*) FROM pg_dist_partition WHERE logicalrelid = to_regclass('{Table}')", connection))
         {
             if ((long)(await exists.ExecuteScalarAsync(cancellationToken))! == 0)
@@ -55,7 +54,7 @@ public sealed class ReplicationDemo(NpgsqlDataSource dataSource, IOptions<LabClu
     {
         using var activity = Source.StartActivity("replication demo: probe");
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await RequireCitusAsync(connection, cancellationToken);
+        await CitusRequiredException.ThrowIfMissingAsync(connection, "Replication across sites", cancellationToken);
         var attempts = new List<Attempt>
         {
             await AttemptAsync(connection, "read: SELECT count(*) of every shard", $"SELECT count(*) FROM {Table}", cancellationToken),
@@ -101,14 +100,5 @@ public sealed class ReplicationDemo(NpgsqlDataSource dataSource, IOptions<LabClu
         }
 
         return placements;
-    }
-
-    private static async Task RequireCitusAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
-    {
-        await using var citus = new NpgsqlCommand("SELECT count(*) FROM pg_extension WHERE extname = 'citus'", connection);
-        if ((long)(await citus.ExecuteScalarAsync(cancellationToken))! == 0)
-        {
-            throw new CitusRequiredException("Replication across sites");
-        }
     }
 }

@@ -1,5 +1,5 @@
 using MediAI.Coordinator.Cluster;
-using MediAI.Coordinator.Transactions;
+using MediAI.Coordinator.Queries;
 using Microsoft.Extensions.Options;
 
 namespace MediAI.Coordinator.Replication;
@@ -10,10 +10,10 @@ public static class ReplicationEndpoints
     public static IEndpointRouteBuilder MapReplicationEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/replication/demo", (ReplicationDemo demo, IOptions<LabClusterOptions> lab, CancellationToken ct) =>
-            TransactionEndpoints.Guard(async () => Results.Ok(new { table = ReplicationDemo.Table, placements = await demo.CreateAsync(ct) }), lab.Value))
+            ProblemMapping.GuardAsync(async () => Results.Ok(new { table = ReplicationDemo.Table, placements = await demo.CreateAsync(ct) }), lab.Value))
             .WithSummary("Create patients_replicated with replication factor 2; answer its placements per site.");
         app.MapPost("/replication/probe", (ReplicationDemo demo, IOptions<LabClusterOptions> lab, CancellationToken ct) =>
-            TransactionEndpoints.Guard(async () =>
+            ProblemMapping.GuardAsync(async () =>
             {
                 var (attempts, placements) = await demo.ProbeAsync(ct);
                 return Results.Ok(new { attempts, placements });

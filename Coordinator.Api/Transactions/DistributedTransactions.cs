@@ -5,9 +5,6 @@ using Npgsql;
 
 namespace MediAI.Coordinator.Transactions;
 
-/// <summary>The lab runs on plain PostgreSQL and this needs Citus.</summary>
-public sealed class CitusRequiredException(string what) : Exception($"{what}: it needs Citus, and this lab runs on plain PostgreSQL.");
-
 /// <summary>A transaction prepared at a site, waiting for COMMIT/ROLLBACK PREPARED.</summary>
 public sealed record PreparedAtSite(string Site, string City, string Gid, DateTime Prepared);
 
@@ -38,13 +35,7 @@ public sealed class DistributedTransactions(NpgsqlDataSource dataSource, IOption
         using var activity = Source.StartActivity("emergency consultation");
         var warnings = new List<string>();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using (var citus = new NpgsqlCommand("SELECT count(*) FROM pg_extension WHERE extname = 'citus'", connection))
-        {
-            if ((long)(await citus.ExecuteScalarAsync(cancellationToken))! == 0)
-            {
-                throw new CitusRequiredException("The emergency consultation is a distributed transaction across Tokyo and Paris");
-            }
-        }
+        await CitusRequiredException.ThrowIfMissingAsync(connection, "The emergency consultation is a distributed transaction across Tokyo and Paris", cancellationToken);
 
         connection.Notice += (_, e) => warnings.Add(_lab.NameSites(e.Notice.MessageText));
         long? recordId = null, transactionId = null;
@@ -184,6 +175,7 @@ public sealed class DistributedTransactions(NpgsqlDataSource dataSource, IOption
         using var activity = Source.StartActivity("recover prepared transactions");
         var before = await InDoubtAsync(cancellationToken);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await CitusRequiredException.ThrowIfMissingAsync(connection, "Recovering in-doubt distributed transactions", cancellationToken);
         await using var command = new NpgsqlCommand("SELECT recover_prepared_transactions()", connection);
         var resolved = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
         return (resolved, before, await InDoubtAsync(cancellationToken));
