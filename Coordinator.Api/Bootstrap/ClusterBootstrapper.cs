@@ -71,11 +71,7 @@ public sealed class ClusterBootstrapper(IOptions<LabClusterOptions> options, ILo
         // The query API's read-only role, last: its grants then reach every shard.
         await RunScriptAsync(coordinator, _lab.Coordinator, "roles-mediAI.sql", cancellationToken, [new("reader_password", _lab.Password)]);
 
-        var counts = new Dictionary<string, long>();
-        foreach (var table in Tables)
-        {
-            counts[table] = await CountAsync(coordinator, table, cancellationToken);
-        }
+        var counts = await CountsAsync(coordinator, cancellationToken);
 
         logger.LogInformation("Rows: {Counts}", string.Join(", ", counts.Select(c => $"{c.Key} {c.Value}")));
         return new BootstrapReport(citus, citusVersions[0], seeded, counts);
@@ -87,10 +83,18 @@ public sealed class ClusterBootstrapper(IOptions<LabClusterOptions> options, ILo
         using var activity = Source.StartActivity("lab reset");
         await using var coordinator = await OpenAsync(_lab.Coordinator, LabClusterOptions.Database, cancellationToken);
         await SeedAsync(coordinator, cancellationToken);
+        var counts = await CountsAsync(coordinator, cancellationToken);
+
+        return counts;
+    }
+
+    /// <summary>Rows per lab table.</summary>
+    private static async Task<Dictionary<string, long>> CountsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
         var counts = new Dictionary<string, long>();
         foreach (var table in Tables)
         {
-            counts[table] = await CountAsync(coordinator, table, cancellationToken);
+            counts[table] = await CountAsync(connection, table, cancellationToken);
         }
 
         return counts;

@@ -30,10 +30,9 @@ public sealed class ClusterMap(IOptions<LabClusterOptions> options)
 
     private async Task<(bool Reachable, string? Version, string? Citus, string? Error)> ProbeAsync(LabNodeOptions node, CancellationToken cancellationToken)
     {
-        var builder = new NpgsqlConnectionStringBuilder(_lab.ConnectionString(node, LabClusterOptions.Database)) { Timeout = 3, Pooling = false };
         try
         {
-            await using var connection = new NpgsqlConnection(builder.ConnectionString);
+            await using var connection = new NpgsqlConnection(_lab.ProbeConnectionString(node));
             await connection.OpenAsync(cancellationToken);
             await using var command = new NpgsqlCommand("SELECT current_setting('server_version'), (SELECT extversion FROM pg_extension WHERE extname = 'citus')", connection);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);

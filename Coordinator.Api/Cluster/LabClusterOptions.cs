@@ -42,6 +42,10 @@ public sealed class LabClusterOptions
         CommandTimeout = 300,
     }.ConnectionString;
 
+    /// <summary>A short, unpooled connection to ask one node directly whether it answers.</summary>
+    public string ProbeConnectionString(LabNodeOptions node) =>
+        new NpgsqlConnectionStringBuilder(ConnectionString(node, Database)) { Timeout = 3, Pooling = false }.ConnectionString;
+
     /// <summary>Adds the site's name wherever a node's cluster address appears in a message.</summary>
     public string NameSites(string message)
     {

@@ -154,7 +154,7 @@ public sealed partial class FragmentationChecker([FromKeyedServices(CoordinatorA
         var rows = new List<object?[]>();
         while (await reader.ReadAsync(ct) && rows.Count < MaxOffendingRows)
         {
-            rows.Add(Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? null : Json(reader.GetValue(i))).ToArray());
+            rows.Add(Enumerable.Range(0, reader.FieldCount).Select(i => TracedQueries.JsonFriendly(reader.IsDBNull(i) ? null : reader.GetValue(i))).ToArray());
         }
 
         return rows.Count == 0 ? new PropertyCheck(property, true, passed, [], []) : new PropertyCheck(property, false, failed, columns, rows);
@@ -224,12 +224,6 @@ public sealed partial class FragmentationChecker([FromKeyedServices(CoordinatorA
             : throw new QueryRejectedException(field, "must be a table or column name (letters, digits, '_', optionally schema.name)");
 
     private static string Literal(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
-
-    private static object? Json(object value) => value switch
-    {
-        string or bool or short or int or long or float or double or decimal or DateTime or DateOnly => value,
-        _ => value.ToString(),
-    };
 
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")]
     private static partial Regex IdentifierPattern();

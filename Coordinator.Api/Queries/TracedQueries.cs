@@ -135,7 +135,7 @@ public sealed class TracedQueries([FromKeyedServices(CoordinatorApp.ReaderSource
     }
 
     /// <summary>Values JSON can carry as they are; anything else as PostgreSQL's text.</summary>
-    private static object? JsonFriendly(object? value) => value switch
+    internal static object? JsonFriendly(object? value) => value switch
     {
         null or string or bool or short or int or long or float or double or decimal or DateTime or DateOnly or TimeOnly or Guid => value,
         Array array => array.Cast<object?>().Select(JsonFriendly).ToArray(),

@@ -134,8 +134,7 @@ public sealed class DistributedTransactions(NpgsqlDataSource dataSource, IOption
         {
             try
             {
-                var builder = new NpgsqlConnectionStringBuilder(_lab.ConnectionString(node, LabClusterOptions.Database)) { Timeout = 3, Pooling = false };
-                await using var connection = new NpgsqlConnection(builder.ConnectionString);
+                await using var connection = new NpgsqlConnection(_lab.ProbeConnectionString(node));
                 await connection.OpenAsync(cancellationToken);
                 await using var command = new NpgsqlCommand("SELECT gid, prepared FROM pg_prepared_xacts WHERE database = current_database() ORDER BY prepared", connection);
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken);

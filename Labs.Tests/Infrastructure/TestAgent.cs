@@ -47,17 +47,7 @@ public sealed class TestAgent : IAsyncDisposable
         }
     }
 
-    public string GatewayConnectionString(string database = "postgres", bool pooling = false) => new NpgsqlConnectionStringBuilder
-    {
-        Host = "127.0.0.1",
-        Port = Gateway.Port,
-        Username = "postgres",
-        Password = TestPostgres.Password,
-        Database = database,
-        Pooling = pooling,
-        Timeout = 10,
-        CommandTimeout = 60,
-    }.ConnectionString;
+    public string GatewayConnectionString(string database = "postgres") => TestPostgres.ConnectionStringFor(Gateway.Port, database);
 
     public async Task<NpgsqlConnection> OpenAsync(string database = "postgres")
     {

@@ -26,10 +26,13 @@ public sealed class TestPostgres : IAsyncDisposable
 
     public int Port { get; }
 
-    public string ConnectionString(string database = "postgres") => new NpgsqlConnectionStringBuilder
+    public string ConnectionString(string database = "postgres") => ConnectionStringFor(Port, database);
+
+    /// <summary>The lab's superuser on 127.0.0.1:<paramref name="port"/> (a server, or a gateway in front of one).</summary>
+    public static string ConnectionStringFor(int port, string database) => new NpgsqlConnectionStringBuilder
     {
         Host = "127.0.0.1",
-        Port = Port,
+        Port = port,
         Username = "postgres",
         Password = Password,
         Database = database,
