@@ -10,8 +10,6 @@ namespace MediAI.Labs.Tests.Citus;
 [Collection(CitusCluster.Collection)]
 public sealed class CitusApiTests(CitusCluster cluster)
 {
-    private static void RequireCitus() => Assert.SkipWhen(Installations.Citus is null, Installations.CitusSkipReason);
-
     private Task<TestCoordinator> ApiAsync() => TestCoordinator.StartAsync(LabConfig.For(cluster.Nodes, gateways: cluster.Agents).Value);
 
     private const string CoLocatedJoin = """
@@ -22,7 +20,7 @@ public sealed class CitusApiTests(CitusCluster cluster)
     [Fact]
     public async Task The_co_located_join_runs_at_one_site_when_filtered_by_country_and_at_all_four_when_not()
     {
-        RequireCitus();
+        Installations.RequireCitus();
         await using var api = await ApiAsync();
         using var filtered = await api.Http.PostAsJsonAsync("/query", new { sql = CoLocatedJoin + " WHERE p.country = $1 AND p.name = $2 ORDER BY mr.date DESC", parameters = new object[] { "Tunisia", "Mohamed Benali" } });
         var one = await filtered.Content.ReadFromJsonAsync<JsonElement>();
@@ -40,7 +38,7 @@ public sealed class CitusApiTests(CitusCluster cluster)
     [Fact]
     public async Task The_cluster_map_puts_each_country_at_its_site()
     {
-        RequireCitus();
+        Installations.RequireCitus();
         await using var api = await ApiAsync();
         var map = await api.Http.GetFromJsonAsync<JsonElement>("/cluster");
         foreach (var site in map.EnumerateArray())
@@ -65,7 +63,7 @@ public sealed class CitusApiTests(CitusCluster cluster)
     [Fact]
     public async Task The_emergency_consultation_commits_at_tokyo_and_paris()
     {
-        RequireCitus();
+        Installations.RequireCitus();
         await using var api = await ApiAsync();
         using var response = await api.Http.PostAsync("/transactions/emergency-consultation", null);
         var result = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -88,7 +86,7 @@ public sealed class CitusApiTests(CitusCluster cluster)
     [Fact]
     public async Task After_tokyo_drops_post_prepare_the_api_shows_it_in_doubt_and_recovery_resolves_it()
     {
-        RequireCitus();
+        Installations.RequireCitus();
         await using var api = await ApiAsync();
         var tokyo = cluster.Agent("tokyo");
         (await tokyo.Http.PostAsync("/presets/drop-after-prepare", null)).EnsureSuccessStatusCode();
@@ -122,7 +120,7 @@ public sealed class CitusApiTests(CitusCluster cluster)
     [Fact]
     public async Task The_replicated_copy_has_two_placements_per_shard_reads_fail_over_and_writes_fail_when_a_site_is_down()
     {
-        RequireCitus();
+        Installations.RequireCitus();
         await using var api = await ApiAsync();
         using var created = await api.Http.PostAsync("/replication/demo", null);
         var demo = await created.Content.ReadFromJsonAsync<JsonElement>();

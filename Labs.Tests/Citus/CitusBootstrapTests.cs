@@ -12,14 +12,12 @@ namespace MediAI.Labs.Tests.Citus;
 [Collection(CitusCluster.Collection)]
 public sealed class CitusBootstrapTests(CitusCluster cluster)
 {
-    private static void RequireCitus() => Assert.SkipWhen(Installations.Citus is null, Installations.CitusSkipReason);
-
     private static Task<List<object[]>> QueryAsync(TestPostgres node, string sql) => node.QueryAsync("mediAI", sql);
 
     [Fact]
     public async Task Pg_dist_node_lists_four_active_nodes_and_paris_holds_shards()
     {
-        RequireCitus();
+        Installations.RequireCitus();
         Assert.True(cluster.FirstRun!.Citus);
         var nodes = await QueryAsync(cluster.Coordinator,
             "SELECT groupid, nodeport, isactive, shouldhaveshards FROM pg_dist_node ORDER BY groupid");
@@ -50,7 +48,7 @@ public sealed class CitusBootstrapTests(CitusCluster cluster)
     [MemberData(nameof(Tenants))]
     public async Task Each_tenant_rows_are_stored_at_its_site(string site, string table, string tenant)
     {
-        RequireCitus();
+        Installations.RequireCitus();
         var column = table == "trainingdata" ? "siteorigin" : "country";
         var placement = Assert.Single(await QueryAsync(cluster.Coordinator, $"""
             SELECT p.shardid, p.nodeport
@@ -71,7 +69,7 @@ public sealed class CitusBootstrapTests(CitusCluster cluster)
     [Fact]
     public async Task A_second_bootstrap_changes_nothing()
     {
-        RequireCitus();
+        Installations.RequireCitus();
         const string snapshot = """
             SELECT string_agg(format('%s:%s:%s', s.logicalrelid, s.shardid, p.nodeport), ',' ORDER BY s.shardid)
                 || '|' || (SELECT string_agg(format('%s:%s:%s', nodeid, nodeport, isactive), ',' ORDER BY nodeid) FROM pg_dist_node)
@@ -94,7 +92,7 @@ public sealed class CitusBootstrapTests(CitusCluster cluster)
     [Fact]
     public async Task The_handout_psql_command_works_through_the_coordinator()
     {
-        RequireCitus();
+        Installations.RequireCitus();
         var (exitCode, output, error) = await Psql.CommandAsync(cluster.Coordinator.Port, "SELECT name, country, siteOrigin FROM Patients WHERE country = 'France' LIMIT 5", "mediAI", host: "localhost");
         Assert.True(exitCode == 0, error);
         Assert.Contains("(5 rows)", output);

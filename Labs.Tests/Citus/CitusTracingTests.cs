@@ -12,8 +12,6 @@ namespace MediAI.Labs.Tests.Citus;
 [Collection(CitusCluster.Collection)]
 public sealed class CitusTracingTests(CitusCluster cluster)
 {
-    private static void RequireCitus() => Assert.SkipWhen(Installations.Citus is null, Installations.CitusSkipReason);
-
     private static (ActivityTraceId TraceId, string TraceParent) NewTrace()
     {
         var traceId = ActivityTraceId.CreateRandom();
@@ -82,7 +80,7 @@ public sealed class CitusTracingTests(CitusCluster cluster)
     [Fact]
     public async Task A_cross_site_query_gives_a_span_per_site_under_the_client_trace()
     {
-        RequireCitus();
+        Installations.RequireCitus();
         var (traceId, traceParent) = NewTrace();
         await using (var connection = await cluster.Coordinator.OpenAsync("mediAI"))
         await using (var transaction = await connection.BeginTransactionAsync())
@@ -115,7 +113,7 @@ public sealed class CitusTracingTests(CitusCluster cluster)
     [Fact]
     public async Task The_emergency_consultation_shows_prepare_and_commit_prepared_at_tokyo_and_paris()
     {
-        RequireCitus();
+        Installations.RequireCitus();
         var (traceId, traceParent) = NewTrace();
         var (recordId, transactionId) = await EmergencyConsultationAsync(traceParent, "Emergency consultation (traced)");
         try
@@ -144,7 +142,7 @@ public sealed class CitusTracingTests(CitusCluster cluster)
     [Fact]
     public async Task Dropping_tokyo_after_it_prepared_leaves_it_in_doubt_until_recovery_commits_both_rows()
     {
-        RequireCitus();
+        Installations.RequireCitus();
         var tokyo = cluster.Agent("tokyo");
         (await tokyo.Http.PostAsync("/presets/drop-after-prepare", null)).EnsureSuccessStatusCode();
         var examType = $"Emergency consultation {Guid.NewGuid():N}";
