@@ -12,7 +12,7 @@ using var loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConso
 var logger = loggerFactory.CreateLogger("MediAI.Lab");
 
 var password = builder.AddParameter("postgres-password", "postgres", secret: true);
-var dataDir = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "data"));
+var dataDir = LabOptions.DataScripts(builder);
 
 LabCluster cluster;
 try

@@ -12,6 +12,10 @@ public enum NodeMode { Auto, Containers, Local }
 /// </summary>
 public sealed class LabOptions
 {
+    /// <summary>The repository's data/ folder: the SQL scripts the bootstrap runs and students run by hand.</summary>
+    public static string DataScripts(IDistributedApplicationBuilder builder) =>
+        Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "data"));
+
     /// <summary>auto (containers when a container runtime is running), containers, or local.</summary>
     public NodeMode Mode { get; set; } = NodeMode.Auto;
 

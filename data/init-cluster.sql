@@ -4,27 +4,22 @@
 --   docker exec -it citus_master psql -U postgres -d mediAI -f /data/init-cluster.sql
 -- The lab's bootstrap runs this same file. Every statement is idempotent: a second run changes nothing.
 --
--- Node addresses are psql variables. The defaults are the handout's container names; the lab
--- sets them to its own addresses, e.g.  psql -v tunis_host=127.0.0.1 -v tunis_port=5434 …
-\if :{?paris_host} \else \set paris_host citus_master \endif
-\if :{?paris_port} \else \set paris_port 5432 \endif
-\if :{?tunis_host} \else \set tunis_host citus_worker1 \endif
-\if :{?tunis_port} \else \set tunis_port 5432 \endif
-\if :{?montreal_host} \else \set montreal_host citus_worker2 \endif
-\if :{?montreal_port} \else \set montreal_port 5432 \endif
-\if :{?tokyo_host} \else \set tokyo_host citus_worker3 \endif
-\if :{?tokyo_port} \else \set tokyo_port 5432 \endif
+-- Node addresses are psql variables; the lab sets them to its own addresses, e.g.
+--   psql -v tunis_host=127.0.0.1 -v tunis_port=5434 …
+-- Without them, a cluster that is already formed keeps the addresses it has (lab_sites below), so
+-- running this file by hand, as the handout does, changes nothing; a new cluster gets the
+-- handout's container names (citus_master, citus_worker1..3, port 5432).
+\if :{?paris_host} \else \set paris_host '' \endif
+\if :{?paris_port} \else \set paris_port 0 \endif
+\if :{?tunis_host} \else \set tunis_host '' \endif
+\if :{?tunis_port} \else \set tunis_port 0 \endif
+\if :{?montreal_host} \else \set montreal_host '' \endif
+\if :{?montreal_port} \else \set montreal_port 0 \endif
+\if :{?tokyo_host} \else \set tokyo_host '' \endif
+\if :{?tokyo_port} \else \set tokyo_port 0 \endif
 \set ON_ERROR_STOP on
 
--- The four sites: which country (Patients, MedicalRecords, Transactions) and which siteOrigin
--- (TrainingData) each one stores, and the node that serves it.
-CREATE TEMP TABLE wanted_sites (site, country, siteorigin, nodename, nodeport) AS VALUES
-    ('Paris',    'France',  'Paris',    :'paris_host',    :paris_port),
-    ('Tunis',    'Tunisia', 'Tunis',    :'tunis_host',    :tunis_port),
-    ('Montreal', 'Canada',  'Montreal', :'montreal_host', :montreal_port),
-    ('Tokyo',    'Japan',   'Tokyo',    :'tokyo_host',    :tokyo_port);
-
--- lab_sites keeps that map in the database, for students: SELECT * FROM lab_sites;
+-- lab_sites keeps the map of sites in the database, for students: SELECT * FROM lab_sites;
 CREATE TABLE IF NOT EXISTS lab_sites (
     site       text PRIMARY KEY,
     country    text NOT NULL UNIQUE,
@@ -32,6 +27,20 @@ CREATE TABLE IF NOT EXISTS lab_sites (
     nodename   text NOT NULL,
     nodeport   integer NOT NULL
 );
+
+-- The four sites: which country (Patients, MedicalRecords, Transactions) and which siteOrigin
+-- (TrainingData) each one stores, and the node that serves it: the address given, else the one
+-- it has, else the handout's.
+CREATE TEMP TABLE wanted_sites AS
+SELECT v.site, v.country, v.siteorigin,
+       coalesce(nullif(v.host, ''), s.nodename, v.container) AS nodename,
+       coalesce(nullif(v.port, 0), s.nodeport, 5432) AS nodeport
+  FROM (VALUES ('Paris',    'France',  'Paris',    :'paris_host',    :paris_port,    'citus_master'),
+               ('Tunis',    'Tunisia', 'Tunis',    :'tunis_host',    :tunis_port,    'citus_worker1'),
+               ('Montreal', 'Canada',  'Montreal', :'montreal_host', :montreal_port, 'citus_worker2'),
+               ('Tokyo',    'Japan',   'Tokyo',    :'tokyo_host',    :tokyo_port,    'citus_worker3'))
+       AS v(site, country, siteorigin, host, port, container)
+  LEFT JOIN lab_sites s USING (site);
 
 \echo 'Nodes: following any node whose address changed since the last run'
 SELECT format('SELECT citus_update_node(%s, %L, %s)', n.nodeid, w.nodename, w.nodeport)

@@ -21,6 +21,8 @@ public static class ContainerNodes
             .WithImageRegistry("docker.io")
             // docker exec -it citus_master psql -U postgres -d mediAI (the handout's commands).
             .WithContainerName(site.ContainerName)
+            // ... -f /data/schema-mediAI.sql: the handout's setup commands find the scripts there.
+            .WithBindMount(LabOptions.DataScripts(builder), "/data", isReadOnly: true)
             // Aspire's postgres uses scram-sha-256: Citus connects to the other nodes with this password.
             .WithEnvironment("PGPASSWORD", password)
             .WithArgs([.. NodeSettings.AsArgs(NodeSettings.Server(citus: true))])

@@ -71,6 +71,15 @@ public sealed class ClusterBootstrapper(IOptions<LabClusterOptions> options, ILo
         // The query API's read-only role, last: its grants then reach every shard.
         await RunScriptAsync(coordinator, _lab.Coordinator, "roles-mediAI.sql", cancellationToken, [new("reader_password", _lab.Password)]);
 
+        if (citus)
+        {
+            // Forming the cluster commits Citus's own metadata changes with 2PC. Automatic recovery is
+            // off in the lab, so their commit records would stay in pg_dist_transaction, where
+            // students look for theirs in Part 4: clear them now.
+            await using var recover = new NpgsqlCommand("SELECT recover_prepared_transactions()", coordinator);
+            await recover.ExecuteScalarAsync(cancellationToken);
+        }
+
         var counts = await CountsAsync(coordinator, cancellationToken);
 
         logger.LogInformation("Rows: {Counts}", string.Join(", ", counts.Select(c => $"{c.Key} {c.Value}")));

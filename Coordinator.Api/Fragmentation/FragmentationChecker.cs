@@ -17,9 +17,15 @@ public sealed partial class FragmentationChecker([FromKeyedServices(CoordinatorA
 
     public async Task<FragmentationReport> CheckAsync(FragmentationRequest request, CancellationToken cancellationToken)
     {
+        await using var session = await ReadOnlySession.OpenAsync(dataSource, limits.Value.TimeoutMs, cancellationToken);
+        return await CheckAsync(session.Connection, request, cancellationToken);
+    }
+
+    /// <summary>The same check on an open connection, inside its transaction (the lab checker's, where a student's views exist uncommitted).</summary>
+    public async Task<FragmentationReport> CheckAsync(NpgsqlConnection session, FragmentationRequest request, CancellationToken cancellationToken)
+    {
         var type = request.Type?.Trim().ToLowerInvariant();
         var table = Relation(request.Table, "table");
-        await using var session = await ReadOnlySession.OpenAsync(dataSource, limits.Value.TimeoutMs, cancellationToken);
         var tableColumns = await ColumnsAsync(session, table, "table", cancellationToken);
         var checks = type switch
         {
@@ -31,7 +37,7 @@ public sealed partial class FragmentationChecker([FromKeyedServices(CoordinatorA
         return new FragmentationReport(request.Table!, type!, checks.All(c => c.Passed), checks);
     }
 
-    private async Task<List<PropertyCheck>> HorizontalAsync(ReadOnlySession session, string table, IReadOnlyList<string> columns, IReadOnlyList<Fragment> fragments, CancellationToken ct)
+    private async Task<List<PropertyCheck>> HorizontalAsync(NpgsqlConnection session, string table, IReadOnlyList<string> columns, IReadOnlyList<Fragment> fragments, CancellationToken ct)
     {
         foreach (var fragment in fragments)
         {
@@ -70,7 +76,7 @@ public sealed partial class FragmentationChecker([FromKeyedServices(CoordinatorA
         return checks;
     }
 
-    private async Task<List<PropertyCheck>> VerticalAsync(ReadOnlySession session, string table, IReadOnlyList<string> columns, IReadOnlyList<Fragment> fragments, List<string>? key, CancellationToken ct)
+    private async Task<List<PropertyCheck>> VerticalAsync(NpgsqlConnection session, string table, IReadOnlyList<string> columns, IReadOnlyList<Fragment> fragments, List<string>? key, CancellationToken ct)
     {
         var (join, checks) = await VerticalJoinAsync(session, table, columns, fragments, key, ct);
         if (join is not null)
@@ -85,7 +91,7 @@ public sealed partial class FragmentationChecker([FromKeyedServices(CoordinatorA
 
     /// <summary>Column completeness and the reconstruction JOIN (null when a column is missing).</summary>
     private async Task<(string? Join, List<PropertyCheck> Checks)> VerticalJoinAsync(
-        ReadOnlySession session, string table, IReadOnlyList<string> columns, IReadOnlyList<Fragment> fragments, List<string>? requestedKey, CancellationToken ct)
+        NpgsqlConnection session, string table, IReadOnlyList<string> columns, IReadOnlyList<Fragment> fragments, List<string>? requestedKey, CancellationToken ct)
     {
         var fragmentColumns = new List<IReadOnlyList<string>>();
         foreach (var fragment in fragments)
@@ -118,19 +124,29 @@ public sealed partial class FragmentationChecker([FromKeyedServices(CoordinatorA
         return ($"SELECT {select} FROM {from}", checks);
     }
 
-    private async Task<List<PropertyCheck>> HybridAsync(ReadOnlySession session, string table, IReadOnlyList<string> columns, FragmentationRequest request, CancellationToken ct)
+    private async Task<List<PropertyCheck>> HybridAsync(NpgsqlConnection session, string table, IReadOnlyList<string> columns, FragmentationRequest request, CancellationToken ct)
     {
         if (request.Groups is not { Count: > 0 } groups)
         {
             throw new QueryRejectedException("groups", "hybrid needs 'groups': one list of vertical fragments per horizontal fragment");
         }
 
+        // Columns each group's horizontal predicate fixes (WHERE country = 'France') may be left out
+        // of its fragments, as the handout's Trans_FR_* views do: the checks then compare the others.
+        var implied = (request.Implied ?? []).Select(c => Identifier(c, "implied")).ToList();
+        var unknown = implied.Where(c => !columns.Contains(c)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new QueryRejectedException("implied", $"{string.Join(", ", unknown)} is not a column of {table}");
+        }
+
+        var kept = columns.Where(c => !implied.Contains(c)).ToList();
         var rebuilt = new List<Fragment>();
         var checks = new List<PropertyCheck>();
         for (var g = 0; g < groups.Count; g++)
         {
             var members = Sources(groups[g], $"groups[{g}]");
-            var (join, groupChecks) = await VerticalJoinAsync(session, table, columns, members, request.Key, ct);
+            var (join, groupChecks) = await VerticalJoinAsync(session, table, kept, members, request.Key, ct);
             checks.AddRange(groupChecks.Select(c => c with { Property = $"{c.Property} of group {g + 1} ({string.Join(" + ", members.Select(m => m.Name))})" }));
             if (join is not null)
             {
@@ -140,15 +156,15 @@ public sealed partial class FragmentationChecker([FromKeyedServices(CoordinatorA
 
         if (rebuilt.Count == groups.Count)
         {
-            checks.AddRange(await HorizontalAsync(session, table, columns, rebuilt, ct));
+            checks.AddRange(await HorizontalAsync(session, table, kept, rebuilt, ct));
         }
 
         return checks;
     }
 
-    private async Task<PropertyCheck> CheckAsync(ReadOnlySession session, string property, string sql, string passed, string failed, CancellationToken ct)
+    private async Task<PropertyCheck> CheckAsync(NpgsqlConnection session, string property, string sql, string passed, string failed, CancellationToken ct)
     {
-        await using var command = session.Command($"SELECT * FROM ({sql}) AS offending LIMIT {MaxOffendingRows + 1}");
+        await using var command = Command(session, $"SELECT * FROM ({sql}) AS offending LIMIT {MaxOffendingRows + 1}");
         await using var reader = await command.ExecuteReaderAsync(ct);
         var columns = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
         var rows = new List<object?[]>();
@@ -166,11 +182,11 @@ public sealed partial class FragmentationChecker([FromKeyedServices(CoordinatorA
         (SELECT 'only in the fragments', {list} FROM (SELECT {list} FROM ({rebuilt}) AS r EXCEPT ALL SELECT {list} FROM {table}) AS f)
         """;
 
-    private async Task<IReadOnlyList<string>> ColumnsAsync(ReadOnlySession session, string source, string field, CancellationToken ct)
+    private async Task<IReadOnlyList<string>> ColumnsAsync(NpgsqlConnection session, string source, string field, CancellationToken ct)
     {
         try
         {
-            await using var command = session.Command($"SELECT * FROM {source} AS probe LIMIT 0");
+            await using var command = Command(session, $"SELECT * FROM {source} AS probe LIMIT 0");
             await using var reader = await command.ExecuteReaderAsync(ct);
             return Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
         }
@@ -180,9 +196,9 @@ public sealed partial class FragmentationChecker([FromKeyedServices(CoordinatorA
         }
     }
 
-    private static async Task<List<string>> PrimaryKeyAsync(ReadOnlySession session, string table, CancellationToken ct)
+    private static async Task<List<string>> PrimaryKeyAsync(NpgsqlConnection session, string table, CancellationToken ct)
     {
-        await using var command = session.Command("""
+        await using var command = Command(session, """
             SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
             WHERE i.indrelid = $1::regclass AND i.indisprimary ORDER BY array_position(i.indkey, a.attnum)
             """, [table]);
@@ -195,6 +211,9 @@ public sealed partial class FragmentationChecker([FromKeyedServices(CoordinatorA
 
         return key;
     }
+
+    private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, IEnumerable<object>? parameters = null) =>
+        ReadOnlySession.CommandOn(connection, sql, parameters);
 
     private sealed record Fragment(string Sql, string Name, string Field);
 

@@ -17,4 +17,10 @@ public sealed class FragmentationRequest
 
     /// <summary>Vertical and hybrid: the columns the fragments join on (default: the table's primary key columns every fragment has).</summary>
     public List<string>? Key { get; set; }
+
+    /// <summary>
+    /// Hybrid: columns fixed by each group's horizontal predicate (e.g. ["country"] for
+    /// WHERE country = 'France'), which its fragments may leave out; the other columns are compared.
+    /// </summary>
+    public List<string>? Implied { get; set; }
 }

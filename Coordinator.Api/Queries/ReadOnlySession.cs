@@ -45,9 +45,12 @@ public sealed class ReadOnlySession : IAsyncDisposable
         }
     }
 
-    public NpgsqlCommand Command(string sql, IEnumerable<object>? parameters = null)
+    public NpgsqlCommand Command(string sql, IEnumerable<object>? parameters = null) => CommandOn(Connection, sql, parameters);
+
+    /// <summary>A command with positional parameters ($1, $2…) on any open connection.</summary>
+    public static NpgsqlCommand CommandOn(NpgsqlConnection connection, string sql, IEnumerable<object>? parameters = null)
     {
-        var command = new NpgsqlCommand(sql, Connection);
+        var command = new NpgsqlCommand(sql, connection);
         foreach (var value in parameters ?? [])
         {
             command.Parameters.Add(new NpgsqlParameter { Value = value });

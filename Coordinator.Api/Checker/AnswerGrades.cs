@@ -1,0 +1,64 @@
+using System.Text.RegularExpressions;
+
+namespace MediAI.Coordinator.Checker;
+
+/// <summary>Written answers in answers.md: checked where a fact decides (a site, a state), otherwise only for being there.</summary>
+public static partial class AnswerGrades
+{
+    public static Task<Verdict> Answered(GradeContext c) =>
+        Task.FromResult(Verdict.Pass("answered (your professor grades the content)"));
+
+    public static Task<Verdict> Sentences(GradeContext c, int minimum)
+    {
+        var count = SentenceEnd().Matches(c.AnswerText).Count;
+        return Task.FromResult(count >= minimum
+            ? Verdict.Pass($"answered in {count} sentences (your professor grades the content)")
+            : Verdict.Fail($"answers.md [{c.Question.Id}]: write at least {minimum} sentences (found {count})"));
+    }
+
+    /// <summary>2.2: shardstate 1 is Citus's active (healthy, usable) placement.</summary>
+    public static Task<Verdict> ShardState(GradeContext c) => Task.FromResult(
+        new[] { "active", "healthy", "finalized", "valid", "usable", "up to date", "up-to-date" }.Any(c.AnswerMentions)
+            ? Verdict.Pass("state 1 named")
+            : Verdict.Fail("answers.md [2.2]: say what state 1 means for a placement (Citus's placement states: can the placement be read and written?)"));
+
+    /// <summary>1.4b: the node holding Tokyo's TrainingData shard, found by query and named in the answer.</summary>
+    public static async Task<Verdict> TokyoTrainingData(GradeContext c)
+    {
+        var expected = (await c.QueryAsync("""
+            SELECT l.site, p.nodeport::text FROM pg_dist_shard_placement p
+            JOIN lab_sites l ON l.nodename = p.nodename AND l.nodeport = p.nodeport
+            WHERE p.shardid = get_shard_id_for_distribution_column('trainingdata', 'Tokyo')
+            """)).Rows.Single();
+        var (site, port) = (expected[0]!, expected[1]!);
+        var problems = new List<string>();
+        if (c.Run.Answer is not { Result: { } result } answer)
+        {
+            problems.Add($"{c.SqlFile}: write the query under -- [1.4b]");
+        }
+        else if (result.Rows.Count == 0 || !result.Rows.All(r => r.Any(v => string.Equals(v, site, StringComparison.OrdinalIgnoreCase) || v == port)))
+        {
+            problems.Add($"{c.SqlFile} line {answer.Line}: your result does not point at the node that holds the shard for siteOrigin 'Tokyo' only "
+                + "(find the shard with get_shard_id_for_distribution_column('trainingdata', 'Tokyo'), its placement in pg_dist_shard_placement, the site in lab_sites)");
+        }
+
+        if (!c.AnswerMentions(site) && !c.AnswerMentions(port))
+        {
+            problems.Add("answers.md [1.4b]: name the site (or the node's port) that stores Tokyo's TrainingData rows");
+        }
+
+        return Verdict.From(problems, "the node found and named");
+    }
+
+    /// <summary>3.1: the co-located join's plan, and an answer that names the site of the routed version.</summary>
+    public static async Task<Verdict> ColocatedJoin(GradeContext c)
+    {
+        var verdict = await QueryGrades.ColocatedJoin(c, routed: false);
+        var site = (await c.QueryAsync("SELECT l.site FROM patients p JOIN lab_sites l USING (country) WHERE p.name = 'Mohamed Benali'")).Rows.Single()[0]!;
+        return c.AnswerMentions(site) ? verdict
+            : Verdict.Fail([.. verdict.Outcome == Outcome.Fail ? verdict.Reasons : [], "answers.md [3.1]: name the workers (sites) that execute each version of the query, as EXPLAIN shows them"]);
+    }
+
+    [GeneratedRegex(@"[.!?](\s|$)")]
+    private static partial Regex SentenceEnd();
+}

@@ -1,0 +1,46 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MediAI.Coordinator.Checker;
+
+/// <summary>One question's grade.</summary>
+public sealed record QuestionResult(string Id, int Part, string Title, string? File, Outcome Outcome, IReadOnlyList<string> Reasons);
+
+/// <summary>A folder graded against a lab: for a terminal, or as JSON for a classroom autograder.</summary>
+public sealed record CheckReport(string Folder, string Lab, string Server, string? Citus, IReadOnlyList<QuestionResult> Questions)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    public int Passed => Questions.Count(q => q.Outcome == Outcome.Pass);
+    public int Failed => Questions.Count(q => q.Outcome == Outcome.Fail);
+    public int Skipped => Questions.Count(q => q.Outcome == Outcome.Skipped);
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public string ToText()
+    {
+        var text = new StringBuilder();
+        text.AppendLine($"MediAI lab checker: {Folder} against {Lab} (PostgreSQL {Server}{(Citus is null ? ", no Citus" : $", Citus {Citus}")})");
+        foreach (var part in Questions.GroupBy(q => q.Part))
+        {
+            text.AppendLine().AppendLine(LabQuestions.PartTitle(part.Key));
+            foreach (var q in part)
+            {
+                var mark = q.Outcome switch { Outcome.Pass => "PASS", Outcome.Fail => "FAIL", _ => "SKIP" };
+                text.AppendLine($"  {mark}  {q.Id,-5} {q.Title}");
+                foreach (var reason in q.Outcome == Outcome.Pass ? q.Reasons.Take(0) : q.Reasons)
+                {
+                    text.AppendLine($"              - {reason}");
+                }
+            }
+        }
+
+        text.AppendLine().AppendLine($"{Passed} passed, {Failed} failed, {Skipped} skipped, of {Questions.Count} questions.");
+        return text.ToString();
+    }
+}

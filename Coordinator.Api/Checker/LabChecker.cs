@@ -1,0 +1,176 @@
+using MediAI.Coordinator.Fragmentation;
+using MediAI.Coordinator.Queries;
+using Npgsql;
+
+namespace MediAI.Coordinator.Checker;
+
+/// <summary>
+/// Grades a folder of answers (exercises/ or solutions/) against the running lab, question by
+/// question: blanks first, then the SQL as it runs, then the grader. One question's error never
+/// stops the others. Parts 1–3 run in transactions that are rolled back: grading changes nothing.
+/// </summary>
+public sealed class LabChecker(NpgsqlDataSource dataSource, FragmentationChecker fragmentation, int timeoutSeconds)
+{
+    public async Task<CheckReport> RunAsync(string folder, string labName, CancellationToken ct)
+    {
+        LabInfo lab;
+        await using (var probe = await dataSource.OpenConnectionAsync(ct))
+        {
+            lab = await LabInfo.LoadAsync(probe, ct);
+        }
+
+        var answers = await LoadAsync(folder, LabQuestions.AnswerSheet, ct);
+        var results = new List<QuestionResult>();
+        foreach (var group in LabQuestions.All.GroupBy(q => q.SqlFile))
+        {
+            var file = group.Key is null ? null : await LoadAsync(folder, group.Key, ct);
+            try
+            {
+                await GradeFileAsync(group, file, lab, answers, results, ct);
+            }
+            catch (NpgsqlException e) when (e is not PostgresException)
+            {
+                // The lab went away mid-file (a site down, the coordinator stopped): say so for what is left.
+                results.AddRange(group.Where(q => results.All(r => r.Id != q.Id)).Select(q => new QuestionResult(q.Id, q.Part, q.Title, q.SqlFile, Outcome.Fail,
+                    [$"lost the connection to the lab while checking {group.Key ?? LabQuestions.AnswerSheet}: {e.Message}. Is the lab still running?"])));
+            }
+        }
+
+        var order = LabQuestions.All.Select(q => q.Id).ToList();
+        return new CheckReport(folder, labName, lab.Server, lab.CitusVersion, [.. results.OrderBy(r => order.IndexOf(r.Id))]);
+    }
+
+    private async Task GradeFileAsync(IGrouping<string?, Question> group, ExerciseFile? file, LabInfo lab, ExerciseFile? answers, List<QuestionResult> results, CancellationToken ct)
+    {
+        var runs = group.Any(q => q.RunsFile) && file is not null;
+        var inTransaction = runs && group.All(q => q.Mode == FileMode.RolledBack);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = inTransaction ? await connection.BeginTransactionAsync(ct) : null;
+        await ExecuteAsync(connection, $"SET statement_timeout = {timeoutSeconds * 1000}", ct);
+        Dictionary<string, SectionRun>? sectionRuns = null;
+        string? unreadable = null;
+        if (inTransaction)
+        {
+            foreach (var relation in LabQuestions.Creates.GetValueOrDefault(group.Key!) ?? [])
+            {
+                await ExecuteAsync(connection, $"""
+                    DO $$ BEGIN
+                      IF to_regclass('{relation}') IS NOT NULL THEN
+                        EXECUTE format('DROP %s %s CASCADE', CASE WHEN (SELECT relkind FROM pg_class WHERE oid = to_regclass('{relation}')) = 'v' THEN 'VIEW' ELSE 'TABLE' END, to_regclass('{relation}'));
+                      END IF;
+                    END $$
+                    """, ct);
+            }
+        }
+
+        if (runs)
+        {
+            try
+            {
+                sectionRuns = await FileRun.RunAsync(connection, file!, inTransaction, ct);
+            }
+            catch (FormatException e)
+            {
+                unreadable = $"{group.Key}: {e.Message}";
+            }
+        }
+
+        foreach (var question in group)
+        {
+            var verdict = await GradeAsync(connection, inTransaction, lab, question, file, sectionRuns?.GetValueOrDefault(question.Id), unreadable, answers, ct);
+            results.Add(new QuestionResult(question.Id, question.Part, question.Title, question.SqlFile, verdict.Outcome, verdict.Reasons));
+        }
+
+        // Disposing the transaction rolls back whatever the student's file created.
+    }
+
+    private async Task<Verdict> GradeAsync(NpgsqlConnection connection, bool inTransaction, LabInfo lab, Question q, ExerciseFile? file,
+        SectionRun? run, string? unreadable, ExerciseFile? answers, CancellationToken ct)
+    {
+        var blanks = new List<string>();
+        if (q.SqlFile is not null)
+        {
+            blanks.AddRange(Blanks(file, q.SqlFile, q.Id, $"-- [{q.Id}]"));
+        }
+
+        var answer = answers?.Find(q.Id);
+        if (q.Answer)
+        {
+            blanks.AddRange(Blanks(answers, LabQuestions.AnswerSheet, q.Id, $"a heading with [{q.Id}]"));
+        }
+
+        if (blanks.Count > 0)
+        {
+            return Verdict.Fail(blanks);
+        }
+
+        if (q.NeedsCitus && !lab.Citus)
+        {
+            return Verdict.Skip("needs Citus: this lab's coordinator is plain PostgreSQL (no citus extension)");
+        }
+
+        if (unreadable is not null)
+        {
+            return Verdict.Fail(unreadable);
+        }
+
+        if (run?.Errors.ToList() is { Count: > 0 } errors)
+        {
+            return Verdict.Fail(errors);
+        }
+
+        var context = new GradeContext(connection, lab, fragmentation, q, run, answer);
+        if (q.Answer && context.AnswerText.Length == 0)
+        {
+            return Verdict.Fail($"answers.md [{q.Id}]: write your answer (or paste psql's output) under the heading");
+        }
+
+        await FileRun.SavepointAsync(connection, inTransaction, "SAVEPOINT grading", ct);
+
+        try
+        {
+            var verdict = await q.Grade(context);
+            await FileRun.SavepointAsync(connection, inTransaction, "RELEASE SAVEPOINT grading", ct);
+
+            return verdict;
+        }
+        catch (Exception e) when (e is PostgresException or QueryRejectedException or FragmentException)
+        {
+            await FileRun.SavepointAsync(connection, inTransaction, "ROLLBACK TO SAVEPOINT grading", ct);
+
+            return Verdict.Fail(e switch
+            {
+                PostgresException p => $"checking {q.Id} failed: {FileRun.Describe(p)}",
+                FragmentException f => $"{f.Field}: {FileRun.Describe(f.PostgresError)}",
+                _ => e.Message,
+            });
+        }
+    }
+
+    private static IEnumerable<string> Blanks(ExerciseFile? file, string path, string id, string marker)
+    {
+        if (file is null)
+        {
+            return [$"{path} is missing: restore it (git checkout -- {path}, from the folder you are checking)"];
+        }
+
+        if (file.Find(id) is not { } section)
+        {
+            return [$"{path}: {marker} is gone: put it back above your answer"];
+        }
+
+        return section.BlankLines.Select(line => $"{path} line {line}: fill in the blank ___");
+    }
+
+    private static async Task<ExerciseFile?> LoadAsync(string folder, string relative, CancellationToken ct)
+    {
+        var path = Path.Combine(folder, relative);
+        return File.Exists(path) ? ExerciseFile.Parse(relative, await File.ReadAllTextAsync(path, ct)) : null;
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+}

@@ -1,0 +1,22 @@
+-- Part 1.2 — Vertical fragmentation of MedicalRecords.
+-- Doctors read the clinical columns; the AI team reads the model's columns. Each fragment keeps
+-- the key idRecord so that a JOIN can rebuild the table.
+-- Run:  psql -h localhost -p 5432 -U postgres -d mediAI -f exercises/part1/1.2-vertical.sql
+
+-- [1.2] The two vertical fragments.
+
+-- Clinical fragment: idRecord, idPatient, country, date, examType, result
+CREATE OR REPLACE VIEW MedicalRecords_Clinical AS
+    SELECT idRecord, idPatient, country, date, examType, result FROM MedicalRecords;
+
+-- AI fragment: idRecord, aiModelUsed, aiScore, aiVersion
+CREATE OR REPLACE VIEW MedicalRecords_AI AS
+    SELECT idRecord, aiModelUsed, aiScore, aiVersion FROM MedicalRecords;
+
+-- [1.2b] Reconstruction: JOIN the two fragments on idRecord so that the result has exactly
+-- MedicalRecords' columns (idRecord, idPatient, country, date, examType, result, aiModelUsed,
+-- aiScore, aiVersion) and exactly its rows.
+SELECT c.idRecord, c.idPatient, c.country, c.date, c.examType, c.result, a.aiModelUsed, a.aiScore, a.aiVersion
+FROM MedicalRecords_Clinical c
+JOIN MedicalRecords_AI a ON a.idRecord = c.idRecord
+ORDER BY c.idRecord;

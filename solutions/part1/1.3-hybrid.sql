@@ -1,0 +1,36 @@
+-- Part 1.3 — Hybrid fragmentation of Transactions: horizontally by country, then vertically
+-- into financial and management columns. 4 countries × 2 = 8 views.
+-- Run:  psql -h localhost -p 5432 -U postgres -d mediAI -f exercises/part1/1.3-hybrid.sql
+
+-- [1.3] The 8 views. France is given; write Tunisia (TN), Canada (CA) and Japan (JP) the same way.
+
+-- France Financial
+CREATE OR REPLACE VIEW Trans_FR_Financial AS
+    SELECT idTrans, idPatient, date, amount, currency FROM Transactions WHERE country = 'France';
+
+-- France Management
+CREATE OR REPLACE VIEW Trans_FR_Management AS
+    SELECT idTrans, idPatient, type, status FROM Transactions WHERE country = 'France';
+
+-- Tunisia, Canada, Japan (6 more views: Trans_TN_Financial, Trans_TN_Management, …)
+CREATE OR REPLACE VIEW Trans_TN_Financial AS
+    SELECT idTrans, idPatient, date, amount, currency FROM Transactions WHERE country = 'Tunisia';
+CREATE OR REPLACE VIEW Trans_TN_Management AS
+    SELECT idTrans, idPatient, type, status FROM Transactions WHERE country = 'Tunisia';
+
+CREATE OR REPLACE VIEW Trans_CA_Financial AS
+    SELECT idTrans, idPatient, date, amount, currency FROM Transactions WHERE country = 'Canada';
+CREATE OR REPLACE VIEW Trans_CA_Management AS
+    SELECT idTrans, idPatient, type, status FROM Transactions WHERE country = 'Canada';
+
+CREATE OR REPLACE VIEW Trans_JP_Financial AS
+    SELECT idTrans, idPatient, date, amount, currency FROM Transactions WHERE country = 'Japan';
+CREATE OR REPLACE VIEW Trans_JP_Management AS
+    SELECT idTrans, idPatient, type, status FROM Transactions WHERE country = 'Japan';
+
+-- [1.3b] Reconstruction JOIN for France: rebuild France's transactions with the columns
+-- idTrans, idPatient, date, amount, currency, type, status.
+SELECT fin.idTrans, fin.idPatient, fin.date, fin.amount, fin.currency, mgt.type, mgt.status
+FROM Trans_FR_Financial fin
+JOIN Trans_FR_Management mgt ON mgt.idTrans = fin.idTrans
+ORDER BY fin.idTrans;
