@@ -34,6 +34,10 @@ public sealed class AppModelTests
             Assert.Equal("citusdata/citus", image.Image);
             Assert.Matches(@"^12\.1\.\d+$", image.Tag); // a patch tag: 12.1 alone moves
             Assert.Equal(site.ContainerName, container.Annotations.OfType<ContainerNameAnnotation>().Last().Name);
+            // The handout's "docker exec -it citus_master psql … -f /data/schema-mediAI.sql" finds the scripts.
+            var data = container.Annotations.OfType<ContainerMountAnnotation>().Single(m => m.Target == "/data");
+            Assert.True(File.Exists(Path.Combine(data.Source!, "schema-mediAI.sql")));
+            Assert.True(data.IsReadOnly);
         }
 
         Assert.Equal(

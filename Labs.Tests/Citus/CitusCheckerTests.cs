@@ -1,0 +1,86 @@
+using MediAI.Labs.Tests.Infrastructure;
+
+namespace MediAI.Labs.Tests.Citus;
+
+/// <summary>
+/// The checker on the Citus cluster: the untouched exercises pass nothing; a student who works
+/// through the solutions — running Part 4 by hand, with Tokyo's link dropped after PREPARE from
+/// its agent — passes every question.
+/// </summary>
+[Collection(CitusCluster.Collection)]
+public sealed class CitusCheckerTests(CitusCluster cluster)
+{
+    [Fact]
+    public async Task Untouched_exercises_pass_nothing_and_the_solutions_pass_everything()
+    {
+        Installations.RequireCitus();
+        var port = cluster.Coordinator.Port;
+        try
+        {
+            var untouched = await LabCheck.RunAsync(LabCheck.Exercises, port, "--json");
+            Assert.Equal(1, untouched.ExitCode);
+            Assert.All(untouched.Questions, q => Assert.Equal("fail", q.GetProperty("outcome").GetString()));
+            Assert.StartsWith("12.1", untouched.Report.GetProperty("citus").GetString());
+
+            // Part 4 as the student runs it: 4a and 4b in psql; 4c with Tokyo's link dropped after it prepares.
+            await StudentRunsAsync("part4/4a-prepare-transaction.sql");
+            await StudentRunsAsync("part4/4b-emergency-consultation.sql");
+            (await cluster.Agent("tokyo").Http.PostAsync("/presets/drop-after-prepare", null)).EnsureSuccessStatusCode();
+            var failure = await StudentRunsAsync("part4/4c-site-failure.sql");
+            Assert.Contains("WARNING:  failed to commit transaction on", failure.Error);
+            Assert.Contains(" recover_prepared_transactions \n-------------------------------\n                             1", failure.Output);
+
+            var solutions = await LabCheck.RunAsync(LabCheck.Solutions, port, "--json");
+
+            Assert.True(solutions.ExitCode == 0, solutions.Output + solutions.Error);
+            Assert.Equal(22, solutions.Questions.Count);
+            Assert.All(solutions.Questions, q => Assert.True(q.GetProperty("outcome").GetString() == "pass", q.ToString()));
+        }
+        finally
+        {
+            await cluster.Agent("tokyo").Http.PostAsync("/reset", null);
+            await Psql.RunAsync(port, "DROP TABLE IF EXISTS ConsultationLog;", database: "mediAI");
+            await cluster.Bootstrapper().ResetDataAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task While_tokyo_is_in_doubt_4c_fails_and_says_how_to_recover()
+    {
+        Installations.RequireCitus();
+        var port = cluster.Coordinator.Port;
+        var insert = """
+            BEGIN;
+            INSERT INTO MedicalRecords (idPatient, country, date, examType, result, aiModelUsed, aiScore, aiVersion)
+            VALUES (16, 'Japan', NOW()::DATE, 'Emergency follow-up', 'Recovering', 'DiagNet-3', 0.9120, 'v3.2');
+            INSERT INTO Transactions (idPatient, country, date, type, amount, currency, status)
+            VALUES (16, 'France', NOW(), 'follow-up', 80, 'EUR', 'pending');
+            COMMIT;
+            """;
+        try
+        {
+            (await cluster.Agent("tokyo").Http.PostAsync("/presets/drop-after-prepare", null)).EnsureSuccessStatusCode();
+            await Psql.RunAsync(port, insert, stopOnError: false, database: "mediAI");
+
+            var check = await LabCheck.RunAsync(LabCheck.Solutions, port, "--json");
+
+            Assert.Equal("fail", check.Outcome("4c"));
+            Assert.Contains("1 transaction(s) still in doubt at Tokyo: heal the site, then on the coordinator SELECT recover_prepared_transactions();", check.Reasons("4c"));
+            Assert.Contains("the follow-up record (MedicalRecords, country 'Japan') is not at Tokyo", check.Reasons("4c"));
+            Assert.DoesNotContain("follow-up bill", check.Reasons("4c")); // committed at Paris already
+        }
+        finally
+        {
+            await cluster.Agent("tokyo").Http.PostAsync("/reset", null);
+            await Psql.RunAsync(port, "SELECT recover_prepared_transactions();", database: "mediAI");
+            await cluster.Bootstrapper().ResetDataAsync(CancellationToken.None);
+        }
+    }
+
+    private async Task<Psql.Result> StudentRunsAsync(string file)
+    {
+        var run = await Psql.RunAsync(cluster.Coordinator.Port, await File.ReadAllTextAsync(Path.Combine(LabCheck.Solutions, file)), stopOnError: false, database: "mediAI");
+        Assert.True(run.ExitCode == 0 && !run.Error.Contains("ERROR", StringComparison.Ordinal), $"{file}: {run.Error}");
+        return run;
+    }
+}
