@@ -43,6 +43,9 @@ public static class CheckCommand
                 string Value() => i + 1 < args.Length ? args[++i] : throw new FormatException($"{args[i]} needs a value");
                 switch (args[i])
                 {
+                    case "--help" or "-h":
+                        Console.WriteLine(Usage);
+                        return 0;
                     case "--json": json = true; break;
                     case "--host": builder.Host = Value(); break;
                     case "--port": builder.Port = int.Parse(Value()); break;
@@ -78,6 +81,11 @@ public static class CheckCommand
         {
             await Console.Error.WriteLineAsync($"Cannot reach the lab at {lab}: {e.Message}\n"
                 + "Is it running? Start it with: dotnet run --project AppHost (its log says the port if 5432 was taken; then pass --port).");
+            return 2;
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException)
+        {
+            await Console.Error.WriteLineAsync($"The checker could not finish: {e.Message}");
             return 2;
         }
 

@@ -13,6 +13,7 @@ public sealed record CheckReport(string Folder, string Lab, string Server, strin
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // a file for machines and people: keep + and ' as they are
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 

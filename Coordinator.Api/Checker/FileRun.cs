@@ -26,7 +26,7 @@ public sealed class SectionRun
 /// </summary>
 public static partial class FileRun
 {
-    public static async Task<Dictionary<string, SectionRun>> RunAsync(NpgsqlConnection connection, ExerciseFile file, bool inTransaction, CancellationToken ct)
+    public static async Task<Dictionary<string, SectionRun>> RunAsync(NpgsqlConnection connection, ExerciseFile file, bool inTransaction, Func<CancellationToken, Task> reconnect, CancellationToken ct)
     {
         var runs = file.Sections.ToDictionary(s => s.Id, _ => new SectionRun());
         foreach (var step in PsqlScript.Parse(file.Text).OfType<SqlStep>())
@@ -57,6 +57,19 @@ public static partial class FileRun
             catch (PostgresException e)
             {
                 runs[id].Statements.Add(new StatementRun(step.Line, sql, null, $"{file.Path} line {step.Line}: {Describe(e)}"));
+                if (connection.State != System.Data.ConnectionState.Open)
+                {
+                    // Npgsql drops the connection after some errors (Citus's XX000 "requires repartitioning"
+                    // is one). Autocommit loses nothing by reconnecting; a transaction would lose the file's work.
+                    if (inTransaction)
+                    {
+                        throw new NpgsqlException($"{file.Path} line {step.Line}: the connection closed after this error, so the rest of the file could not run: {e.MessageText}", e);
+                    }
+
+                    await reconnect(ct);
+                    continue;
+                }
+
                 await SavepointAsync(connection, inTransaction, "ROLLBACK TO SAVEPOINT student_statement", ct);
             }
         }

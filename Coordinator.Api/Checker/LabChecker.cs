@@ -46,7 +46,7 @@ public sealed class LabChecker(NpgsqlDataSource dataSource, FragmentationChecker
         var inTransaction = runs && group.All(q => q.Mode == FileMode.RolledBack);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = inTransaction ? await connection.BeginTransactionAsync(ct) : null;
-        await ExecuteAsync(connection, $"SET statement_timeout = {timeoutSeconds * 1000}", ct);
+        await LimitAsync(connection, ct);
         Dictionary<string, SectionRun>? sectionRuns = null;
         string? unreadable = null;
         if (inTransaction)
@@ -67,7 +67,11 @@ public sealed class LabChecker(NpgsqlDataSource dataSource, FragmentationChecker
         {
             try
             {
-                sectionRuns = await FileRun.RunAsync(connection, file!, inTransaction, ct);
+                sectionRuns = await FileRun.RunAsync(connection, file!, inTransaction, async token =>
+                {
+                    await connection.OpenAsync(token);
+                    await LimitAsync(connection, token);
+                }, ct);
             }
             catch (FormatException e)
             {
@@ -107,6 +111,11 @@ public sealed class LabChecker(NpgsqlDataSource dataSource, FragmentationChecker
         if (q.NeedsCitus && !lab.Citus)
         {
             return Verdict.Skip("needs Citus: this lab's coordinator is plain PostgreSQL (no citus extension)");
+        }
+
+        if (q.NeedsCitus && lab.Nodes.Count == 0)
+        {
+            return Verdict.Fail("the lab's site map (table lab_sites) is missing: run data/init-cluster.sql on the coordinator, it creates it");
         }
 
         if (unreadable is not null)
@@ -167,6 +176,10 @@ public sealed class LabChecker(NpgsqlDataSource dataSource, FragmentationChecker
         var path = Path.Combine(folder, relative);
         return File.Exists(path) ? ExerciseFile.Parse(relative, await File.ReadAllTextAsync(path, ct)) : null;
     }
+
+    /// <summary>Every statement of the session stops after the timeout, with PostgreSQL's 57014.</summary>
+    private Task LimitAsync(NpgsqlConnection connection, CancellationToken ct) =>
+        ExecuteAsync(connection, $"SET statement_timeout = {timeoutSeconds * 1000}", ct);
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
     {

@@ -74,7 +74,7 @@ public sealed class PlainCheckerTests(CheckerLab lab) : IClassFixture<CheckerLab
 
         Assert.Equal(1, check.ExitCode);
         Assert.Equal("fail", check.Outcome("1.1"));
-        Assert.Contains("part1/1.1-horizontal.sql line 8: ERROR: syntax error at end of input (SQLSTATE 42601)", check.Reasons("1.1"));
+        Assert.Contains($"part1/1.1-horizontal.sql line {LineOf(folder, "part1/1.1-horizontal.sql", "CREATE OR REPLACE VIEW TrainingData_Paris")}: ERROR: syntax error at end of input (SQLSTATE 42601)", check.Reasons("1.1"));
         Assert.Equal("fail", check.Outcome("1.2"));
         Assert.Contains("view MedicalRecords_AI does not exist", check.Reasons("1.2"));
         Assert.Equal("fail", check.Outcome("3.2"));
@@ -109,7 +109,7 @@ public sealed class PlainCheckerTests(CheckerLab lab) : IClassFixture<CheckerLab
         var check = await LabCheck.RunAsync(LabCheck.Exercises, lab.Server.Port);
 
         Assert.Contains("  FAIL  1.1   Horizontal fragments of TrainingData, one view per site", check.Output);
-        Assert.Contains("part1/1.1-horizontal.sql line 9: fill in the blank ___", check.Output);
+        Assert.Contains(LabCheck.Blanks(LabCheck.Exercises).First(b => b.StartsWith("part1/1.1", StringComparison.Ordinal)) + ": fill in the blank ___", check.Output);
         Assert.Contains("0 passed, 22 failed, 0 skipped, of 22 questions.", check.Output);
     }
 
@@ -146,6 +146,9 @@ public sealed class PlainCheckerTests(CheckerLab lab) : IClassFixture<CheckerLab
         Assert.Contains(from, text);
         File.WriteAllText(path, text.Replace(from, to, StringComparison.Ordinal));
     }
+
+    private static int LineOf(string folder, string file, string text) =>
+        File.ReadAllLines(Path.Combine(folder, file)).ToList().FindIndex(l => l.Contains(text, StringComparison.Ordinal)) + 1;
 
     private static int FreeTcpPort()
     {

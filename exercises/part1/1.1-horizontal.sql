@@ -2,6 +2,8 @@
 -- Fill every ___ , then run:  psql -h localhost -p 5432 -U postgres -d mediAI -f exercises/part1/1.1-horizontal.sql
 -- Keep the -- [1.1] marker: the checker finds your answer under it.
 
+DROP VIEW IF EXISTS TrainingData_Paris, TrainingData_Tunis, TrainingData_Montreal, TrainingData_Tokyo;
+
 -- [1.1] One view per site. Together they must be complete, disjoint and reconstructible.
 
 -- Fragment Paris

@@ -3,6 +3,9 @@
 -- the key idRecord so that a JOIN can rebuild the table.
 -- Run:  psql -h localhost -p 5432 -U postgres -d mediAI -f exercises/part1/1.2-vertical.sql
 
+-- Dropped first, so that a rerun may change their columns.
+DROP VIEW IF EXISTS MedicalRecords_Clinical, MedicalRecords_AI;
+
 -- [1.2] The two vertical fragments.
 
 -- Clinical fragment: idRecord, idPatient, country, date, examType, result

@@ -2,6 +2,10 @@
 -- into financial and management columns. 4 countries × 2 = 8 views.
 -- Run:  psql -h localhost -p 5432 -U postgres -d mediAI -f exercises/part1/1.3-hybrid.sql
 
+-- Dropped first, so that a rerun may change their columns.
+DROP VIEW IF EXISTS Trans_FR_Financial, Trans_FR_Management, Trans_TN_Financial, Trans_TN_Management,
+                    Trans_CA_Financial, Trans_CA_Management, Trans_JP_Financial, Trans_JP_Management;
+
 -- [1.3] The 8 views. France is given; write Tunisia (TN), Canada (CA) and Japan (JP) the same way.
 
 -- France Financial

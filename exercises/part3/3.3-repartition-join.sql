@@ -6,6 +6,11 @@
 -- takes about 20 s — hundreds of node-to-node transfers, each on a new connection.
 -- Run:  psql -h localhost -p 5432 -U postgres -d mediAI -f exercises/part3/3.3-repartition-join.sql
 
+-- First without repartitioning: Citus refuses. Read its error and its HINT.
+SELECT mr.idRecord, mr.aiModelUsed, COUNT(td.idData) AS training_examples
+FROM MedicalRecords mr JOIN TrainingData td ON td.aiModelUsed = mr.aiModelUsed
+GROUP BY mr.idRecord, mr.aiModelUsed;
+
 -- [3.3] For each medical record: idRecord, aiModelUsed, and how many training examples its model
 -- has (training_examples). Allow the repartition first, then write the query; then EXPLAIN it.
 SET citus.enable_repartition_joins = ___;

@@ -5,11 +5,13 @@
 -- ConsultationLog is a LOCAL table on the coordinator (Paris), not distributed: Citus refuses a
 -- user's PREPARE TRANSACTION in any transaction that touched a distributed table (see 4b).
 --
--- Run it in psql, statement by statement, to watch each step:
---   psql -h localhost -p 5432 -U postgres -d mediAI
---   mediAI=# \i exercises/part4/4a-prepare-transaction.sql
--- Running it again starts over (the table is recreated). The checker looks at what it left.
+-- Run it in psql:  mediAI=# \i exercises/part4/4a-prepare-transaction.sql
+-- (or paste it statement by statement to watch each step). Running it again starts over: a
+-- transaction an earlier run left prepared is rolled back, the table is recreated. The checker
+-- looks at what it left.
 
+-- A prepared transaction holds its locks until phase 2: finish any an earlier run left.
+SELECT format('ROLLBACK PREPARED %L', gid) FROM pg_prepared_xacts WHERE gid IN ('yuki_admission', 'yuki_duplicate') \gexec
 DROP TABLE IF EXISTS ConsultationLog;
 CREATE TABLE ConsultationLog (
     id       serial PRIMARY KEY,

@@ -2,8 +2,9 @@
 -- Before running this file, in the dashboard: agent-tokyo → ⋯ → "Drop link after PREPARE".
 -- Tokyo will prepare (vote yes), then its link drops before COMMIT PREPARED reaches it.
 --
--- Run it in psql statement by statement (\i exercises/part4/4c-site-failure.sql) and read what
--- each step answers.
+-- The fault fires once: Tokyo's link drops right after its PREPARE, later links work again. So the
+-- whole file can run in one go (\i exercises/part4/4c-site-failure.sql); pasting it step by step
+-- lets you look around in between. Each run adds one more follow-up (Reset lab data starts over).
 
 -- [4c]
 -- 1. A follow-up consultation: a record for Japan (Tokyo) and a bill in France (Paris).
@@ -18,7 +19,8 @@ COMMIT;   -- read the WARNING: what did the coordinator decide, and what does To
 -- 2. The transaction waits in doubt at Tokyo: prepared, neither committed nor rolled back.
 --    Ask every node what it has prepared (the coordinator asks them for you):
 SELECT nodeid, success, result FROM run_command_on_all_nodes($$SELECT string_agg(gid, ', ') FROM pg_prepared_xacts$$);
---    The coordinator kept its decision (commit) in its commit log, one row per site it prepared
+--    The coordinator kept its decision (commit) in its commit log: one row per site it prepared,
+--    for each distributed transaction of this session not yet recovered
 --    (gid citus_<coordinator group>_<your session's pid>_<transaction>_<connection>):
 SELECT groupid, gid FROM pg_dist_transaction WHERE gid LIKE format('citus\_%%\_%s\_%%', pg_backend_pid());
 --    What do readers see now? The bill is committed at Paris; the record is only prepared at Tokyo.
@@ -26,7 +28,7 @@ SELECT 'MedicalRecords' AS tbl, country, examType AS what FROM MedicalRecords WH
 UNION ALL
 SELECT 'Transactions', country, type FROM Transactions WHERE idPatient = 16 AND type = 'follow-up';
 
--- 3. Heal Tokyo: dashboard → agent-tokyo → ⋯ → "Heal all". Then let Citus finish the job:
+-- 3. Heal Tokyo (dashboard → agent-tokyo → ⋯ → "Heal all": removes any fault left). Then let Citus finish the job:
 --    it compares its commit log with what each node has prepared and commits Tokyo's part.
 SELECT ___();
 
