@@ -117,6 +117,30 @@ public sealed class FragmentationApiTests(PlainLab lab) : IClassFixture<PlainLab
     }
 
     [Fact]
+    public async Task The_handouts_hybrid_views_without_country_pass_when_country_is_implied_by_each_group()
+    {
+        var countries = new[] { ("FR", "France"), ("TN", "Tunisia"), ("CA", "Canada"), ("JP", "Japan") };
+        var views = await ViewsAsync(countries.SelectMany(c => new[]
+        {
+            ($"{c.Item1}_Financial", $"SELECT idTrans, idPatient, date, amount, currency FROM Transactions WHERE country = '{c.Item2}'"),
+            ($"{c.Item1}_Management", $"SELECT idTrans, idPatient, type, status FROM Transactions WHERE country = '{c.Item2}'"),
+        }).ToArray());
+        var groups = views.Chunk(2).Select(g => g.ToArray()).ToArray();
+
+        var (_, strict) = await CheckAsync(new { table = "Transactions", type = "hybrid", groups });
+        Assert.False(strict.GetProperty("passed").GetBoolean());
+        Assert.Contains("columns in no fragment: country", Check(strict, "completeness of group 1 (" + groups[0][0] + " + " + groups[0][1] + ")").GetProperty("explanation").GetString());
+
+        var (status, implied) = await CheckAsync(new { table = "Transactions", type = "hybrid", groups, key = new[] { "idTrans" }, implied = new[] { "country" } });
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.True(implied.GetProperty("passed").GetBoolean(), implied.ToString());
+
+        var (unknown, problem) = await CheckAsync(new { table = "Transactions", type = "hybrid", groups, implied = new[] { "continent" } });
+        Assert.Equal(HttpStatusCode.BadRequest, unknown);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("implied", out _), problem.ToString());
+    }
+
+    [Fact]
     public async Task A_missing_view_or_a_write_is_a_400_naming_the_fragment()
     {
         var (missing, body) = await CheckAsync(new { table = "TrainingData", type = "horizontal", fragments = new[] { "no_such_view" } });
