@@ -23,6 +23,18 @@ public sealed class FragmentationApiTests(PlainLab lab) : IClassFixture<PlainLab
         return views.Select(v => $"{prefix}_{v.Suffix}").ToArray();
     }
 
+    /// <summary>Per country, a financial and a management view of Transactions: the hybrid groups.</summary>
+    private async Task<string[][]> HybridGroupsAsync(string financial, string management)
+    {
+        var countries = new[] { ("FR", "France"), ("TN", "Tunisia"), ("CA", "Canada"), ("JP", "Japan") };
+        var views = await ViewsAsync(countries.SelectMany(c => new[]
+        {
+            ($"{c.Item1}_Financial", $"SELECT {financial} FROM Transactions WHERE country = '{c.Item2}'"),
+            ($"{c.Item1}_Management", $"SELECT {management} FROM Transactions WHERE country = '{c.Item2}'"),
+        }).ToArray());
+        return [.. views.Chunk(2).Select(g => g.ToArray())];
+    }
+
     private async Task<(HttpStatusCode Status, JsonElement Body)> CheckAsync(object request)
     {
         using var response = await lab.Api.Http.PostAsJsonAsync("/fragmentation/check", request);
@@ -104,13 +116,7 @@ public sealed class FragmentationApiTests(PlainLab lab) : IClassFixture<PlainLab
     [Fact]
     public async Task The_hybrid_transactions_matrix_passes_as_eight_views()
     {
-        var countries = new[] { ("FR", "France"), ("TN", "Tunisia"), ("CA", "Canada"), ("JP", "Japan") };
-        var views = await ViewsAsync(countries.SelectMany(c => new[]
-        {
-            ($"{c.Item1}_Financial", $"SELECT idTrans, idPatient, country, date, amount, currency FROM Transactions WHERE country = '{c.Item2}'"),
-            ($"{c.Item1}_Management", $"SELECT idTrans, country, type, status FROM Transactions WHERE country = '{c.Item2}'"),
-        }).ToArray());
-        var groups = views.Chunk(2).Select(g => g.ToArray()).ToArray();
+        var groups = await HybridGroupsAsync("idTrans, idPatient, country, date, amount, currency", "idTrans, country, type, status");
         var (status, report) = await CheckAsync(new { table = "Transactions", type = "hybrid", groups });
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.True(report.GetProperty("passed").GetBoolean(), report.ToString());
@@ -119,13 +125,7 @@ public sealed class FragmentationApiTests(PlainLab lab) : IClassFixture<PlainLab
     [Fact]
     public async Task The_handouts_hybrid_views_without_country_pass_when_country_is_implied_by_each_group()
     {
-        var countries = new[] { ("FR", "France"), ("TN", "Tunisia"), ("CA", "Canada"), ("JP", "Japan") };
-        var views = await ViewsAsync(countries.SelectMany(c => new[]
-        {
-            ($"{c.Item1}_Financial", $"SELECT idTrans, idPatient, date, amount, currency FROM Transactions WHERE country = '{c.Item2}'"),
-            ($"{c.Item1}_Management", $"SELECT idTrans, idPatient, type, status FROM Transactions WHERE country = '{c.Item2}'"),
-        }).ToArray());
-        var groups = views.Chunk(2).Select(g => g.ToArray()).ToArray();
+        var groups = await HybridGroupsAsync("idTrans, idPatient, date, amount, currency", "idTrans, idPatient, type, status");
 
         var (_, strict) = await CheckAsync(new { table = "Transactions", type = "hybrid", groups });
         Assert.False(strict.GetProperty("passed").GetBoolean());
