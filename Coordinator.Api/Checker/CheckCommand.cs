@@ -63,6 +63,10 @@ public static class CheckCommand
             return 2;
         }
 
+        // PostgreSQL's statement_timeout (--timeout) stops a statement and keeps the session; Npgsql's own
+        // timeout, 30 s by default, would break the connection first.
+        builder.CommandTimeout = timeout + 10;
+
         if (!Directory.Exists(folder))
         {
             await Console.Error.WriteLineAsync($"There is no folder '{folder}' here ({Environment.CurrentDirectory}). Run the checker from the lab's folder, or give the path.\n{Usage}");

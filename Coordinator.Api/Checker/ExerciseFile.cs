@@ -25,7 +25,17 @@ public sealed partial class ExerciseFile
     public string Text { get; }
     public IReadOnlyList<Section> Sections { get; }
 
-    public Section? Find(string id) => Sections.FirstOrDefault(s => s.Id == id);
+    /// <summary>The question's section; a marker written twice gives one section of both parts.</summary>
+    public Section? Find(string id)
+    {
+        var parts = Sections.Where(s => s.Id == id).ToList();
+        return parts.Count switch
+        {
+            0 => null,
+            1 => parts[0],
+            _ => new Section(id, parts[0].Line, string.Join('\n', parts.Select(p => p.Text)), [.. parts.SelectMany(p => p.BlankLines)]),
+        };
+    }
 
     /// <summary>The section a line of the file belongs to.</summary>
     public string SectionAt(int line) => Sections.LastOrDefault(s => s.Line <= line)?.Id ?? "";
@@ -43,10 +53,11 @@ public sealed partial class ExerciseFile
         for (var i = 0; i < lines.Length; i++)
         {
             var match = marker.Match(lines[i]);
-            if (match.Success)
+            // In Markdown any heading ends an answer ("## Part 2" is nobody's answer); it starts one only with [id].
+            if (match.Success || (markdown && lines[i].StartsWith('#')))
             {
                 sections.Add(new Section(id, start, string.Join('\n', body), blanks));
-                (id, start, body, blanks) = (match.Groups["id"].Value, i + 1, [], []);
+                (id, start, body, blanks) = (match.Success ? match.Groups["id"].Value : "", i + 1, [], []);
             }
 
             body.Add(lines[i]);

@@ -4,6 +4,9 @@ using Npgsql;
 
 namespace MediAI.Coordinator.Checker;
 
+/// <summary>A file that could not run to its end: every question of it fails with this reason.</summary>
+public sealed class FileAbortedException(string message, Exception inner) : Exception(message, inner);
+
 /// <summary>A statement of the student's file, and what PostgreSQL answered.</summary>
 public sealed record StatementRun(int Line, string Sql, ResultSet? Result, string? Error);
 
@@ -28,7 +31,7 @@ public static partial class FileRun
 {
     public static async Task<Dictionary<string, SectionRun>> RunAsync(NpgsqlConnection connection, ExerciseFile file, bool inTransaction, Func<CancellationToken, Task> reconnect, CancellationToken ct)
     {
-        var runs = file.Sections.ToDictionary(s => s.Id, _ => new SectionRun());
+        var runs = file.Sections.Select(s => s.Id).Distinct().ToDictionary(id => id, _ => new SectionRun());
         foreach (var step in PsqlScript.Parse(file.Text).OfType<SqlStep>())
         {
             var id = file.SectionAt(step.Line);
@@ -63,7 +66,7 @@ public static partial class FileRun
                     // is one). Autocommit loses nothing by reconnecting; a transaction would lose the file's work.
                     if (inTransaction)
                     {
-                        throw new NpgsqlException($"{file.Path} line {step.Line}: the connection closed after this error, so the rest of the file could not run: {e.MessageText}", e);
+                        throw new FileAbortedException($"{file.Path} line {step.Line}: the connection closed after this error, so the rest of the file could not run: {Describe(e)}", e);
                     }
 
                     await reconnect(ct);

@@ -28,11 +28,17 @@ public sealed class LabChecker(NpgsqlDataSource dataSource, FragmentationChecker
             {
                 await GradeFileAsync(group, file, lab, answers, results, ct);
             }
-            catch (NpgsqlException e) when (e is not PostgresException)
+            catch (Exception e) when (e is NpgsqlException or FileAbortedException)
             {
-                // The lab went away mid-file (a site down, the coordinator stopped): say so for what is left.
-                results.AddRange(group.Where(q => results.All(r => r.Id != q.Id)).Select(q => new QuestionResult(q.Id, q.Part, q.Title, q.SqlFile, Outcome.Fail,
-                    [$"lost the connection to the lab while checking {group.Key ?? LabQuestions.AnswerSheet}: {e.Message}. Is the lab still running?"])));
+                // The lab went away mid-file (a site down, the coordinator stopped), or the file's own
+                // statement ended the session: say so for the questions left.
+                var reason = e switch
+                {
+                    FileAbortedException => e.Message,
+                    PostgresException p => $"checking {group.Key ?? LabQuestions.AnswerSheet} failed: {FileRun.Describe(p)}",
+                    _ => $"lost the connection to the lab while checking {group.Key ?? LabQuestions.AnswerSheet}: {e.Message}. Is the lab still running?",
+                };
+                results.AddRange(group.Where(q => results.All(r => r.Id != q.Id)).Select(q => new QuestionResult(q.Id, q.Part, q.Title, q.SqlFile, Outcome.Fail, [reason])));
             }
         }
 
@@ -56,7 +62,7 @@ public sealed class LabChecker(NpgsqlDataSource dataSource, FragmentationChecker
                 await ExecuteAsync(connection, $"""
                     DO $$ BEGIN
                       IF to_regclass('{relation}') IS NOT NULL THEN
-                        EXECUTE format('DROP %s %s CASCADE', CASE WHEN (SELECT relkind FROM pg_class WHERE oid = to_regclass('{relation}')) = 'v' THEN 'VIEW' ELSE 'TABLE' END, to_regclass('{relation}'));
+                        EXECUTE format('DROP %s %s CASCADE', CASE (SELECT relkind FROM pg_class WHERE oid = to_regclass('{relation}')) WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END, to_regclass('{relation}'));
                       END IF;
                     END $$
                     """, ct);
@@ -136,6 +142,14 @@ public sealed class LabChecker(NpgsqlDataSource dataSource, FragmentationChecker
 
         await FileRun.SavepointAsync(connection, inTransaction, "SAVEPOINT grading", ct);
 
+        // Graders re-run the student's queries (a plan's query, say): outside the rolled-back
+        // transaction they run read-only, so nothing a student wrote can change the lab from here.
+        var readOnly = !inTransaction && q.Mode == FileMode.Autocommit;
+        if (readOnly)
+        {
+            await ExecuteAsync(connection, "BEGIN TRANSACTION READ ONLY", ct);
+        }
+
         try
         {
             var verdict = await q.Grade(context);
@@ -143,16 +157,24 @@ public sealed class LabChecker(NpgsqlDataSource dataSource, FragmentationChecker
 
             return verdict;
         }
-        catch (Exception e) when (e is PostgresException or QueryRejectedException or FragmentException)
+        catch (Exception e) when (e is not NpgsqlException || e is PostgresException)
         {
             await FileRun.SavepointAsync(connection, inTransaction, "ROLLBACK TO SAVEPOINT grading", ct);
 
             return Verdict.Fail(e switch
             {
                 PostgresException p => $"checking {q.Id} failed: {FileRun.Describe(p)}",
-                FragmentException f => $"{f.Field}: {FileRun.Describe(f.PostgresError)}",
-                _ => e.Message,
+                FragmentException f => FileRun.Describe(f.PostgresError),
+                QueryRejectedException => e.Message,
+                _ => $"checking {q.Id} failed: {e.Message}",
             });
+        }
+        finally
+        {
+            if (readOnly && connection.State == System.Data.ConnectionState.Open)
+            {
+                await ExecuteAsync(connection, "ROLLBACK", ct);
+            }
         }
     }
 

@@ -51,7 +51,7 @@ public static class LabQuestions
         new("2.1", 2, "A table replicated twice: the factor set before distributing", Replication, Answer: false, NeedsCitus: true, Mode: FileMode.RolledBack, ReplicationGrades.ReplicatedTable),
         new("2.1b", 2, "Its placements", Replication, Answer: true, NeedsCitus: true, Mode: FileMode.RolledBack, ReplicationGrades.Placements),
         new("2.2", 2, "What shardstate = 1 means", null, Answer: true, NeedsCitus: false, Mode: FileMode.State, AnswerGrades.ShardState),
-        new("2.3", 2, "Allocation strategies in MediAI", null, Answer: true, NeedsCitus: false, Mode: FileMode.State, AnswerGrades.Answered),
+        new("2.3", 2, "Allocation strategies in MediAI", null, Answer: true, NeedsCitus: false, Mode: FileMode.State, AnswerGrades.AllocationTable),
 
         new("3.1", 3, "The co-located join for Mohamed Benali, with EXPLAIN (VERBOSE)", ColocatedJoin, Answer: true, NeedsCitus: true, Mode: FileMode.Autocommit, AnswerGrades.ColocatedJoin),
         new("3.1b", 3, "The same join routed to one site by its distribution key", ColocatedJoin, Answer: false, NeedsCitus: true, Mode: FileMode.Autocommit, c => QueryGrades.ColocatedJoin(c, routed: true)),

@@ -85,6 +85,11 @@ public static class ResultComparison
         return true;
     }
 
+    /// <summary>
+    /// By name when every expected column is there; else by position, if the columns whose names do
+    /// match sit where the question has them (COUNT(*) named "count" instead of "shards" is fine;
+    /// the same columns in another order, one renamed, is not).
+    /// </summary>
     private static int[]? ColumnMap(ResultSet actual, ResultSet expected)
     {
         var byName = expected.Columns.Select(actual.ColumnIndex).ToArray();
@@ -93,7 +98,8 @@ public static class ResultComparison
             return byName;
         }
 
-        return actual.Columns.Count == expected.Columns.Count ? Enumerable.Range(0, expected.Columns.Count).ToArray() : null;
+        var samePlaces = byName.Select((found, position) => found < 0 || found == position).All(same => same);
+        return actual.Columns.Count == expected.Columns.Count && samePlaces ? [.. Enumerable.Range(0, expected.Columns.Count)] : null;
     }
 
     private static string Key(string?[] row) => string.Join("\u001f", row.Select(v => v ?? "\u0000"));

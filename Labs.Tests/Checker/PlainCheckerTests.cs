@@ -104,6 +104,20 @@ public sealed class PlainCheckerTests(CheckerLab lab) : IClassFixture<CheckerLab
     }
 
     [Fact]
+    public async Task A_marker_written_twice_and_columns_in_another_order_get_reasons_not_a_crash()
+    {
+        var folder = CopyOfSolutions();
+        Edit(folder, "part1/1.3-hybrid.sql", "-- Tunisia, Canada, Japan", "-- [1.3] again\n-- Tunisia, Canada, Japan");
+        Edit(folder, "part3/3.2-ai-model-performance.sql", "SELECT p.siteOrigin, mr.aiModelUsed, COUNT(*) AS nb_exams", "SELECT mr.aiModelUsed, p.siteOrigin AS site, COUNT(*) AS nb_exams");
+
+        var check = await LabCheck.RunAsync(folder, lab.Server.Port, "--json");
+
+        Assert.True(check.Outcome("1.3") == "pass", check.Reasons("1.3"));
+        Assert.Equal("fail", check.Outcome("3.2"));
+        Assert.Contains("your result has the columns (aimodelused, site, nb_exams, avg_score); the question asks for (siteorigin, aimodelused, nb_exams, avg_score)", check.Reasons("3.2"));
+    }
+
+    [Fact]
     public async Task The_terminal_report_names_each_question_and_counts()
     {
         var check = await LabCheck.RunAsync(LabCheck.Exercises, lab.Server.Port);
@@ -126,7 +140,7 @@ public sealed class PlainCheckerTests(CheckerLab lab) : IClassFixture<CheckerLab
         Assert.Contains("There is no folder", noFolder.Error);
     }
 
-    private static string CopyOfSolutions()
+    internal static string CopyOfSolutions()
     {
         var folder = Directory.CreateTempSubdirectory("mediai-answers-").FullName;
         foreach (var file in Directory.EnumerateFiles(LabCheck.Solutions, "*", SearchOption.AllDirectories))
@@ -139,7 +153,7 @@ public sealed class PlainCheckerTests(CheckerLab lab) : IClassFixture<CheckerLab
         return folder;
     }
 
-    private static void Edit(string folder, string file, string from, string to)
+    internal static void Edit(string folder, string file, string from, string to)
     {
         var path = Path.Combine(folder, file);
         var text = File.ReadAllText(path);

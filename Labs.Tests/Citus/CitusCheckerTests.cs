@@ -77,6 +77,23 @@ public sealed class CitusCheckerTests(CitusCluster cluster)
         }
     }
 
+    [Fact]
+    public async Task The_checker_never_writes_what_a_students_explain_names()
+    {
+        Installations.RequireCitus();
+        var folder = MediAI.Labs.Tests.Checker.PlainCheckerTests.CopyOfSolutions();
+        var text = await File.ReadAllTextAsync(Path.Combine(folder, "part3/3.1-colocated-join.sql"));
+        var marker = text.IndexOf("-- [3.1b]", StringComparison.Ordinal);
+        await File.WriteAllTextAsync(Path.Combine(folder, "part3/3.1-colocated-join.sql"),
+            text[..marker] + "-- [3.1b]\nEXPLAIN (VERBOSE) DELETE FROM Patients WHERE country = 'Tunisia';\n");
+
+        var check = await LabCheck.RunAsync(folder, cluster.Coordinator.Port, "--json");
+
+        Assert.Equal("fail", check.Outcome("3.1b"));
+        Assert.Contains("cannot execute DELETE in a read-only transaction", check.Reasons("3.1b"));
+        Assert.Equal(20L, (long)(await cluster.Coordinator.QueryAsync("mediAI", "SELECT count(*) FROM Patients"))[0][0]);
+    }
+
     private async Task<Psql.Result> StudentRunsAsync(string file)
     {
         var run = await Psql.RunAsync(cluster.Coordinator.Port, await File.ReadAllTextAsync(Path.Combine(LabCheck.Solutions, file)), stopOnError: false, database: "mediAI");
