@@ -69,7 +69,7 @@ public static partial class AnswerGrades
     public static async Task<Verdict> ColocatedJoin(GradeContext c)
     {
         var verdict = await QueryGrades.ColocatedJoin(c, routed: false);
-        var site = (await c.QueryAsync("SELECT l.site FROM patients p JOIN lab_sites l USING (country) WHERE p.name = 'Mohamed Benali'")).Rows.Single()[0]!;
+        var site = await QueryGrades.PatientSiteAsync(c);
         return c.AnswerMentions(site) ? verdict
             : Verdict.Fail([.. verdict.Outcome == Outcome.Fail ? verdict.Reasons : [], "answers.md [3.1]: name the workers (sites) that execute each version of the query, as EXPLAIN shows them"]);
     }

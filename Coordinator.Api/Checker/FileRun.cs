@@ -81,13 +81,14 @@ public static partial class FileRun
     }
 
     /// <summary>A savepoint command, inside a transaction only (autocommit needs none: a failed statement ends alone).</summary>
-    public static async Task SavepointAsync(NpgsqlConnection connection, bool inTransaction, string sql, CancellationToken ct)
+    public static Task SavepointAsync(NpgsqlConnection connection, bool inTransaction, string sql, CancellationToken ct) =>
+        inTransaction ? ExecuteAsync(connection, sql, ct) : Task.CompletedTask;
+
+    /// <summary>A statement whose result nobody reads (SET, SAVEPOINT, DROP …).</summary>
+    public static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
     {
-        if (inTransaction)
-        {
-            await using var command = new NpgsqlCommand(sql, connection);
-            await command.ExecuteNonQueryAsync(ct);
-        }
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>PostgreSQL's words, its SQLSTATE, and its hint when it gives one.</summary>

@@ -42,11 +42,10 @@ public static class FragmentationGrades
         }
 
         var problems = new List<string>();
-        var all = await c.ScalarAsync<long>("SELECT count(*) FROM information_schema.columns WHERE table_name = 'medicalrecords' AND table_schema = 'public'");
+        var all = (await ColumnsOfAsync(c, "MedicalRecords")).Count;
         foreach (var view in views)
         {
-            var count = await c.ScalarAsync<long>("SELECT count(*) FROM information_schema.columns WHERE table_name = lower($1)", view);
-            if (count >= all)
+            if ((await ColumnsOfAsync(c, view)).Count >= all)
             {
                 problems.Add($"{view} has every column of MedicalRecords: a vertical fragment keeps the key and only some columns");
             }
@@ -142,10 +141,12 @@ public static class FragmentationGrades
         return wrong == 0 ? [] : [$"{view} must hold exactly the rows WHERE {column} = '{value}' ({wrong} row(s) differ)"];
     }
 
+    private static Task<IReadOnlyList<string>> ColumnsOfAsync(GradeContext c, string relation) =>
+        FragmentationChecker.ColumnsAsync(c.Connection, relation, relation, CancellationToken.None);
+
     private static async Task<List<string>> ColumnsAsync(GradeContext c, string view, string[] expected)
     {
-        var columns = (await c.QueryAsync("SELECT column_name FROM information_schema.columns WHERE table_name = lower($1) AND column_name <> 'country'", view))
-            .Rows.Select(r => r[0]!).ToHashSet();
+        var columns = (await ColumnsOfAsync(c, view)).Where(name => name != "country").ToHashSet();
         return columns.SetEquals(expected) ? [] : [$"{view} has the columns ({string.Join(", ", columns.Order())}); it should have ({string.Join(", ", expected)}), like the France view"];
     }
 }

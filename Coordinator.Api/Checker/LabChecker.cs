@@ -59,7 +59,7 @@ public sealed class LabChecker(NpgsqlDataSource dataSource, FragmentationChecker
         {
             foreach (var relation in LabQuestions.Creates.GetValueOrDefault(group.Key!) ?? [])
             {
-                await ExecuteAsync(connection, $"""
+                await FileRun.ExecuteAsync(connection, $"""
                     DO $$ BEGIN
                       IF to_regclass('{relation}') IS NOT NULL THEN
                         EXECUTE format('DROP %s %s CASCADE', CASE (SELECT relkind FROM pg_class WHERE oid = to_regclass('{relation}')) WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END, to_regclass('{relation}'));
@@ -147,7 +147,7 @@ public sealed class LabChecker(NpgsqlDataSource dataSource, FragmentationChecker
         var readOnly = !inTransaction && q.Mode == FileMode.Autocommit;
         if (readOnly)
         {
-            await ExecuteAsync(connection, "BEGIN TRANSACTION READ ONLY", ct);
+            await FileRun.ExecuteAsync(connection, "BEGIN TRANSACTION READ ONLY", ct);
         }
 
         try
@@ -173,7 +173,7 @@ public sealed class LabChecker(NpgsqlDataSource dataSource, FragmentationChecker
         {
             if (readOnly && connection.State == System.Data.ConnectionState.Open)
             {
-                await ExecuteAsync(connection, "ROLLBACK", ct);
+                await FileRun.ExecuteAsync(connection, "ROLLBACK", ct);
             }
         }
     }
@@ -201,11 +201,5 @@ public sealed class LabChecker(NpgsqlDataSource dataSource, FragmentationChecker
 
     /// <summary>Every statement of the session stops after the timeout, with PostgreSQL's 57014.</summary>
     private Task LimitAsync(NpgsqlConnection connection, CancellationToken ct) =>
-        ExecuteAsync(connection, $"SET statement_timeout = {timeoutSeconds * 1000}", ct);
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(ct);
-    }
+        FileRun.ExecuteAsync(connection, $"SET statement_timeout = {timeoutSeconds * 1000}", ct);
 }

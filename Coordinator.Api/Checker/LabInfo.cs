@@ -43,6 +43,4 @@ public sealed record LabInfo(string Server, string? CitusVersion, IReadOnlyList<
     {
         Nodes = [.. Nodes.Select(n => new LabNodeOptions { Site = n.Site, City = n.Site, Country = n.Country, ClusterHost = n.NodeName, ClusterPort = n.NodePort })],
     };
-
-    public LabNode? NodeOf(string site) => Nodes.FirstOrDefault(n => string.Equals(n.Site, site, StringComparison.OrdinalIgnoreCase));
 }

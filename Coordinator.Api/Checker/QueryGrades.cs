@@ -58,7 +58,7 @@ public static partial class QueryGrades
             problems.Add($"{c.SqlFile} line {explain.Line}: Citus repartitions this join: join on the distribution key too (p.country = mr.country), so that co-located shards join where they are");
         }
 
-        var site = (await c.QueryAsync("SELECT l.site FROM patients p JOIN lab_sites l USING (country) WHERE p.name = 'Mohamed Benali'")).Rows.Single()[0]!;
+        var site = await PatientSiteAsync(c);
         if (routed && (routing.Kind != "router" || routing.Sites.Count != 1 || routing.Sites[0] != site))
         {
             problems.Add($"{c.SqlFile} line {explain.Line}: Citus runs this query as {routing.TaskCount} task(s) at {string.Join(", ", routing.Sites)}: "
@@ -91,16 +91,17 @@ public static partial class QueryGrades
             return verdict;
         }
 
-        await using (var on = new Npgsql.NpgsqlCommand("SET citus.enable_repartition_joins = on", c.Connection))
-        {
-            await on.ExecuteNonQueryAsync();
-        }
+        await FileRun.ExecuteAsync(c.Connection, "SET citus.enable_repartition_joins = on", CancellationToken.None);
 
         var plan = await c.QueryAsync("EXPLAIN " + c.Run.Answer!.Sql);
         return plan.Rows.Any(r => r[0]!.Contains("MapMergeJob", StringComparison.Ordinal))
             ? Verdict.Pass("right rows, and EXPLAIN shows Citus repartitioning both tables (MapMergeJob)")
             : Verdict.Fail($"{c.SqlFile} line {c.Run.Answer.Line}: the rows are right but Citus did not repartition: join on a column that is not the distribution key (aiModelUsed)");
     }
+
+    /// <summary>The site that stores Mohamed Benali's rows (his country's), from the lab's site map.</summary>
+    public static async Task<string> PatientSiteAsync(GradeContext c) =>
+        (await c.QueryAsync("SELECT l.site FROM patients p JOIN lab_sites l USING (country) WHERE p.name = 'Mohamed Benali'")).Rows.Single()[0]!;
 
     public static async Task<SiteRouting> RoutingAsync(GradeContext c, string query)
     {

@@ -182,7 +182,8 @@ public sealed partial class FragmentationChecker([FromKeyedServices(CoordinatorA
         (SELECT 'only in the fragments', {list} FROM (SELECT {list} FROM ({rebuilt}) AS r EXCEPT ALL SELECT {list} FROM {table}) AS f)
         """;
 
-    private async Task<IReadOnlyList<string>> ColumnsAsync(NpgsqlConnection session, string source, string field, CancellationToken ct)
+    /// <summary>A relation's (or a subquery's) columns, in order; PostgreSQL's error comes back naming <paramref name="field"/>.</summary>
+    public static async Task<IReadOnlyList<string>> ColumnsAsync(NpgsqlConnection session, string source, string field, CancellationToken ct)
     {
         try
         {
