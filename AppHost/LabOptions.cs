@@ -23,15 +23,29 @@ public sealed class LabOptions
     public int? CoordinatorPort { get; set; }
 
     /// <summary>
-    /// citusdata/citus image tag. A patch tag, never "12.1": that tag moves (DESIGN.md).
+    /// The nodes' image in container mode (default citusdata/citus at a pinned patch tag). Any image
+    /// with the official postgres image's contract works, e.g. the plain PostgreSQL image that
+    /// scripts/build-node-image.sh builds from Debian's packages (mediai/postgres-node:15).
     /// </summary>
-    public string CitusImageTag { get; set; } = "12.1.10";
+    public string Image { get; set; } = Containers.NodeImage.Default;
 
     /// <summary>Start with every site's WAN latency on (a dashboard command toggles it per site).</summary>
     public bool Wan { get; set; }
 
-    /// <summary>Containers keep their data in named volumes across runs (opt-in).</summary>
-    public bool Volumes { get; set; }
+    /// <summary>Container mode: the nodes keep their data in named volumes across runs (on by default).</summary>
+    public bool Volumes { get; set; } = true;
+
+    /// <summary>Container mode: delete the kept data first and start as on the first day (asks nothing more: the flag is the ask).</summary>
+    public bool Fresh { get; set; }
+
+    /// <summary>Container mode: the kept volumes are named &lt;prefix&gt;-&lt;site&gt;-pg&lt;major&gt;.</summary>
+    public string VolumePrefix { get; set; } = "mediai-lab";
+
+    /// <summary>
+    /// Container mode: stop with a message when the engine is not running (default). Off only to
+    /// build the app model where no engine runs (the app-model tests).
+    /// </summary>
+    public bool CheckEngine { get; set; } = true;
 
     /// <summary>Local mode: where each site's PostgreSQL data folder lives (outside git).</summary>
     public string? DataDir { get; set; }

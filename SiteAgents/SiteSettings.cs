@@ -20,8 +20,10 @@ public static class SiteSettings
             City: node["City"] ?? name,
             NodeHost: node["Host"] ?? "127.0.0.1",
             NodePort: int.Parse(node["Port"] ?? "5432", System.Globalization.CultureInfo.InvariantCulture),
-            BindAddress: configuration["Site:GatewayBind"] ?? "127.0.0.1",
+            BindAddresses: (configuration["Site:GatewayBind"] ?? "127.0.0.1").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             GatewayPort: configuration.GetValue("Site:GatewayPort", 0),
-            TraceStatements: configuration.GetValue("Site:TraceStatements", true));
+            TraceStatements: configuration.GetValue("Site:TraceStatements", true),
+            ClientPort: configuration.GetValue<int?>("Site:ClientPort"),
+            NodeName: configuration["Site:NodeName"] ?? "node");
     }
 }

@@ -1,9 +1,12 @@
+using MediAI.AppHost.Containers;
 using Microsoft.Extensions.Logging;
 
 namespace MediAI.AppHost.Nodes;
 
 /// <summary>The four nodes of the lab and how they run.</summary>
-public sealed record LabCluster(NodeMode Mode, IReadOnlyList<LabNode> Nodes, int CoordinatorPort, string Description)
+/// <param name="CoordinatorPort">The students' door (psql -p, DBeaver): Paris's agent listens there, in front of the Paris node.</param>
+/// <param name="GatewayBind">Where the agents' gateways listen (comma-separated): only where the nodes reach them.</param>
+public sealed record LabCluster(NodeMode Mode, IReadOnlyList<LabNode> Nodes, int CoordinatorPort, string GatewayBind, string Description)
 {
     public LabNode Coordinator => Nodes.Single(n => n.Site.Role == SiteRole.Coordinator);
 
@@ -33,46 +36,76 @@ public static class LabClusterBuilder
     /// <summary>Adds the four nodes, as containers or local processes (see <see cref="LabOptions.Mode"/>).</summary>
     public static LabCluster AddLabCluster(this IDistributedApplicationBuilder builder, LabOptions options, IResourceBuilder<ParameterResource> password, ILogger logger)
     {
-        var mode = ResolveMode(options, out var postgres);
+        var mode = ResolveMode(builder, options, out var postgres, out var engine);
         var coordinatorPort = ChooseCoordinatorPort(options, logger);
 
-        // Gateways (site agents, on the host) take ports well away from PostgreSQL's.
+        // The nodes' own ports follow the students' door; gateways (site agents, on the host)
+        // take ports well away from PostgreSQL's.
         var taken = new HashSet<int> { coordinatorPort };
+        var nodePorts = LabSites.All.ToDictionary(s => s.Name, _ => Take(FreePorts.FirstFree(coordinatorPort + 1, taken), taken));
         var gatewayPorts = LabSites.All.ToDictionary(s => s.Name, _ => Take(FreePorts.FirstFree(coordinatorPort + GatewayPortOffset, taken), taken));
 
         if (mode == NodeMode.Containers)
         {
+            var image = NodeImage.Inspect(options.Image);
+            if (engine == EngineState.Running && builder.ExecutionContext.IsRunMode)
+            {
+                StaleContainers.Clear(logger);
+                if (options.Volumes && options.Fresh)
+                {
+                    LabVolumes.RemoveForFreshStart(options.VolumePrefix, image, logger);
+                }
+
+                if (options.Volumes)
+                {
+                    LabVolumes.ReportOthers(options.VolumePrefix, image, logger);
+                }
+            }
+
+            if (!image.HasCitus)
+            {
+                logger.LogWarning("{Advice}", LabCluster.NoCitusAdvice.Replace("This PostgreSQL", $"The image {image.Reference}", StringComparison.Ordinal));
+            }
+
             var nodes = LabSites.All
-                .Select(site => builder.AddCitusContainer(site, options, site.Role == SiteRole.Coordinator ? coordinatorPort : null, gatewayPorts[site.Name], password))
+                .Select(site => builder.AddNodeContainer(site, options, image, nodePorts[site.Name], gatewayPorts[site.Name], password))
                 .ToList();
-            return new LabCluster(mode, nodes, coordinatorPort, $"containers ({ContainerNodes.Image}:{options.CitusImageTag})");
+            var kept = options.Volumes ? $"data kept in volumes {options.VolumePrefix}-<site>{(image.PostgresMajor is { } m ? $"-pg{m}" : "")}" : "data not kept (--Lab:Volumes=false)";
+            return new LabCluster(mode, nodes, coordinatorPort, string.Join(',', HostAccess.GatewayBindAddresses()), $"containers, {image}, {kept}");
         }
 
         var dataRoot = Path.GetFullPath(options.DataDir ?? LocalDataDirectory.DefaultRoot());
-        var localNodes = new List<LabNode>();
-        foreach (var site in LabSites.All)
-        {
-            var port = site.Role == SiteRole.Coordinator ? coordinatorPort : Take(FreePorts.FirstFree(coordinatorPort + 1, taken), taken);
-            localNodes.Add(builder.AddLocalNode(site, postgres!, dataRoot, port, gatewayPorts[site.Name], password));
-        }
+        var localNodes = LabSites.All
+            .Select(site => builder.AddLocalNode(site, postgres!, dataRoot, nodePorts[site.Name], gatewayPorts[site.Name], password))
+            .ToList();
 
         if (!postgres!.HasCitus)
         {
             logger.LogWarning("{Advice}", LabCluster.NoCitusAdvice);
         }
 
-        return new LabCluster(mode, localNodes, coordinatorPort, $"local processes, {postgres}, data in {dataRoot}");
+        return new LabCluster(mode, localNodes, coordinatorPort, "127.0.0.1", $"local processes, {postgres}, data in {dataRoot}");
     }
 
-    private static NodeMode ResolveMode(LabOptions options, out PostgresInstallation? postgres)
+    private static NodeMode ResolveMode(IDistributedApplicationBuilder builder, LabOptions options, out PostgresInstallation? postgres, out EngineState engine)
     {
         postgres = null;
+        engine = options.Mode == NodeMode.Local ? EngineState.NotInstalled : ContainerRuntimeProbe.Check();
         if (options.Mode == NodeMode.Containers)
         {
+            // Publishing a manifest, or building the app model in a test, needs no engine.
+            if (engine != EngineState.Running && options.CheckEngine && builder.ExecutionContext.IsRunMode)
+            {
+                throw new LabSetupException(engine == EngineState.NotRunning
+                    ? ContainerRuntimeProbe.StartAdvice
+                    : $"--Lab:Mode=containers needs Docker (or Podman), and {DockerCli.Runtime} is not installed. Install Docker Desktop " +
+                      "(https://docs.docker.com/get-docker/), or run the nodes as local PostgreSQL processes: --Lab:Mode=local");
+            }
+
             return NodeMode.Containers;
         }
 
-        if (options.Mode == NodeMode.Auto && ContainerRuntimeProbe.IsRunning(out _))
+        if (options.Mode == NodeMode.Auto && engine == EngineState.Running)
         {
             return NodeMode.Containers;
         }
@@ -85,10 +118,12 @@ public static class LabClusterBuilder
 
         throw new LabSetupException(options.PostgresBin is { } bin
             ? $"No PostgreSQL server programs (postgres, initdb) in {bin}. Fix --Lab:PostgresBin, or remove it to search the usual places."
-            : "The MediAI lab needs Docker (or Podman) running, or PostgreSQL 15+ server programs on this machine. " +
-              "Install one of: Docker Desktop (https://docs.docker.com/get-docker/) and start it; or PostgreSQL 15+ " +
-              "(Debian/Ubuntu: sudo apt-get install postgresql-15; macOS: brew install postgresql@15; Windows: the EDB installer). " +
-              "Then run the lab again.");
+            : engine == EngineState.NotRunning
+                ? ContainerRuntimeProbe.StartAdvice.Replace(" Or run the nodes as local PostgreSQL processes: dotnet run --project AppHost -- --Lab:Mode=local", " (No PostgreSQL server programs were found for local mode either.)", StringComparison.Ordinal)
+                : "The MediAI lab needs Docker (or Podman) running, or PostgreSQL 15+ server programs on this machine. " +
+                  "Install one of: Docker Desktop (https://docs.docker.com/get-docker/) and start it; or PostgreSQL 15+ " +
+                  "(Debian/Ubuntu: sudo apt-get install postgresql-15; macOS: brew install postgresql@15; Windows: the EDB installer). " +
+                  "Then run the lab again.");
     }
 
     private static int ChooseCoordinatorPort(LabOptions options, ILogger logger)

@@ -19,6 +19,14 @@ public sealed class ClusterBootstrapper(IOptions<LabClusterOptions> options, ILo
     public static readonly ActivitySource Source = new("MediAI.Coordinator.Bootstrap");
     public static readonly string[] Tables = ["Patients", "MedicalRecords", "TrainingData", "Transactions"];
 
+    /// <summary>
+    /// Advisory-lock keys. Two bootstraps at once (a restart from the dashboard while one runs, a
+    /// test suite, sites sharing one server) take turns instead of racing on CREATE EXTENSION or
+    /// on forming the cluster; the second then finds everything done.
+    /// </summary>
+    private const long ExtensionLock = 0x4D65_6441_4901;
+    private const long ClusterLock = 0x4D65_6441_4902;
+
     private readonly LabClusterOptions _lab = options.Value;
 
     public async Task<BootstrapReport> RunAsync(CancellationToken cancellationToken)
@@ -35,6 +43,8 @@ public sealed class ClusterBootstrapper(IOptions<LabClusterOptions> options, ILo
         }
 
         await using var coordinator = await OpenAsync(_lab.Coordinator, LabClusterOptions.Database, cancellationToken);
+        // Held until this connection closes, at the end of the bootstrap.
+        await LockAsync(coordinator, ClusterLock, cancellationToken);
         await RunScriptAsync(coordinator, _lab.Coordinator, "schema-mediAI.sql", cancellationToken);
 
         var schemaOnly = string.Equals(_lab.Bootstrap, "schema", StringComparison.OrdinalIgnoreCase);
@@ -176,8 +186,17 @@ public sealed class ClusterBootstrapper(IOptions<LabClusterOptions> options, ILo
                 return null;
             }
 
+            await LockAsync(mediai, ExtensionLock, cancellationToken);
             await using var extension = new NpgsqlCommand("CREATE EXTENSION IF NOT EXISTS citus", mediai);
-            await extension.ExecuteNonQueryAsync(cancellationToken);
+            try
+            {
+                await extension.ExecuteNonQueryAsync(cancellationToken);
+            }
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateObject)
+            {
+                // Created meanwhile by a session that does not take the lock (by hand, an older lab): fine.
+            }
+
             await using var version = new NpgsqlCommand("SELECT extversion FROM pg_extension WHERE extname = 'citus'", mediai);
             return (string?)await version.ExecuteScalarAsync(cancellationToken);
         }
@@ -246,6 +265,12 @@ public sealed class ClusterBootstrapper(IOptions<LabClusterOptions> options, ILo
             await connection.DisposeAsync();
             throw;
         }
+    }
+
+    private static async Task LockAsync(NpgsqlConnection connection, long key, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT pg_advisory_lock($1)", connection) { Parameters = { new() { Value = key } } };
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static async Task<long> CountAsync(NpgsqlConnection connection, string table, CancellationToken cancellationToken)

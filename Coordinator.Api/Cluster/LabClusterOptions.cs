@@ -51,7 +51,12 @@ public sealed class LabClusterOptions
     {
         foreach (var node in Nodes)
         {
+            // Where the nodes reach it (Citus's messages) and where this process does (Npgsql's).
             message = message.Replace($"{node.ClusterHost}:{node.ClusterPort}", $"{node.ClusterHost}:{node.ClusterPort} [{node.City}]", StringComparison.Ordinal);
+            if ((node.Host, node.Port) != (node.ClusterHost, node.ClusterPort))
+            {
+                message = message.Replace($"{node.Host}:{node.Port}", $"{node.Host}:{node.Port} [{node.City}]", StringComparison.Ordinal);
+            }
         }
 
         return message;

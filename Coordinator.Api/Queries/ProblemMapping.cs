@@ -22,9 +22,16 @@ public static class ProblemMapping
                 => (StatusCodes.Status503ServiceUnavailable, "A site of the cluster could not be reached."),
             _ => (StatusCodes.Status400BadRequest, "PostgreSQL rejected the statement."),
         };
+        var detail = lab.NameSites(e.MessageText);
+        if (status == StatusCodes.Status503ServiceUnavailable && detail == e.MessageText)
+        {
+            // No other site named: it is the coordinator's own connection that broke (its node stopped).
+            detail += $" [{lab.Coordinator.City}, the coordinator]. Is the {lab.Coordinator.City} node running? Start its resource ({lab.Coordinator.Site}) in the dashboard, then try again.";
+        }
+
         return Results.Problem(
             title: title,
-            detail: lab.NameSites(e.MessageText),
+            detail: detail,
             statusCode: status,
             extensions: new Dictionary<string, object?>
             {
@@ -78,5 +85,8 @@ public static class ProblemMapping
         Results.ValidationProblem(new Dictionary<string, string[]> { [e.Field] = [e.Message] }, title: "The request cannot be run: see which field is wrong.");
 
     public static IResult Unreachable(NpgsqlException e, LabClusterOptions lab) =>
-        Results.Problem(title: "The coordinator could not be reached.", detail: lab.NameSites(e.Message), statusCode: StatusCodes.Status503ServiceUnavailable);
+        Results.Problem(
+            title: $"The coordinator ({lab.Coordinator.City}) could not be reached.",
+            detail: $"{lab.NameSites(e.Message)}. Is the {lab.Coordinator.City} node running? Start its resource ({lab.Coordinator.Site}) in the dashboard, then try again.",
+            statusCode: StatusCodes.Status503ServiceUnavailable);
 }

@@ -16,7 +16,7 @@ namespace MediAI.Labs.Tests.AppModel;
 public sealed class AppModelTests
 {
     private static async Task<IDistributedApplicationTestingBuilder> ContainerModelAsync(params string[] extra) =>
-        await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(["--Lab:Mode=containers", .. extra]);
+        await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(["--Lab:Mode=containers", "--Lab:CheckEngine=false", .. extra]);
 
     private static IResource Resource(IDistributedApplicationTestingBuilder builder, string name) =>
         builder.Resources.Single(r => r.Name == name);
@@ -46,22 +46,56 @@ public sealed class AppModelTests
     }
 
     [Fact]
-    public async Task The_coordinator_is_published_on_5432_or_the_pinned_port()
+    public async Task The_students_door_is_5432_or_the_pinned_port_and_every_node_is_published_on_loopback_without_a_proxy()
     {
         var builder = await ContainerModelAsync();
-        var tcp = ((IResourceWithEndpoints)Resource(builder, "paris")).Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "tcp");
+        var door = ((IResourceWithEndpoints)Resource(builder, "agent-paris")).Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == ClientDoor.EndpointName);
         var expected = FreePorts.IsFree(5432) ? 5432 : FreePorts.FirstFree(5432, new HashSet<int>());
-        Assert.Equal(expected, tcp.Port);
-        Assert.Equal(5432, tcp.TargetPort);
+        Assert.Equal(expected, door.Port);
+        var paris = (ExecutableResource)Resource(builder, "agent-paris");
+        var env = await paris.GetEnvironmentVariableValuesAsync(DistributedApplicationOperation.Publish);
+        Assert.Equal(expected.ToString(), env["Site__ClientPort"]);
+        Assert.Equal("container citus_master", env["Site__NodeName"]);
 
         var pinned = FreePorts.FirstFree(26_000, new HashSet<int>());
         var pinnedBuilder = await ContainerModelAsync($"--Lab:CoordinatorPort={pinned}");
-        var pinnedTcp = ((IResourceWithEndpoints)Resource(pinnedBuilder, "paris")).Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "tcp");
-        Assert.Equal(pinned, pinnedTcp.Port);
+        var pinnedDoor = ((IResourceWithEndpoints)Resource(pinnedBuilder, "agent-paris")).Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == ClientDoor.EndpointName);
+        Assert.Equal(pinned, pinnedDoor.Port);
 
-        // Workers are not published on fixed ports: only the coordinator is the students' door.
-        var tokyo = ((IResourceWithEndpoints)Resource(builder, "tokyo")).Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "tcp");
-        Assert.Null(tokyo.Port);
+        // No Aspire proxy in front of a node: a stopped container's port closes (no silent hang),
+        // and the engine publishes it on loopback only.
+        foreach (var site in LabSites.All)
+        {
+            var tcp = ((IResourceWithEndpoints)Resource(builder, site.Name)).Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "tcp");
+            Assert.False(tcp.IsProxied);
+            Assert.NotNull(tcp.Port);
+            Assert.NotEqual(door.Port, tcp.Port);
+            Assert.Equal("127.0.0.1", tcp.TargetHost);
+            Assert.Equal(5432, tcp.TargetPort);
+        }
+    }
+
+    [Fact]
+    public async Task Data_is_kept_in_volumes_named_after_the_image_postgres_version_unless_turned_off()
+    {
+        var builder = await ContainerModelAsync();
+        foreach (var site in LabSites.All)
+        {
+            var volume = Resource(builder, site.Name).Annotations.OfType<ContainerMountAnnotation>().Single(m => m.Type == ContainerMountType.Volume);
+            Assert.Equal($"mediai-lab-{site.Name}-pg16", volume.Source); // citusdata/citus:12.1.10 is PostgreSQL 16
+        }
+
+        // An image the lab knows nothing of (not here, not the default): no Citus assumed, no version in the name.
+        var custom = await ContainerModelAsync("--Lab:Image=example.invalid/none:1", "--Lab:VolumePrefix=mine");
+        var tokyo = (ContainerResource)Resource(custom, "tokyo");
+        Assert.Equal("mine-tokyo", tokyo.Annotations.OfType<ContainerMountAnnotation>().Single(m => m.Type == ContainerMountType.Volume).Source);
+        var image = tokyo.Annotations.OfType<ContainerImageAnnotation>().Last();
+        Assert.Equal(("example.invalid/none", "1"), (image.Image, image.Tag));
+        var args = await tokyo.GetArgumentValuesAsync(DistributedApplicationOperation.Publish);
+        Assert.DoesNotContain("shared_preload_libraries=citus", args);
+
+        var off = await ContainerModelAsync("--Lab:Volumes=false");
+        Assert.DoesNotContain(Resource(off, "paris").Annotations.OfType<ContainerMountAnnotation>(), m => m.Type == ContainerMountType.Volume);
     }
 
     [Fact]
@@ -104,10 +138,9 @@ public sealed class AppModelTests
             ["agent-montreal", "agent-paris", "agent-tokyo", "agent-tunis", "montreal", "paris", "tokyo", "tunis"],
             bootstrap.Annotations.OfType<WaitAnnotation>().Select(w => w.Resource.Name).Order());
 
+        // The API starts beside the bootstrap, once the nodes are up ("MediAI lab ready" waits for both).
         var api = (ExecutableResource)Resource(builder, "coordinator-api");
-        var apiWait = Assert.Single(api.Annotations.OfType<WaitAnnotation>());
-        Assert.Equal("cluster-bootstrap", apiWait.Resource.Name);
-        Assert.Equal(WaitType.WaitForCompletion, apiWait.WaitType);
+        Assert.Equal(["montreal", "paris", "tokyo", "tunis"], api.Annotations.OfType<WaitAnnotation>().Select(w => w.Resource.Name).Order());
 
         var env = await api.GetEnvironmentVariableValuesAsync(DistributedApplicationOperation.Publish);
         foreach (var i in Enumerable.Range(0, 4))
@@ -125,10 +158,10 @@ public sealed class AppModelTests
         Assert.Contains(tokyoNode.Annotations.OfType<ContainerRuntimeArgsCallbackAnnotation>(), _ => true);
         Assert.Contains("Lab__Password", env.Keys);
 
+        // Agents start with the nodes, not after them: a gateway relays once its node is up.
         foreach (var site in LabSites.All)
         {
-            var agent = Resource(builder, $"agent-{site.Name}");
-            Assert.Equal(site.Name, Assert.Single(agent.Annotations.OfType<WaitAnnotation>()).Resource.Name);
+            Assert.Empty(Resource(builder, $"agent-{site.Name}").Annotations.OfType<WaitAnnotation>());
         }
 
         Assert.Contains(api.Annotations.OfType<ResourceCommandAnnotation>(), c => c.Name == "reset-lab");

@@ -13,6 +13,7 @@ namespace MediAI.Labs.Tests.AppModel;
 /// The whole AppHost started in local mode on this machine's PostgreSQL: four node processes,
 /// the bootstrap, four agents and the API. With Citus when MEDIAI_CITUS_PG_BIN names one.
 /// </summary>
+[Collection(LabProcesses.Collection)]
 public sealed class LocalLabStartTests
 {
     [Fact]
@@ -31,21 +32,9 @@ public sealed class LocalLabStartTests
             "--DcpPublisher:ContainerRuntimeInitializationTimeout=00:00:00",
         ];
 
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            [
-                .. args,
-                // The dashboard runs, over plain HTTP, with its telemetry API open to the test.
-                "--ASPNETCORE_URLS=http://127.0.0.1:0",
-                "--ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL=http://127.0.0.1:0",
-                "--ASPIRE_ALLOW_UNSECURED_TRANSPORT=true",
-                "--ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true",
-            ],
-            (options, _) => options.DisableDashboard = false,
-            TestContext.Current.CancellationToken);
-        await using var app = await builder.BuildAsync(TestContext.Current.CancellationToken);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         timeout.CancelAfter(TimeSpan.FromMinutes(4));
-        await app.StartAsync(timeout.Token);
+        await using var app = await LabApp.StartAsync(args, timeout.Token);
 
         await app.ResourceNotifications.WaitForResourceHealthyAsync("coordinator-api", timeout.Token);
         foreach (var site in LabSites.All)
@@ -54,9 +43,7 @@ public sealed class LocalLabStartTests
             await app.ResourceNotifications.WaitForResourceHealthyAsync($"agent-{site.Name}", timeout.Token);
         }
 
-        var bootstrap = await app.ResourceNotifications.WaitForResourceAsync(
-            "cluster-bootstrap", e => e.Snapshot.State?.Text == KnownResourceStates.Finished, timeout.Token);
-        Assert.Equal(0, bootstrap.Snapshot.ExitCode);
+        await LabApp.WaitUntilReadyAsync(app, timeout.Token);
 
         await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder
         {
@@ -89,13 +76,13 @@ public sealed class LocalLabStartTests
         Assert.NotNull(dashboard);
         using var telemetry = new HttpClient { BaseAddress = dashboard };
         var sites = citusBin is null ? Array.Empty<string>() : ["agent-paris", "agent-tunis", "agent-montreal", "agent-tokyo"];
-        await AssertTraceAsync(telemetry, traceId!, ["coordinator-api", .. sites], timeout.Token);
+        await LabApp.AssertTraceAsync(telemetry, traceId!, ["coordinator-api", .. sites], ["Npgsql", "Microsoft.AspNetCore"], timeout.Token);
 
         // A traced query through the API: its trace has the API's and Npgsql's spans, and the sites that ran it.
         using var query = await api.PostAsJsonAsync("/query", new { sql = "SELECT country, count(*) FROM Patients GROUP BY country" }, timeout.Token);
         Assert.True(query.IsSuccessStatusCode, await query.Content.ReadAsStringAsync(timeout.Token));
         var queryTrace = (await query.Content.ReadFromJsonAsync<JsonElement>(timeout.Token)).GetProperty("traceId").GetString()!;
-        await AssertTraceAsync(telemetry, queryTrace, ["coordinator-api", .. sites], timeout.Token);
+        await LabApp.AssertTraceAsync(telemetry, queryTrace, ["coordinator-api", .. sites], ["Npgsql", "Microsoft.AspNetCore"], timeout.Token);
 
         await app.StopAsync(timeout.Token);
         try
@@ -105,42 +92,5 @@ public sealed class LocalLabStartTests
         catch (IOException)
         {
         }
-    }
-
-    /// <summary>Polls the dashboard's telemetry API until the trace has spans from every expected service, Npgsql's and ASP.NET Core's.</summary>
-    private static async Task AssertTraceAsync(HttpClient telemetry, string traceId, string[] expected, CancellationToken cancellationToken)
-    {
-        HashSet<string> services = [];
-        var scopes = new HashSet<string>();
-        for (var attempt = 0; attempt < 60 && !(expected.All(services.Contains) && scopes.Contains("Npgsql") && scopes.Contains("Microsoft.AspNetCore")); attempt++)
-        {
-            await Task.Delay(500, cancellationToken);
-            using var response = await telemetry.GetAsync($"/api/telemetry/traces/{traceId}", cancellationToken);
-            if (!response.IsSuccessStatusCode)
-            {
-                continue;
-            }
-
-            var trace = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
-            foreach (var resourceSpans in trace.GetProperty("data").GetProperty("resourceSpans").EnumerateArray())
-            {
-                var service = resourceSpans.GetProperty("resource").GetProperty("attributes").EnumerateArray()
-                    .Where(a => a.GetProperty("key").GetString() == "service.name")
-                    .Select(a => a.GetProperty("value").GetProperty("stringValue").GetString()!).FirstOrDefault();
-                if (service is not null)
-                {
-                    services.Add(service);
-                }
-
-                foreach (var scope in resourceSpans.GetProperty("scopeSpans").EnumerateArray())
-                {
-                    scopes.Add(scope.GetProperty("scope").GetProperty("name").GetString()!);
-                }
-            }
-        }
-
-        Assert.All(expected, s => Assert.Contains(s, services));
-        Assert.Contains("Npgsql", scopes);
-        Assert.Contains("Microsoft.AspNetCore", scopes);
     }
 }

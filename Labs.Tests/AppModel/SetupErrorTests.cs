@@ -1,10 +1,10 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using MediAI.AppHost;
+using MediAI.Labs.Tests.Infrastructure;
 
 namespace MediAI.Labs.Tests.AppModel;
 
@@ -12,23 +12,8 @@ namespace MediAI.Labs.Tests.AppModel;
 [Collection(Port5432.Collection)]
 public sealed class SetupErrorTests
 {
-    private static string AppHostDll => Path.Combine(AppContext.BaseDirectory, "AppHost.dll");
-
-    private static async Task<(int ExitCode, string Output)> RunAppHostAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet", [AppHostDll, .. args])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    private static Task<(int ExitCode, string Output)> RunAppHostAsync(params string[] args) =>
+        AppHostProcess.RunToExitAsync(args, TimeSpan.FromSeconds(60));
 
     [Fact]
     public async Task No_postgres_where_the_student_pointed_is_one_message_and_exit_1()
@@ -62,9 +47,9 @@ public sealed class SetupErrorTests
 
         try
         {
-            var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(["--Lab:Mode=containers"]);
-            var paris = (IResourceWithEndpoints)builder.Resources.Single(r => r.Name == "paris");
-            var port = paris.Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "tcp").Port;
+            var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(["--Lab:Mode=containers", "--Lab:CheckEngine=false"]);
+            var door = (IResourceWithEndpoints)builder.Resources.Single(r => r.Name == "agent-paris");
+            var port = door.Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == ClientDoor.EndpointName).Port;
             Assert.NotNull(port);
             Assert.True(port > 5432, $"expected a port after 5432, got {port}");
         }
@@ -72,5 +57,20 @@ public sealed class SetupErrorTests
         {
             holder?.Stop();
         }
+    }
+
+    [Fact]
+    public async Task Docker_installed_but_not_running_is_one_message_saying_what_to_do()
+    {
+        Assert.SkipUnless(MediAI.AppHost.Containers.DockerCli.Run("--version").Ok, "needs the docker CLI (installed, engine not required)");
+
+        // The CLI is there, but its engine does not answer: Docker Desktop not started yet.
+        var (exitCode, output) = await AppHostProcess.RunToExitAsync(
+            ["--Lab:Mode=containers"], TimeSpan.FromSeconds(60),
+            new Dictionary<string, string> { ["DOCKER_HOST"] = "unix:///nonexistent/docker.sock" });
+        Assert.Equal(1, exitCode);
+        Assert.Contains("installed but its engine is not running. Start Docker Desktop", output);
+        Assert.Contains("--Lab:Mode=local", output);
+        Assert.DoesNotContain("   at ", output);
     }
 }

@@ -38,9 +38,18 @@ public sealed class CitusCluster : IAsyncLifetime
             return;
         }
 
-        Nodes = await Task.WhenAll(LabSites.All.Select(s => TestPostgres.StartAsync(citus, s.Name)));
-        Agents = await Task.WhenAll(LabSites.All.Select((s, i) => TestAgent.StartAsync(Nodes[i], s.Name, s.City)));
-        FirstRun = await Bootstrapper().RunAsync(CancellationToken.None);
+        try
+        {
+            Nodes = await TestPostgres.StartManyAsync(citus, LabSites.All.Select(s => s.Name));
+            Agents = await Task.WhenAll(LabSites.All.Select((s, i) => TestAgent.StartAsync(Nodes[i], s.Name, s.City)));
+            FirstRun = await Bootstrapper().RunAsync(CancellationToken.None);
+        }
+        catch
+        {
+            // xunit does not dispose a fixture whose initialization failed: leave nothing running.
+            await DisposeAsync();
+            throw;
+        }
     }
 
     public async ValueTask DisposeAsync()

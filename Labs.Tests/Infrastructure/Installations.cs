@@ -17,9 +17,13 @@ public static class Installations
         return found is { HasCitus: true } ? found : null;
     });
 
-    /// <summary>Any PostgreSQL 15+ server (the plain tier needs one: .ci/run installs it).</summary>
+    /// <summary>
+    /// Any PostgreSQL 15+ server (the plain tier needs one: .ci/run installs it), run without
+    /// Citus even where it has Citus: the plain tier tests the lab on plain PostgreSQL, and its
+    /// servers play several sites at once, which a Citus cluster cannot.
+    /// </summary>
     public static PostgresInstallation Plain =>
-        PlainInstallation.Value ?? throw new InvalidOperationException(
+        PlainInstallation.Value is { } found ? found with { HasCitus = false } : throw new InvalidOperationException(
             "No PostgreSQL server programs found. Install them (Debian/Ubuntu: apt-get install postgresql-15) and run the tests again.");
 
     public static PostgresInstallation? Citus => CitusInstallation.Value;

@@ -65,7 +65,54 @@ public sealed class TestPostgres : IAsyncDisposable
         return rows;
     }
 
-    public static async Task<TestPostgres> StartAsync(PostgresInstallation installation, string name, int? port = null)
+    /// <summary>
+    /// Servers still running, stopped when the test process exits: a test or fixture that fails
+    /// halfway, or a run cancelled from the keyboard, leaves no PostgreSQL behind.
+    /// </summary>
+    private static readonly HashSet<TestPostgres> Running = [];
+
+    static TestPostgres() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    {
+        TestPostgres[] left;
+        lock (Running)
+        {
+            left = [.. Running];
+        }
+
+        foreach (var server in left)
+        {
+            server.StopAsync().GetAwaiter().GetResult();
+            server.DeleteRoot();
+        }
+    };
+
+    /// <summary>
+    /// Several servers at once. If one fails to start, the others are stopped before the error
+    /// reaches the caller: a fixture whose InitializeAsync throws owns nothing to dispose.
+    /// </summary>
+    /// <param name="settingsFor">Extra server settings per server name, if any.</param>
+    public static async Task<TestPostgres[]> StartManyAsync(
+        PostgresInstallation installation, IEnumerable<string> names, Func<string, IReadOnlyDictionary<string, string>?>? settingsFor = null)
+    {
+        var starts = names.Select(name => StartAsync(installation, name, settings: settingsFor?.Invoke(name))).ToList();
+        try
+        {
+            return await Task.WhenAll(starts);
+        }
+        catch
+        {
+            foreach (var started in starts.Where(t => t.IsCompletedSuccessfully))
+            {
+                await started.Result.DisposeAsync();
+            }
+
+            throw;
+        }
+    }
+
+    /// <param name="settings">Extra server settings (name → value) after the lab's own.</param>
+    public static async Task<TestPostgres> StartAsync(
+        PostgresInstallation installation, string name, int? port = null, IReadOnlyDictionary<string, string>? settings = null)
     {
         var root = Directory.CreateTempSubdirectory("mediai-test-").FullName;
         var dataDir = Path.Combine(root, name);
@@ -81,7 +128,8 @@ public sealed class TestPostgres : IAsyncDisposable
         };
         foreach (var arg in prefix.Concat(["-D", dataDir, "-p", chosen.ToString(System.Globalization.CultureInfo.InvariantCulture)])
                      .Concat(NodeSettings.AsArgs(NodeSettings.Server(installation.HasCitus)))
-                     .Concat(["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="]))
+                     .Concat(["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="])
+                     .Concat(NodeSettings.AsArgs(settings ?? new Dictionary<string, string>())))
         {
             start.ArgumentList.Add(arg);
         }
@@ -94,6 +142,11 @@ public sealed class TestPostgres : IAsyncDisposable
         process.BeginOutputReadLine();
 
         var server = new TestPostgres(process, root, chosen);
+        lock (Running)
+        {
+            Running.Add(server);
+        }
+
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
@@ -140,10 +193,26 @@ public sealed class TestPostgres : IAsyncDisposable
         }
     }
 
+    /// <summary>The temp folder holding this server's data directory (removed on dispose).</summary>
+    public string Root => _root;
+
+    /// <summary>The server's process id, while it runs.</summary>
+    public int ProcessId => _process.Id;
+
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
+        lock (Running)
+        {
+            Running.Remove(this);
+        }
+
         _process.Dispose();
+        DeleteRoot();
+    }
+
+    private void DeleteRoot()
+    {
         try
         {
             Directory.Delete(_root, recursive: true);

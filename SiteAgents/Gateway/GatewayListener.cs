@@ -7,7 +7,9 @@ namespace MediAI.SiteAgents.Gateway;
 
 /// <summary>
 /// This site's TCP gateway: accepts links and relays each one to the site's node. Every node is
-/// registered in Citus under its agent's gateway, so all inter-node traffic crosses it.
+/// registered in Citus under its agent's gateway, so all inter-node traffic crosses it. At Paris
+/// it also keeps the students' door (<see cref="SiteContext.ClientPort"/>): psql and DBeaver
+/// reach the coordinator through it, with no faults, and get a clear error when the node is down.
 /// </summary>
 public sealed partial class GatewayListener(
     SiteContext site, FaultRegistry faults, ConnectionRegistry connections, TraceContextStore traces, ILogger<GatewayListener> logger)
@@ -16,24 +18,39 @@ public sealed partial class GatewayListener(
     private static readonly TimeSpan NodeConnectTimeout = TimeSpan.FromSeconds(5);
     private readonly TaskCompletionSource<IPEndPoint> _bound = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>The address the gateway listens on, once it does.</summary>
+    /// <summary>Faults act on the inter-node links only: a student's own session is never "the WAN".</summary>
+    private readonly FaultRegistry _noFaults = new();
+
+    /// <summary>The first address the gateway listens on, once it does.</summary>
     public Task<IPEndPoint> Bound => _bound.Task;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var listener = new TcpListener(IPAddress.Parse(site.BindAddress), site.GatewayPort);
+        var listeners = new List<(TcpListener Listener, bool Door)>();
         try
         {
-            listener.Start(backlog: 512);
+            foreach (var address in site.BindAddresses)
+            {
+                listeners.Add((Listen(address, site.GatewayPort), false));
+            }
+
+            if (site.ClientPort is { } door)
+            {
+                listeners.Add((Listen(IPAddress.Loopback.ToString(), door), true));
+            }
         }
         catch (SocketException e)
         {
-            LogCannotListen(logger, site.City, site.BindAddress, site.GatewayPort, e.Message);
             _bound.TrySetException(e);
+            foreach (var (listener, _) in listeners)
+            {
+                listener.Stop();
+            }
+
             throw;
         }
 
-        _bound.TrySetResult((IPEndPoint)listener.LocalEndpoint);
+        _bound.TrySetResult((IPEndPoint)listeners[0].Listener.LocalEndpoint);
         faults.Added += fault =>
         {
             if (!fault.AllowsConnection)
@@ -41,8 +58,39 @@ public sealed partial class GatewayListener(
                 connections.ResetAll();
             }
         };
-        LogListening(logger, site.City, listener.LocalEndpoint.ToString()!, site.NodeHost, site.NodePort);
 
+        try
+        {
+            await Task.WhenAll(listeners.Select(l => AcceptAsync(l.Listener, l.Door, stoppingToken)));
+        }
+        finally
+        {
+            foreach (var (listener, _) in listeners)
+            {
+                listener.Stop();
+            }
+        }
+    }
+
+    private TcpListener Listen(string address, int port)
+    {
+        var listener = new TcpListener(IPAddress.Parse(address), port);
+        try
+        {
+            listener.Start(backlog: 512);
+        }
+        catch (SocketException e)
+        {
+            LogCannotListen(logger, site.City, address, port, e.Message);
+            throw;
+        }
+
+        LogListening(logger, site.City, port == site.ClientPort ? "students' door" : "gateway", listener.LocalEndpoint.ToString()!, site.NodeHost, site.NodePort);
+        return listener;
+    }
+
+    private async Task AcceptAsync(TcpListener listener, bool door, CancellationToken stoppingToken)
+    {
         var links = new List<Task>();
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -57,17 +105,18 @@ public sealed partial class GatewayListener(
             }
 
             links.RemoveAll(t => t.IsCompleted);
-            links.Add(ServeAsync(client, stoppingToken));
+            links.Add(ServeAsync(client, door, stoppingToken));
         }
 
         connections.ResetAll();
         await Task.WhenAll(links);
     }
 
-    private async Task ServeAsync(Socket client, CancellationToken stoppingToken)
+    private async Task ServeAsync(Socket client, bool door, CancellationToken stoppingToken)
     {
         client.NoDelay = true;
-        if (faults.Snapshot.Any(f => !f.AllowsConnection))
+        var linkFaults = door ? _noFaults : faults;
+        if (linkFaults.Snapshot.Any(f => !f.AllowsConnection))
         {
             // The site is "down": the client sees its connection reset, as with a dead host's port.
             client.LingerState = new LingerOption(true, 0);
@@ -84,13 +133,19 @@ public sealed partial class GatewayListener(
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException)
         {
-            LogNodeUnreachable(logger, site.City, site.NodeHost, site.NodePort, e.Message);
+            LogNodeUnreachable(logger, site.City, site.NodeName, site.NodeHost, site.NodePort, e.Message);
             node.Dispose();
+            if (door)
+            {
+                await NodeDownAnswer.SendAsync(client, site, stoppingToken);
+            }
+
             client.Dispose();
             return;
         }
 
-        var link = new GatewayConnection(connections.NextId(), client, node, site, faults, traces, logger);
+        var linkSite = door ? site with { TraceStatements = false } : site;
+        var link = new GatewayConnection(connections.NextId(), client, node, linkSite, linkFaults, traces, logger);
         connections.Add(link);
         try
         {
@@ -102,12 +157,12 @@ public sealed partial class GatewayListener(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{City}: gateway listening on {Endpoint}, relaying to the node at {NodeHost}:{NodePort}")]
-    private static partial void LogListening(ILogger logger, string city, string endpoint, string nodeHost, int nodePort);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{City}: {Role} listening on {Endpoint}, relaying to the node at {NodeHost}:{NodePort}")]
+    private static partial void LogListening(ILogger logger, string city, string role, string endpoint, string nodeHost, int nodePort);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{City}: the gateway cannot listen on {Address}:{Port} ({Reason}). Free that port or restart the lab: the AppHost chooses free ports at start.")]
     private static partial void LogCannotListen(ILogger logger, string city, string address, int port, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{City}: the node at {NodeHost}:{NodePort} is unreachable ({Reason}); the link was closed. Check the node's resource in the dashboard.")]
-    private static partial void LogNodeUnreachable(ILogger logger, string city, string nodeHost, int nodePort, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{City}: the node ({NodeName}) at {NodeHost}:{NodePort} is unreachable ({Reason}); the link was closed. Start the node's resource in the dashboard.")]
+    private static partial void LogNodeUnreachable(ILogger logger, string city, string nodeName, string nodeHost, int nodePort, string reason);
 }

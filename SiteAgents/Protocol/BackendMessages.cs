@@ -12,22 +12,38 @@ public static class BackendMessages
     /// <summary>ErrorResponse (severity ERROR) followed by ReadyForQuery in a failed transaction.</summary>
     public static byte[] ErrorInFailedTransaction(string sqlState, string message)
     {
+        var error = ErrorResponse("ERROR", sqlState, message, hint: null);
+        var bytes = new byte[error.Length + 6];
+        error.CopyTo(bytes, 0);
+        bytes[error.Length] = (byte)'Z';
+        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(error.Length + 1), 5);
+        bytes[error.Length + 5] = (byte)'E';
+        return bytes;
+    }
+
+    /// <summary>
+    /// ErrorResponse (severity FATAL) answering a startup: psql prints it as
+    /// "connection to server … failed: FATAL: message" plus "HINT: hint", and gives up.
+    /// </summary>
+    public static byte[] FatalAtStartup(string sqlState, string message, string hint) => ErrorResponse("FATAL", sqlState, message, hint);
+
+    private static byte[] ErrorResponse(string severity, string sqlState, string message, string? hint)
+    {
         var fields = new StringBuilder()
-            .Append('S').Append("ERROR").Append('\0')
-            .Append('V').Append("ERROR").Append('\0')
+            .Append('S').Append(severity).Append('\0')
+            .Append('V').Append(severity).Append('\0')
             .Append('C').Append(sqlState).Append('\0')
-            .Append('M').Append(message).Append('\0')
-            .Append('\0')
-            .ToString();
-        var body = Encoding.UTF8.GetBytes(fields);
-        var bytes = new byte[1 + 4 + body.Length + 6];
+            .Append('M').Append(message).Append('\0');
+        if (hint is not null)
+        {
+            fields.Append('H').Append(hint).Append('\0');
+        }
+
+        var body = Encoding.UTF8.GetBytes(fields.Append('\0').ToString());
+        var bytes = new byte[1 + 4 + body.Length];
         bytes[0] = (byte)'E';
         BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(1), 4 + body.Length);
         body.CopyTo(bytes, 5);
-        var ready = 5 + body.Length;
-        bytes[ready] = (byte)'Z';
-        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(ready + 1), 5);
-        bytes[ready + 5] = (byte)'E';
         return bytes;
     }
 }

@@ -1,0 +1,27 @@
+using MediAI.AppHost.Nodes;
+
+namespace MediAI.AppHost;
+
+/// <summary>
+/// The students' door: psql and DBeaver connect to localhost:5432 (or the port chosen), where
+/// Paris's agent listens in front of the coordinator node. One hop the lab owns on that port:
+/// when the node is not running, the client gets a PostgreSQL error naming the site and what to
+/// do, at once, instead of a port that accepts and then hangs.
+/// </summary>
+public static class ClientDoor
+{
+    public const string EndpointName = "psql";
+
+    public static IResourceBuilder<ExecutableResource> WithClientDoor(this IResourceBuilder<ExecutableResource> agent, LabNode node, LabCluster cluster)
+    {
+        if (node.Site.Role != SiteRole.Coordinator)
+        {
+            return agent;
+        }
+
+        return agent
+            .WithEnvironment("Site__ClientPort", cluster.CoordinatorPort.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .WithEnvironment("Site__NodeName", cluster.Mode == NodeMode.Containers ? $"container {node.Site.ContainerName}" : "local PostgreSQL process")
+            .WithEndpoint(port: cluster.CoordinatorPort, targetPort: cluster.CoordinatorPort, name: EndpointName, scheme: "tcp", isProxied: false);
+    }
+}

@@ -1,0 +1,56 @@
+using System.Diagnostics;
+
+namespace MediAI.AppHost.Containers;
+
+/// <summary>
+/// The container runtime's CLI (docker, or podman through ASPIRE_CONTAINER_RUNTIME), for the few
+/// questions Aspire has no API for: is an image here, which containers and volumes exist.
+/// Every call is bounded: a wedged engine gives an answer, never a hang.
+/// </summary>
+public static class DockerCli
+{
+    /// <summary>The CLI Aspire itself uses.</summary>
+    public static string Runtime =>
+        Environment.GetEnvironmentVariable("ASPIRE_CONTAINER_RUNTIME")
+        ?? Environment.GetEnvironmentVariable("DOTNET_ASPIRE_CONTAINER_RUNTIME")
+        ?? "docker";
+
+    /// <summary>What a CLI call printed; <c>ExitCode</c> is -1 when the CLI is missing or timed out.</summary>
+    public sealed record Result(int ExitCode, string Output, string Error)
+    {
+        public bool Ok => ExitCode == 0;
+    }
+
+    public static Result Run(TimeSpan timeout, params string[] args)
+    {
+        try
+        {
+            using var process = Process.Start(new ProcessStartInfo(Runtime, args)
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            });
+            if (process is null)
+            {
+                return new Result(-1, "", $"{Runtime} did not start");
+            }
+
+            var output = process.StandardOutput.ReadToEndAsync();
+            var error = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit(timeout))
+            {
+                process.Kill(entireProcessTree: true);
+                return new Result(-1, "", $"{Runtime} {string.Join(' ', args)} gave no answer within {timeout.TotalSeconds:0} s");
+            }
+
+            return new Result(process.ExitCode, output.Result.Trim(), error.Result.Trim());
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return new Result(-1, "", $"{Runtime} is not installed (not on PATH)");
+        }
+    }
+
+    public static Result Run(params string[] args) => Run(TimeSpan.FromSeconds(20), args);
+}

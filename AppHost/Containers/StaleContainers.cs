@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace MediAI.AppHost.Containers;
+
+/// <summary>
+/// The handout's container names (citus_master, …) are unique on the engine. A lab killed hard
+/// (its terminal closed, the laptop put to sleep mid-start) can leave its containers behind,
+/// and the next start would fail on the name. Such a container is replaced: its data lives in
+/// the site's volume, not in the container. A container of a lab that is still running, or one
+/// the lab did not make, is left alone and named in the message.
+/// </summary>
+public static class StaleContainers
+{
+    /// <summary>The label every node container gets: the id of the AppHost process that made it.</summary>
+    public const string OwnerLabel = "org.mediai.lab.apphost-pid";
+
+    public static void Clear(ILogger logger)
+    {
+        foreach (var site in LabSites.All)
+        {
+            var inspect = DockerCli.Run("container", "inspect", "--format", $"{{{{index .Config.Labels \"{OwnerLabel}\"}}}}", site.ContainerName);
+            if (!inspect.Ok)
+            {
+                continue; // no such container: the usual case
+            }
+
+            if (!int.TryParse(inspect.Output, out var owner))
+            {
+                throw new Nodes.LabSetupException(
+                    $"A container named {site.ContainerName} exists that this lab did not create. Remove it " +
+                    $"(docker rm -f {site.ContainerName}) or rename it (docker rename {site.ContainerName} other-name), then run the lab again.");
+            }
+
+            if (IsAlive(owner))
+            {
+                throw new Nodes.LabSetupException(
+                    $"Another MediAI lab is running (AppHost process {owner} owns {site.ContainerName}). Stop it first " +
+                    "(Ctrl+C in its terminal), or use that one.");
+            }
+
+            var remove = DockerCli.Run("rm", "--force", site.ContainerName);
+            if (!remove.Ok)
+            {
+                throw new Nodes.LabSetupException($"Could not remove the stale container {site.ContainerName}: {remove.Error}. Remove it by hand: docker rm -f {site.ContainerName}");
+            }
+
+            logger.LogWarning(
+                "Replaced {Container}, left behind by a lab that did not stop cleanly (process {Owner}); its data is kept in the site's volume",
+                site.ContainerName, owner);
+        }
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        if (pid == Environment.ProcessId)
+        {
+            return false;
+        }
+
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited && process.ProcessName is "dotnet" or "AppHost";
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+}

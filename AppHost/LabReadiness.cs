@@ -1,0 +1,54 @@
+using MediAI.AppHost.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace MediAI.AppHost;
+
+/// <summary>
+/// "MediAI lab ready": printed once the API is healthy and the bootstrap has finished (they
+/// start side by side), or, when the bootstrap fails, a line saying so and where to look.
+/// </summary>
+public static class LabReadiness
+{
+    public static void AnnounceReadiness(
+        this IDistributedApplicationBuilder builder,
+        IResourceBuilder<ExecutableResource> api,
+        IResourceBuilder<ExecutableResource> bootstrap,
+        LabCluster cluster,
+        ILogger logger)
+    {
+        builder.Eventing.Subscribe<AfterResourcesCreatedEvent>((e, ct) =>
+        {
+            var notifications = e.Services.GetRequiredService<ResourceNotificationService>();
+            var stopping = e.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    var done = await notifications.WaitForResourceAsync(
+                        bootstrap.Resource.Name,
+                        u => KnownResourceStates.TerminalStates.Contains(u.Snapshot.State?.Text),
+                        stopping);
+                    if (done.Snapshot.ExitCode is not 0)
+                    {
+                        logger.LogCritical(
+                            "The cluster bootstrap failed (exit code {Code}): the lab is not ready. Its console log in the dashboard " +
+                            "(resource cluster-bootstrap) names the site and the cause; fix it, then restart cluster-bootstrap there.",
+                            done.Snapshot.ExitCode);
+                        return;
+                    }
+
+                    await notifications.WaitForResourceHealthyAsync(api.Resource.Name, stopping);
+                    logger.LogInformation(
+                        "MediAI lab ready. psql -h localhost -p {Port} -U postgres -d mediAI  (DBeaver: host localhost, port {Port}, database mediAI, user postgres, password postgres unless you set Parameters:postgres-password)",
+                        cluster.CoordinatorPort, cluster.CoordinatorPort);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }, stopping);
+            return Task.CompletedTask;
+        });
+    }
+}

@@ -1,0 +1,257 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using MediAI.AppHost;
+using MediAI.AppHost.Containers;
+using MediAI.Labs.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace MediAI.Labs.Tests.Containers;
+
+/// <summary>
+/// Container mode, the students' default, on a real engine: the AppHost starts the four node
+/// containers from a locally built image, the agents and the API, as `dotnet run --project
+/// AppHost` does. Each test uses volumes of its own (a test prefix) and removes them.
+/// </summary>
+[Collection(LabProcesses.Collection)]
+public sealed class ContainerLabTests
+{
+    private static readonly TimeSpan StartLimit = TimeSpan.FromMinutes(4);
+
+    private static string[] LabArgs(string image, string prefix, int port) =>
+        ["--Lab:Mode=containers", $"--Lab:Image={image}", $"--Lab:VolumePrefix={prefix}", $"--Lab:CoordinatorPort={port}"];
+
+    private static (string Prefix, int Port) Fresh() =>
+        ($"mediai-test-{Guid.NewGuid():N}"[..20], FreePorts.FirstFree(28_000 + Random.Shared.Next(0, 2_000), new HashSet<int>()));
+
+    [Fact]
+    public async Task Container_mode_comes_up_fails_clearly_when_a_node_stops_and_keeps_a_students_work_across_a_restart()
+    {
+        ContainerEngine.Require();
+        var (prefix, port) = Fresh();
+        var args = LabArgs(ContainerEngine.PlainImage, prefix, port);
+        try
+        {
+            using (var timeout = new CancellationTokenSource(StartLimit))
+            {
+                await using var app = await LabApp.StartAsync(args, timeout.Token);
+                await LabApp.WaitUntilReadyAsync(app, timeout.Token);
+
+                // The handout's container names, all running.
+                Assert.Equal(["citus_master", "citus_worker1", "citus_worker2", "citus_worker3"], ContainerEngine.NodeContainers().Order());
+                foreach (var site in LabSites.All)
+                {
+                    Assert.Equal("true", ContainerEngine.Docker("container", "inspect", "--format", "{{.State.Running}}", site.ContainerName).Output);
+                }
+
+                // The coordinator at localhost:<port> (the students' door), with the seeded data.
+                Assert.Equal(new long[] { 20, 14, 13, 18 }, await CountsAsync(port));
+
+                // The handout's setup command, typed as it is written.
+                var schema = ContainerEngine.Docker("exec", "citus_master", "psql", "-U", "postgres", "-d", "mediAI", "-f", "/data/schema-mediAI.sql");
+                Assert.True(schema.Ok, schema.Error);
+
+                // Nodes and agents reach each other: every agent reaches its node, and a node
+                // (Tunis's container) reaches Paris's node through Paris's gateway on the host.
+                foreach (var site in LabSites.All)
+                {
+                    using var agent = app.CreateHttpClient($"agent-{site.Name}", "http");
+                    Assert.Contains("\"reachable\":true", await agent.GetStringAsync("/status", timeout.Token));
+                }
+
+                var parisGateway = app.GetEndpoint("agent-paris", "gateway").Port;
+                var hop = ContainerEngine.Docker("exec", "citus_worker1", "psql", "-h", HostAccess.ContainerHostName, "-p", $"{parisGateway}",
+                    "-U", "postgres", "-d", "mediAI", "-Atc", "SELECT count(*) FROM Patients");
+                Assert.True(hop.Ok, hop.Error);
+                Assert.Equal("20", hop.Output);
+
+                AssertNoLabPortAnswersFromAnotherMachine(app);
+
+                // A student's work, written before the restart.
+                await ExecuteAsync(port, "CREATE TABLE student_notes (note text); INSERT INTO student_notes VALUES ('written before the restart')");
+
+                // The coordinator's container stops: psql fails at once, naming the site and what to do.
+                Assert.True(ContainerEngine.Docker("stop", "citus_master").Ok);
+                var clock = Stopwatch.StartNew();
+                var psql = await Psql.CommandAsync(port, "SELECT 1", "mediAI", host: "localhost");
+                clock.Stop();
+                Assert.NotEqual(0, psql.ExitCode);
+                Assert.Contains("FATAL:  the Paris node (container citus_master) is not running", psql.Error);
+                Assert.Contains("HINT:  Start it again", psql.Error);
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"psql took {clock.Elapsed.TotalSeconds:0.0} s to fail");
+
+                // The lab's services say it too, instead of waiting: the API answers 503 naming Paris.
+                using var api = app.CreateHttpClient("coordinator-api", "http");
+                using var query = await api.PostAsJsonAsync("/query", new { sql = "SELECT 1" }, timeout.Token);
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, query.StatusCode);
+                var problem = await query.Content.ReadAsStringAsync(timeout.Token);
+                Assert.Contains("Paris", problem);
+
+                await app.StopAsync(timeout.Token);
+            }
+
+            await AssertNothingLeftAsync();
+
+            // A stale container from a killed lab, and data kept by another PostgreSQL major version.
+            Assert.True(ContainerEngine.Docker("create", "--name", "citus_worker2", "--label", $"{StaleContainers.OwnerLabel}=2147483000", ContainerEngine.PlainImage).Ok);
+            Assert.True(ContainerEngine.Docker("volume", "create", $"{prefix}-paris-pg14").Ok);
+
+            // The restart, as a student does it: the AppHost's own process, stopped with SIGTERM (Ctrl+C).
+            await using (var lab = AppHostProcess.Start(args))
+            {
+                await lab.WaitForLineAsync("MediAI lab ready", StartLimit);
+                Assert.Contains("Replaced citus_worker2, left behind by a lab that did not stop cleanly", lab.Output);
+                Assert.Contains($"Kept lab data from another PostgreSQL version is left untouched: {prefix}-paris-pg14", lab.Output);
+                Assert.Equal(new[] { "written before the restart" }, await NotesAsync(port));
+                Assert.Equal(new long[] { 20, 14, 13, 18 }, await CountsAsync(port));
+                await lab.StopAsync();
+                Assert.True(lab.HasExited);
+            }
+
+            await AssertNothingLeftAsync();
+            Assert.Contains($"{prefix}-paris-pg14", LabVolumes.Existing(prefix)); // kept data is never deleted unasked
+            Assert.Contains($"{prefix}-paris-pg15", LabVolumes.Existing(prefix));
+        }
+        finally
+        {
+            foreach (var name in ContainerEngine.NodeContainers())
+            {
+                ContainerEngine.Docker("rm", "--force", name);
+            }
+
+            ContainerEngine.RemoveVolumes(prefix);
+        }
+    }
+
+    [Fact]
+    public async Task With_a_Citus_image_each_country_lives_at_its_site_and_a_distributed_commit_shows_its_two_phases()
+    {
+        ContainerEngine.RequireCitus();
+        var (prefix, port) = Fresh();
+        try
+        {
+            using var timeout = new CancellationTokenSource(StartLimit);
+            await using var app = await LabApp.StartAsync(LabArgs(ContainerEngine.CitusImage!, prefix, port), timeout.Token);
+            await LabApp.WaitUntilReadyAsync(app, timeout.Token);
+
+            // Geography: every placement of Patients holds only its site's country.
+            var placements = await QueryAsync(port,
+                "SELECT s.site, r.result FROM run_command_on_placements('patients', $$SELECT coalesce(string_agg(DISTINCT country, ','), '') FROM %s$$) r " +
+                "JOIN lab_sites s ON (s.nodename, s.nodeport) = (r.nodename, r.nodeport) WHERE r.result <> ''");
+            Assert.Equal(
+                ["Montreal:Canada", "Paris:France", "Tokyo:Japan", "Tunis:Tunisia"],
+                placements.Select(p => $"{p[0]}:{p[1]}").Order());
+
+            // A distributed commit through the API: its trace has each site's PREPARE and COMMIT PREPARED.
+            using var api = app.CreateHttpClient("coordinator-api", "http");
+            using var commit = await api.PostAsync("/transactions/emergency-consultation", null, timeout.Token);
+            Assert.True(commit.IsSuccessStatusCode, await commit.Content.ReadAsStringAsync(timeout.Token));
+            var traceId = (await commit.Content.ReadFromJsonAsync<JsonElement>(timeout.Token)).GetProperty("traceId").GetString()!;
+            using var telemetry = new HttpClient { BaseAddress = await app.GetDashboardUrlAsync(timeout.Token) };
+            var spans = await LabApp.AssertTraceAsync(telemetry, traceId, ["coordinator-api", "agent-paris", "agent-tokyo"], ["Npgsql"], timeout.Token);
+            foreach (var site in new[] { "paris", "tokyo" })
+            {
+                Assert.Contains($"{site}: PREPARE TRANSACTION", spans[$"agent-{site}"]);
+            }
+
+            // The handout's citus_add_node('citus_worker1', 5432): in container mode the name resolves
+            // on the containers' network, and Citus answers with a distributed deadlock (solutions/README.md).
+            var add = await Psql.CommandAsync(port, "SELECT citus_add_node('citus_worker1', 5432);", "mediAI");
+            Assert.NotEqual(0, add.ExitCode);
+            Assert.Contains("distributed deadlock", add.Error);
+
+            await app.StopAsync(timeout.Token);
+        }
+        finally
+        {
+            await AssertNothingLeftAsync();
+            ContainerEngine.RemoveVolumes(prefix);
+        }
+    }
+
+    /// <summary>
+    /// Another machine on the network (a namespace of the test's own) finds no lab port open at
+    /// this machine's address: not the door, not a node, not a gateway, not an HTTP service. A
+    /// listener on all interfaces is reached from there, so the probe itself works.
+    /// </summary>
+    private static void AssertNoLabPortAnswersFromAnotherMachine(DistributedApplication app)
+    {
+        if (Neighbor.WhyNot is { } why)
+        {
+            TestContext.Current.SendDiagnosticMessage($"neighbor check skipped: {why}");
+            return;
+        }
+
+        using var neighbor = Neighbor.Create();
+        using (var open = new TcpListener(IPAddress.Any, 0))
+        {
+            open.Start();
+            Assert.True(neighbor.Answers(((IPEndPoint)open.LocalEndpoint).Port), "control: a port open on all interfaces must answer the neighbor");
+        }
+
+        var model = app.Services.GetRequiredService<DistributedApplicationModel>();
+        var ports = model.Resources
+            .SelectMany(r => r.Annotations.OfType<EndpointAnnotation>())
+            .Select(e => e.AllocatedEndpoint?.Port ?? e.Port)
+            .OfType<int>()
+            .Distinct()
+            .ToList();
+        Assert.True(ports.Count >= 13, $"expected the lab's ports (door, 4 nodes, 4 gateways, HTTP services), found {ports.Count}");
+        Assert.All(ports, p => Assert.False(neighbor.Answers(p), $"port {p} answers at {Neighbor.HostAddress}, from another machine"));
+    }
+
+    /// <summary>Stopping the lab leaves no node container and no process (agents, API, DCP).</summary>
+    private static async Task AssertNothingLeftAsync()
+    {
+        for (var i = 0; i < 60 && (ContainerEngine.NodeContainers().Count > 0 || LabProcesses.Running().Count > 0); i++)
+        {
+            await Task.Delay(500);
+        }
+
+        Assert.Empty(ContainerEngine.NodeContainers());
+        Assert.Empty(LabProcesses.Running());
+    }
+
+    private static string ConnectionString(int port) => new NpgsqlConnectionStringBuilder
+    {
+        Host = "127.0.0.1", Port = port, Username = "postgres", Password = "postgres", Database = "mediAI", Pooling = false, Timeout = 15,
+    }.ConnectionString;
+
+    private static async Task<List<object[]>> QueryAsync(int port, string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString(port));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<object[]>();
+        while (await reader.ReadAsync())
+        {
+            var row = new object[reader.FieldCount];
+            reader.GetValues(row);
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    private static async Task ExecuteAsync(int port, string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString(port));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<long[]> CountsAsync(int port) =>
+        (await QueryAsync(port, "SELECT (SELECT count(*) FROM Patients), (SELECT count(*) FROM MedicalRecords), (SELECT count(*) FROM TrainingData), (SELECT count(*) FROM Transactions)"))
+        .Single().Select(Convert.ToInt64).ToArray();
+
+    private static async Task<string[]> NotesAsync(int port) =>
+        (await QueryAsync(port, "SELECT note FROM student_notes")).Select(r => (string)r[0]).ToArray();
+}

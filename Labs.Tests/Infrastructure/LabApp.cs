@@ -1,0 +1,92 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+
+namespace MediAI.Labs.Tests.Infrastructure;
+
+/// <summary>The whole AppHost, started by a test: real DCP, real processes or containers, the dashboard with its telemetry API open.</summary>
+public static class LabApp
+{
+    public static async Task<DistributedApplication> StartAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+            [
+                .. args,
+                // The dashboard runs, over plain HTTP, with its telemetry API open to the test.
+                "--ASPNETCORE_URLS=http://127.0.0.1:0",
+                "--ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL=http://127.0.0.1:0",
+                "--ASPIRE_ALLOW_UNSECURED_TRANSPORT=true",
+                "--ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true",
+            ],
+            (options, _) => options.DisableDashboard = false,
+            cancellationToken);
+        var app = await builder.BuildAsync(cancellationToken);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+            return app;
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Waits until the API is healthy and the bootstrap finished; asserts it succeeded.</summary>
+    public static async Task WaitUntilReadyAsync(DistributedApplication app, CancellationToken cancellationToken)
+    {
+        var bootstrap = await app.ResourceNotifications.WaitForResourceAsync(
+            "cluster-bootstrap", e => KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text), cancellationToken);
+        Assert.Equal(0, bootstrap.Snapshot.ExitCode);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("coordinator-api", cancellationToken);
+    }
+
+    /// <summary>
+    /// Polls the dashboard's telemetry API until the trace has spans from every expected service
+    /// and instrumentation scope; returns the span names seen per service.
+    /// </summary>
+    public static async Task<Dictionary<string, HashSet<string>>> AssertTraceAsync(
+        HttpClient telemetry, string traceId, string[] services, string[] scopes, CancellationToken cancellationToken)
+    {
+        var spans = new Dictionary<string, HashSet<string>>();
+        var seenScopes = new HashSet<string>();
+        for (var attempt = 0; attempt < 60 && !(services.All(spans.ContainsKey) && scopes.All(seenScopes.Contains)); attempt++)
+        {
+            await Task.Delay(500, cancellationToken);
+            using var response = await telemetry.GetAsync($"/api/telemetry/traces/{traceId}", cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                continue;
+            }
+
+            var trace = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+            foreach (var resourceSpans in trace.GetProperty("data").GetProperty("resourceSpans").EnumerateArray())
+            {
+                var service = resourceSpans.GetProperty("resource").GetProperty("attributes").EnumerateArray()
+                    .Where(a => a.GetProperty("key").GetString() == "service.name")
+                    .Select(a => a.GetProperty("value").GetProperty("stringValue").GetString()!).FirstOrDefault();
+                foreach (var scope in resourceSpans.GetProperty("scopeSpans").EnumerateArray())
+                {
+                    seenScopes.Add(scope.GetProperty("scope").GetProperty("name").GetString()!);
+                    if (service is null)
+                    {
+                        continue;
+                    }
+
+                    var names = spans.TryGetValue(service, out var set) ? set : spans[service] = [];
+                    foreach (var span in scope.GetProperty("spans").EnumerateArray())
+                    {
+                        names.Add(span.GetProperty("name").GetString()!);
+                    }
+                }
+            }
+        }
+
+        Assert.All(services, s => Assert.Contains(s, spans.Keys));
+        Assert.All(scopes, s => Assert.Contains(s, seenScopes));
+        return spans;
+    }
+}
