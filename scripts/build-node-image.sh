@@ -45,6 +45,7 @@ chroot "$root" sh -c 'apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-ge
 rm -f "$root/usr/sbin/policy-rc.d" "$root.log"
 echo "Importing the root file system as $BASE …"
 tar -C "$root" -c . | docker import - "$BASE" >/dev/null
-docker build -q -t "$IMAGE" --build-arg BASE="$BASE" --build-arg PG_MAJOR=15 node-image >/dev/null
+# (Docker 20.10 with a newer CLI warns that the legacy builder is deprecated: it still works, and needs no registry.)
+docker build -q -t "$IMAGE" --build-arg BASE="$BASE" --build-arg PG_MAJOR=15 node-image 2>&1 >/dev/null | grep -vE "DEPRECATED|buildx|BuildKit|^\s*$" >&2 || true
 docker image rm "$BASE" >/dev/null 2>&1 || true
 echo "Built $IMAGE: $(docker run --rm --entrypoint postgres "$IMAGE" --version)"

@@ -117,6 +117,19 @@ public sealed class ContainerLabTests
             await AssertNothingLeftAsync();
             Assert.Contains($"{prefix}-paris-pg14", LabVolumes.Existing(prefix)); // kept data is never deleted unasked
             Assert.Contains($"{prefix}-paris-pg15", LabVolumes.Existing(prefix));
+
+            // The one way to start fresh: the seeded data, nothing of the student's; other versions' data stays.
+            await using (var lab = AppHostProcess.Start([.. args, "--Lab:Fresh=true"]))
+            {
+                await lab.WaitForLineAsync("MediAI lab ready", StartLimit);
+                Assert.Contains("Fresh start: removed the kept data", lab.Output);
+                Assert.Empty(await QueryAsync(port, "SELECT 1 FROM pg_tables WHERE tablename = 'student_notes'"));
+                Assert.Equal(new long[] { 20, 14, 13, 18 }, await CountsAsync(port));
+                await lab.StopAsync();
+            }
+
+            await AssertNothingLeftAsync();
+            Assert.Contains($"{prefix}-paris-pg14", LabVolumes.Existing(prefix));
         }
         finally
         {
