@@ -46,6 +46,9 @@ rm -f "$root/usr/sbin/policy-rc.d" "$root.log"
 echo "Importing the root file system as $BASE …"
 tar -C "$root" -c . | docker import - "$BASE" >/dev/null
 # (Docker 20.10 with a newer CLI warns that the legacy builder is deprecated: it still works, and needs no registry.)
-docker build -q -t "$IMAGE" --build-arg BASE="$BASE" --build-arg PG_MAJOR=15 node-image 2>&1 >/dev/null | grep -vE "DEPRECATED|buildx|BuildKit|^\s*$" >&2 || true
+if ! docker build -q -t "$IMAGE" --build-arg BASE="$BASE" --build-arg PG_MAJOR=15 node-image >"$root.build.log" 2>&1; then
+  grep -vE "DEPRECATED|buildx|BuildKit" "$root.build.log" >&2; rm -f "$root.build.log"; exit 1
+fi
+rm -f "$root.build.log"
 docker image rm "$BASE" >/dev/null 2>&1 || true
 echo "Built $IMAGE: $(docker run --rm --entrypoint postgres "$IMAGE" --version)"

@@ -236,22 +236,7 @@ public sealed class ContainerLabTests
         Host = "127.0.0.1", Port = port, Username = "postgres", Password = "postgres", Database = "mediAI", Pooling = false, Timeout = 15,
     }.ConnectionString;
 
-    private static async Task<List<object[]>> QueryAsync(int port, string sql)
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString(port));
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var rows = new List<object[]>();
-        while (await reader.ReadAsync())
-        {
-            var row = new object[reader.FieldCount];
-            reader.GetValues(row);
-            rows.Add(row);
-        }
-
-        return rows;
-    }
+    private static Task<List<object[]>> QueryAsync(int port, string sql) => TestPostgres.QueryOnAsync(ConnectionString(port), sql);
 
     private static async Task ExecuteAsync(int port, string sql)
     {

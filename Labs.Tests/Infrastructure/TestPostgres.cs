@@ -49,9 +49,13 @@ public sealed class TestPostgres : IAsyncDisposable
     }
 
     /// <summary>All rows of a query, as object arrays.</summary>
-    public async Task<List<object[]>> QueryAsync(string database, string sql)
+    public Task<List<object[]>> QueryAsync(string database, string sql) => QueryOnAsync(ConnectionString(database), sql);
+
+    /// <summary>All rows of a query on any server (a lab's coordinator, a gateway), as object arrays.</summary>
+    public static async Task<List<object[]>> QueryOnAsync(string connectionString, string sql)
     {
-        await using var connection = await OpenAsync(database);
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         await using var reader = await command.ExecuteReaderAsync();
         var rows = new List<object[]>();
