@@ -24,6 +24,7 @@ log=$(mktemp)
 lab_start "$log" --Lab:Mode=containers --Lab:Image="$IMAGE" --Lab:VolumePrefix="$PREFIX"
 echo "first start (new volumes): lab ready after $(lab_wait_ready "$log" "$TIMEOUT") s (container mode, $IMAGE)"
 lab_stop
+for _ in $(seq 1 60); do [ -z "$(docker ps --all --quiet --filter name='^citus_')" ] && break; sleep 0.5; done
 
 lab_start "$log" --Lab:Mode=containers --Lab:Image="$IMAGE" --Lab:VolumePrefix="$PREFIX"
 echo "restart (kept volumes): lab ready after $(lab_wait_ready "$log" "$TIMEOUT") s (container mode, $IMAGE)"
@@ -31,6 +32,8 @@ lab_memory
 echo "containers (docker stats, page cache included): $(docker stats --no-stream --format '{{.Name}} {{.MemUsage}}' | grep '^citus_' | awk '{printf "%s %s; ", $1, $2}')"
 lab_stop
 
+# DCP removes the containers just after the AppHost exits: give it the few seconds it takes.
+for _ in $(seq 1 60); do [ -z "$(docker ps --all --quiet --filter name='^citus_')" ] && break; sleep 0.5; done
 left=$(docker ps --all --filter name='^citus_' --format '{{.Names}}' | tr '\n' ' ')
 if [ -z "$left" ]; then echo "after SIGTERM: no node container left"; else echo "after SIGTERM: containers left: $left"; fi
 rm -f "$log"
