@@ -23,8 +23,6 @@ public static class ContainerRuntimeProbe
             : EngineState.NotRunning;
     }
 
-    public static bool IsRunning() => Check() == EngineState.Running;
-
     /// <summary>What to do when the engine is installed but not answering.</summary>
     public static string StartAdvice =>
         $"{DockerCli.Runtime} is installed but its engine is not running. Start Docker Desktop (or 'sudo systemctl start docker' " +

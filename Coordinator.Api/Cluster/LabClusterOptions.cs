@@ -47,6 +47,10 @@ public sealed class LabClusterOptions
         new NpgsqlConnectionStringBuilder(ConnectionString(node, Database)) { Timeout = 3, Pooling = false }.ConnectionString;
 
     /// <summary>Adds the site's name wherever a node's cluster address appears in a message.</summary>
+    /// <summary>What to do when the coordinator's node does not answer (its container or process stopped).</summary>
+    public string CoordinatorDownAdvice =>
+        $"Is the {Coordinator.City} node running? Start its resource ({Coordinator.Site}) in the dashboard, then try again.";
+
     public string NameSites(string message)
     {
         foreach (var node in Nodes)

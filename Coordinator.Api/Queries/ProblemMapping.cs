@@ -26,7 +26,7 @@ public static class ProblemMapping
         if (status == StatusCodes.Status503ServiceUnavailable && detail == e.MessageText)
         {
             // No other site named: it is the coordinator's own connection that broke (its node stopped).
-            detail += $" [{lab.Coordinator.City}, the coordinator]. Is the {lab.Coordinator.City} node running? Start its resource ({lab.Coordinator.Site}) in the dashboard, then try again.";
+            detail += $" [{lab.Coordinator.City}, the coordinator]. {lab.CoordinatorDownAdvice}";
         }
 
         return Results.Problem(
@@ -87,6 +87,6 @@ public static class ProblemMapping
     public static IResult Unreachable(NpgsqlException e, LabClusterOptions lab) =>
         Results.Problem(
             title: $"The coordinator ({lab.Coordinator.City}) could not be reached.",
-            detail: $"{lab.NameSites(e.Message)}. Is the {lab.Coordinator.City} node running? Start its resource ({lab.Coordinator.Site}) in the dashboard, then try again.",
+            detail: $"{lab.NameSites(e.Message)}. {lab.CoordinatorDownAdvice}",
             statusCode: StatusCodes.Status503ServiceUnavailable);
 }

@@ -57,11 +57,14 @@ public sealed class TestAgent : IAsyncDisposable
     }
 
     /// <param name="site">A site name unique in the test process (spans are told apart by it).</param>
-    public static async Task<TestAgent> StartAsync(TestPostgres node, string site, string city = "Testville", int gatewayPort = 0, bool traceStatements = true)
+    /// <param name="clientPort">Also keep the students' door on this port (Paris's agent in the lab).</param>
+    public static async Task<TestAgent> StartAsync(
+        TestPostgres node, string site, string city = "Testville", int gatewayPort = 0, bool traceStatements = true, int? clientPort = null)
     {
         var spans = new List<Activity>();
         var app = SiteAgentApp.Build(
         [
+            .. clientPort is { } door ? new[] { $"--Site:ClientPort={door}", "--Site:NodeName=test node" } : [],
             $"--Site:Name={site}",
             $"--Site:GatewayPort={gatewayPort}",
             $"--Site:TraceStatements={traceStatements}",

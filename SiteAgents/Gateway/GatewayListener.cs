@@ -18,8 +18,12 @@ public sealed partial class GatewayListener(
     private static readonly TimeSpan NodeConnectTimeout = TimeSpan.FromSeconds(5);
     private readonly TaskCompletionSource<IPEndPoint> _bound = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Faults act on the inter-node links only: a student's own session is never "the WAN".</summary>
+    /// <summary>
+    /// Faults act on the inter-node links only: a student's own session is never "the WAN", and
+    /// taking Paris down leaves the student's psql open to watch what the coordinator does.
+    /// </summary>
     private readonly FaultRegistry _noFaults = new();
+    private readonly ConnectionRegistry _doorLinks = new();
 
     /// <summary>The first address the gateway listens on, once it does.</summary>
     public Task<IPEndPoint> Bound => _bound.Task;
@@ -108,7 +112,7 @@ public sealed partial class GatewayListener(
             links.Add(ServeAsync(client, door, stoppingToken));
         }
 
-        connections.ResetAll();
+        (door ? _doorLinks : connections).ResetAll();
         await Task.WhenAll(links);
     }
 
@@ -145,15 +149,16 @@ public sealed partial class GatewayListener(
         }
 
         var linkSite = door ? site with { TraceStatements = false } : site;
-        var link = new GatewayConnection(connections.NextId(), client, node, linkSite, linkFaults, traces, logger);
-        connections.Add(link);
+        var registry = door ? _doorLinks : connections;
+        var link = new GatewayConnection(registry.NextId(), client, node, linkSite, linkFaults, traces, logger);
+        registry.Add(link);
         try
         {
             await link.RunAsync(stoppingToken);
         }
         finally
         {
-            connections.Remove(link);
+            registry.Remove(link);
         }
     }
 
