@@ -188,6 +188,34 @@ public sealed class ContainerLabTests
         }
     }
 
+    [Fact]
+    public void A_kept_volume_from_another_postgres_version_is_refused_with_what_to_do_and_left_as_it_was()
+    {
+        ContainerEngine.Require();
+        var volume = $"mediai-test-{Guid.NewGuid():N}"[..20] + "-paris";
+        try
+        {
+            Assert.True(ContainerEngine.Docker("volume", "create", volume).Ok);
+            // A data folder as PostgreSQL 14 left it (only its version file matters here).
+            var seed = ContainerEngine.Docker("run", "--rm", "-v", $"{volume}:/var/lib/postgresql/data", "--entrypoint", "sh", ContainerEngine.PlainImage,
+                "-c", "echo 14 > /var/lib/postgresql/data/PG_VERSION && echo kept > /var/lib/postgresql/data/student-work");
+            Assert.True(seed.Ok, seed.Error);
+
+            var node = ContainerEngine.Docker("run", "--rm", "-v", $"{volume}:/var/lib/postgresql/data", "-e", "POSTGRES_PASSWORD=postgres", ContainerEngine.PlainImage);
+            Assert.Equal(1, node.ExitCode);
+            Assert.Contains("made by PostgreSQL 14; this image runs PostgreSQL 15", node.Error);
+            Assert.Contains("--Lab:Fresh=true", node.Error);
+
+            var after = ContainerEngine.Docker("run", "--rm", "-v", $"{volume}:/var/lib/postgresql/data", "--entrypoint", "cat", ContainerEngine.PlainImage,
+                "/var/lib/postgresql/data/PG_VERSION", "/var/lib/postgresql/data/student-work");
+            Assert.Equal("14\nkept", after.Output);
+        }
+        finally
+        {
+            ContainerEngine.Docker("volume", "rm", "--force", volume);
+        }
+    }
+
     /// <summary>
     /// Another machine on the network (a namespace of the test's own) finds no lab port open at
     /// this machine's address: not the door, not a node, not a gateway, not an HTTP service. A
