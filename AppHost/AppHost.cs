@@ -39,6 +39,8 @@ var agents = cluster.Nodes.Select(node =>
         // Socket continuations on the I/O thread: measured +20% relay throughput (scripts/bench-gateway.sh).
         .WithEnvironment("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1")
         .WithEndpoint(port: node.GatewayPort, targetPort: node.GatewayPort, name: "gateway", scheme: "tcp", isProxied: false)
+        // The nodes' address for each other, not one a student types: in the details pane only.
+        .WithUrlForEndpoint("gateway", url => url.DisplayLocation = UrlDisplayLocation.DetailsOnly)
         .WithLabCluster(cluster, password, options, dataDir)
         // No wait for the node: the gateway listens at once and relays once the node is up, so the
         // agents start while the containers do (measured: 3 s off every start).
