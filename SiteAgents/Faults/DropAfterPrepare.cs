@@ -21,11 +21,11 @@ public sealed class DropAfterPrepare(string name, FaultRegistry registry) : IFau
 
     public ValueTask<Verdict> OnMessageAsync(PgMessage message, IFaultTarget target, CancellationToken cancellationToken)
     {
-        if (message.Type == 'C' && message.CString() == TwoPhaseStep.Prepare)
+        if (message.Type == BackendCode.CommandComplete && message.CString() == TwoPhaseStep.Prepare)
         {
             _armed[target.ConnectionId] = true;
         }
-        else if (message.Type == 'Z' && _armed.TryRemove(target.ConnectionId, out _))
+        else if (message.Type == BackendCode.ReadyForQuery && _armed.TryRemove(target.ConnectionId, out _))
         {
             // After ReadyForQuery, so the client has the whole acknowledgement.
             registry.RemoveInstance(this);

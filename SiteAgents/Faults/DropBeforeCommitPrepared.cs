@@ -15,7 +15,7 @@ public sealed class DropBeforeCommitPrepared(string name, FaultRegistry registry
 
     public ValueTask<Verdict> OnMessageAsync(PgMessage message, IFaultTarget target, CancellationToken cancellationToken)
     {
-        if (message.Type != 'Q' || TwoPhaseStep.Match(message.QueryText) is not { Step: TwoPhaseStep.CommitPrepared })
+        if (message.Type != FrontendCode.Query || TwoPhaseStep.Match(message.QueryText) is not { Step: TwoPhaseStep.CommitPrepared })
         {
             return ValueTask.FromResult(Verdict.Forward);
         }

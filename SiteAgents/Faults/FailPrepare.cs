@@ -22,7 +22,7 @@ public sealed class FailPrepare(string name, FaultRegistry registry) : IFault
 
     public async ValueTask<Verdict> OnMessageAsync(PgMessage message, IFaultTarget target, CancellationToken cancellationToken)
     {
-        if (message.Type != 'Q' || TwoPhaseStep.Match(message.QueryText) is not { Step: TwoPhaseStep.Prepare } step)
+        if (message.Type != FrontendCode.Query || TwoPhaseStep.Match(message.QueryText) is not { Step: TwoPhaseStep.Prepare } step)
         {
             return Verdict.Forward;
         }

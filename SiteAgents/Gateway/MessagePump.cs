@@ -140,6 +140,6 @@ public sealed class MessagePump(Flow flow, PipeReader reader, LinkWriter destina
     /// <summary>The messages whose content tracing or faults read; all others are relayed on their header alone.</summary>
     private static bool NeedsBody(Flow flow, char type, bool startup) =>
         startup || (flow == Flow.Upstream
-            ? type is 'Q' or 'P' or 'B' or 'E'
-            : type is 'C' or 'E' or 'Z');
+            ? type is FrontendCode.Query or FrontendCode.Parse or FrontendCode.Bind or FrontendCode.Execute
+            : type is BackendCode.CommandComplete or BackendCode.ErrorResponse or BackendCode.ReadyForQuery);
 }

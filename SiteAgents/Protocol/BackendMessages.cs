@@ -15,9 +15,9 @@ public static class BackendMessages
         var error = ErrorResponse("ERROR", sqlState, message, hint: null);
         var bytes = new byte[error.Length + 6];
         error.CopyTo(bytes, 0);
-        bytes[error.Length] = (byte)'Z';
+        bytes[error.Length] = (byte)BackendCode.ReadyForQuery;
         BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(error.Length + 1), 5);
-        bytes[error.Length + 5] = (byte)'E';
+        bytes[error.Length + 5] = TransactionStatus.Failed;
         return bytes;
     }
 
@@ -30,18 +30,18 @@ public static class BackendMessages
     private static byte[] ErrorResponse(string severity, string sqlState, string message, string? hint)
     {
         var fields = new StringBuilder()
-            .Append('S').Append(severity).Append('\0')
-            .Append('V').Append(severity).Append('\0')
-            .Append('C').Append(sqlState).Append('\0')
-            .Append('M').Append(message).Append('\0');
+            .Append(ErrorField.Severity).Append(severity).Append('\0')
+            .Append(ErrorField.SeverityNonLocalized).Append(severity).Append('\0')
+            .Append(ErrorField.SqlState).Append(sqlState).Append('\0')
+            .Append(ErrorField.Message).Append(message).Append('\0');
         if (hint is not null)
         {
-            fields.Append('H').Append(hint).Append('\0');
+            fields.Append(ErrorField.Hint).Append(hint).Append('\0');
         }
 
         var body = Encoding.UTF8.GetBytes(fields.Append('\0').ToString());
         var bytes = new byte[1 + 4 + body.Length];
-        bytes[0] = (byte)'E';
+        bytes[0] = (byte)BackendCode.ErrorResponse;
         BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(1), 4 + body.Length);
         body.CopyTo(bytes, 5);
         return bytes;

@@ -45,25 +45,25 @@ public sealed partial class StatementTracer(SiteContext site, TraceContextStore 
                 _database = parameters.GetValueOrDefault("database", parameters.GetValueOrDefault("user", ""));
                 _application = parameters.GetValueOrDefault("application_name", "");
                 break;
-            case 'Q' when !site.TraceStatements && !MayCarryTransactionEvents(message.Body):
+            case FrontendCode.Query when !site.TraceStatements && !MayCarryTransactionEvents(message.Body):
                 _pending.Enqueue(new Pending(null, Simple: true));
                 break;
-            case 'P' or 'B' when !site.TraceStatements && !MayCarryTransactionEvents(message.Body):
+            case FrontendCode.Parse or FrontendCode.Bind when !site.TraceStatements && !MayCarryTransactionEvents(message.Body):
                 break;
-            case 'Q':
+            case FrontendCode.Query:
                 var sql = message.QueryText;
                 NoteTransactionContext(sql);
                 _pending.Enqueue(new Pending(Start(sql, message.Truncated), Simple: true));
                 break;
-            case 'P':
+            case FrontendCode.Parse:
                 var (statement, text) = message.ParseText;
                 _statements[statement] = text;
                 break;
-            case 'B':
+            case FrontendCode.Bind:
                 var (portal, boundStatement) = message.BindNames;
                 _portals[portal] = _statements.GetValueOrDefault(boundStatement, "");
                 break;
-            case 'E':
+            case FrontendCode.Execute:
                 var portalSql = _portals.GetValueOrDefault(message.CString(), "");
                 NoteTransactionContext(portalSql);
                 _pending.Enqueue(new Pending(Start(portalSql, truncated: false), Simple: false));
@@ -75,7 +75,7 @@ public sealed partial class StatementTracer(SiteContext site, TraceContextStore 
     {
         switch (message.Type)
         {
-            case 'C':
+            case BackendCode.CommandComplete:
                 var tag = message.CString();
                 if (!_pending.TryPeek(out var head))
                 {
@@ -95,31 +95,31 @@ public sealed partial class StatementTracer(SiteContext site, TraceContextStore 
                 }
 
                 break;
-            case 'E':
+            case BackendCode.ErrorResponse:
                 if (!_pending.TryPeek(out var failed))
                 {
                     break;
                 }
 
                 var fields = message.Fields();
-                var sqlState = fields.GetValueOrDefault('C', "");
+                var sqlState = fields.GetValueOrDefault(ErrorField.SqlState, "");
                 failed.Activity?.SetTag("db.response.status_code", sqlState);
                 failed.Activity?.SetTag("error.type", sqlState);
-                failed.Activity?.SetStatus(ActivityStatusCode.Error, fields.GetValueOrDefault('M', ""));
+                failed.Activity?.SetStatus(ActivityStatusCode.Error, fields.GetValueOrDefault(ErrorField.Message, ""));
                 if (!failed.Simple)
                 {
                     End(_pending.Dequeue().Activity);
                 }
 
                 break;
-            case 'Z':
+            case BackendCode.ReadyForQuery:
                 // Everything the client sent up to its Sync/Query is answered now.
                 while (_pending.TryDequeue(out var answered))
                 {
                     End(answered.Activity);
                 }
-                var status = message.Body.IsEmpty ? (byte)'I' : message.Body.FirstSpan[0];
-                if (status == (byte)'I')
+                var status = message.Body.IsEmpty ? TransactionStatus.Idle : message.Body.FirstSpan[0];
+                if (status == TransactionStatus.Idle)
                 {
                     _transactionParent = null;
                     _distributedTransactionId = null;
