@@ -1,10 +1,10 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using MediAI.AppHost;
 using MediAI.Labs.Tests.Infrastructure;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Npgsql;
 
 namespace MediAI.Labs.Tests.AppModel;
@@ -47,7 +47,12 @@ public sealed class LocalLabStartTests
 
         await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder
         {
-            Host = "127.0.0.1", Port = port, Username = "postgres", Password = "postgres", Database = "mediAI", Pooling = false,
+            Host = "127.0.0.1",
+            Port = port,
+            Username = "postgres",
+            Password = "postgres",
+            Database = "mediAI",
+            Pooling = false,
         }.ConnectionString);
         await connection.OpenAsync(timeout.Token);
         await using var count = new NpgsqlCommand(

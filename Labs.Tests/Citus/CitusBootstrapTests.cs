@@ -85,7 +85,10 @@ public sealed class CitusBootstrapTests(CitusCluster cluster)
         Assert.Equal(before, after);
         Assert.Equal(new Dictionary<string, long>
         {
-            ["Patients"] = 20, ["MedicalRecords"] = 14, ["TrainingData"] = 13, ["Transactions"] = 18,
+            ["Patients"] = 20,
+            ["MedicalRecords"] = 14,
+            ["TrainingData"] = 13,
+            ["Transactions"] = 18,
         }, second.RowCounts);
     }
 

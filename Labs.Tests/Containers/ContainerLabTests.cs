@@ -261,7 +261,13 @@ public sealed class ContainerLabTests
 
     private static string ConnectionString(int port) => new NpgsqlConnectionStringBuilder
     {
-        Host = "127.0.0.1", Port = port, Username = "postgres", Password = "postgres", Database = "mediAI", Pooling = false, Timeout = 15,
+        Host = "127.0.0.1",
+        Port = port,
+        Username = "postgres",
+        Password = "postgres",
+        Database = "mediAI",
+        Pooling = false,
+        Timeout = 15,
     }.ConnectionString;
 
     private static Task<List<object[]>> QueryAsync(int port, string sql) => TestPostgres.QueryOnAsync(ConnectionString(port), sql);

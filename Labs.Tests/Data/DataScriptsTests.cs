@@ -47,7 +47,10 @@ public sealed class DataScriptsTests(PlainServer plain)
         var counts = (await QueryAsync(database, HandoutCountQuery)).ToDictionary(r => (string)r[0], r => (long)r[1]);
         Assert.Equal(new Dictionary<string, long>
         {
-            ["Patients"] = 20, ["MedicalRecords"] = 14, ["TrainingData"] = 13, ["Transactions"] = 18,
+            ["Patients"] = 20,
+            ["MedicalRecords"] = 14,
+            ["TrainingData"] = 13,
+            ["Transactions"] = 18,
         }, counts);
     }
 
