@@ -41,10 +41,10 @@ public static class CoordinatorApp
         if (lab.Nodes.Count > 0)
         {
             // The coordinator connection (Aspire.Npgsql: pooling, health check, Npgsql traces and metrics).
-            builder.Configuration["ConnectionStrings:mediai"] = lab.ConnectionString(lab.Coordinator, LabClusterOptions.Database);
+            builder.Configuration["ConnectionStrings:mediai"] = lab.ConnectionString(lab.Coordinator, LabSites.Database);
             builder.AddNpgsqlDataSource("mediai");
             // Users' SQL (queries, fragments) runs as the read-only role, in read-only transactions.
-            builder.Configuration["ConnectionStrings:mediai-reader"] = lab.ConnectionString(lab.Coordinator, LabClusterOptions.Database, LabClusterOptions.ReaderRole);
+            builder.Configuration["ConnectionStrings:mediai-reader"] = lab.ConnectionString(lab.Coordinator, LabSites.Database, LabClusterOptions.ReaderRole);
             builder.AddKeyedNpgsqlDataSource(ReaderSource);
         }
 

@@ -8,7 +8,6 @@ public static class NodeSettings
 {
     public const string EndpointName = "tcp";
     public const string UserName = "postgres";
-    public const string Database = "mediAI";
 
     /// <summary>Server settings passed as <c>-c name=value</c>.</summary>
     public static IReadOnlyList<KeyValuePair<string, string>> Server(bool citus) =>

@@ -42,7 +42,7 @@ public sealed class ClusterBootstrapper(IOptions<LabClusterOptions> options, ILo
                 ". Use the same PostgreSQL installation for every node.");
         }
 
-        await using var coordinator = await OpenAsync(_lab.Coordinator, LabClusterOptions.Database, cancellationToken);
+        await using var coordinator = await OpenAsync(_lab.Coordinator, LabSites.Database, cancellationToken);
         // Held until this connection closes, at the end of the bootstrap.
         await LockAsync(coordinator, ClusterLock, cancellationToken);
         await RunScriptAsync(coordinator, _lab.Coordinator, "schema-mediAI.sql", cancellationToken);
@@ -100,7 +100,7 @@ public sealed class ClusterBootstrapper(IOptions<LabClusterOptions> options, ILo
     public async Task<IReadOnlyDictionary<string, long>> ResetDataAsync(CancellationToken cancellationToken)
     {
         using var activity = Source.StartActivity("lab reset");
-        await using var coordinator = await OpenAsync(_lab.Coordinator, LabClusterOptions.Database, cancellationToken);
+        await using var coordinator = await OpenAsync(_lab.Coordinator, LabSites.Database, cancellationToken);
         await SeedAsync(coordinator, cancellationToken);
         var counts = await CountsAsync(coordinator, cancellationToken);
 
@@ -160,12 +160,12 @@ public sealed class ClusterBootstrapper(IOptions<LabClusterOptions> options, ILo
             {
                 await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", postgres)
                 {
-                    Parameters = { new() { Value = LabClusterOptions.Database } },
+                    Parameters = { new() { Value = LabSites.Database } },
                 };
                 if (await exists.ExecuteScalarAsync(cancellationToken) is null)
                 {
-                    logger.LogInformation("{City}: creating database {Database}", node.City, LabClusterOptions.Database);
-                    await using var create = new NpgsqlCommand($"CREATE DATABASE \"{LabClusterOptions.Database}\"", postgres);
+                    logger.LogInformation("{City}: creating database {Database}", node.City, LabSites.Database);
+                    await using var create = new NpgsqlCommand($"CREATE DATABASE \"{LabSites.Database}\"", postgres);
                     try
                     {
                         await create.ExecuteNonQueryAsync(cancellationToken);
@@ -177,7 +177,7 @@ public sealed class ClusterBootstrapper(IOptions<LabClusterOptions> options, ILo
                 }
             }
 
-            await using var mediai = await OpenAsync(node, LabClusterOptions.Database, cancellationToken);
+            await using var mediai = await OpenAsync(node, LabSites.Database, cancellationToken);
             await using var preload = new NpgsqlCommand(
                 "SELECT current_setting('shared_preload_libraries') ~ '(^|,)\\s*citus\\s*(,|$)' AND EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'citus')",
                 mediai);

@@ -30,7 +30,7 @@ public static class CheckCommand
             Host = Env("PGHOST", "localhost"),
             Username = Env("PGUSER", "postgres"),
             Password = Env("PGPASSWORD", "postgres"),
-            Database = "mediAI",
+            Database = LabSites.Database,
             ApplicationName = "mediai-checker",
             Timeout = 5,
         };

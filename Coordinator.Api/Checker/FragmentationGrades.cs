@@ -9,14 +9,14 @@ public static class FragmentationGrades
     private static readonly string[] FinancialColumns = ["idtrans", "idpatient", "date", "amount", "currency"];
     private static readonly string[] ManagementColumns = ["idtrans", "idpatient", "type", "status"];
 
-    public static readonly string[] HorizontalViews = [.. MediAISites.All.Select(s => $"TrainingData_{s.Site}")];
+    public static readonly string[] HorizontalViews = [.. LabSites.All.Select(s => $"TrainingData_{s.SiteOrigin}")];
     public static readonly string[] VerticalViews = ["MedicalRecords_Clinical", "MedicalRecords_AI"];
-    public static readonly string[] HybridViews = [.. MediAISites.All.SelectMany(s => new[] { $"Trans_{s.Code}_Financial", $"Trans_{s.Code}_Management" })];
+    public static readonly string[] HybridViews = [.. LabSites.All.SelectMany(s => new[] { $"Trans_{s.Code}_Financial", $"Trans_{s.Code}_Management" })];
 
     /// <summary>1.1: TrainingData_Paris … TrainingData_Tokyo, one per siteOrigin.</summary>
     public static async Task<Verdict> HorizontalTrainingData(GradeContext c)
     {
-        var views = MediAISites.All.Zip(HorizontalViews, (site, view) => (Site: site, View: view)).ToList();
+        var views = LabSites.All.Zip(HorizontalViews, (site, view) => (Site: site, View: view)).ToList();
         if (await MissingAsync(c, views.Select(v => v.View)) is { Count: > 0 } missing)
         {
             return Verdict.Fail(missing);
@@ -26,7 +26,7 @@ public static class FragmentationGrades
             new FragmentationRequest { Table = "TrainingData", Type = "horizontal", Fragments = [.. views.Select(v => v.View)] }, CancellationToken.None));
         foreach (var (site, view) in views)
         {
-            problems.AddRange(await AllocationAsync(c, view, "trainingdata", "iddata", "siteorigin", site.Site));
+            problems.AddRange(await AllocationAsync(c, view, "trainingdata", "iddata", "siteorigin", site.SiteOrigin));
         }
 
         return Verdict.From(problems, "complete, disjoint, reconstructible, and each view holds exactly its site's rows");
@@ -59,7 +59,7 @@ public static class FragmentationGrades
     /// <summary>1.3: Trans_{FR,TN,CA,JP}_{Financial,Management}.</summary>
     public static async Task<Verdict> HybridTransactions(GradeContext c)
     {
-        var groups = MediAISites.All.Select(s => (Site: s, Financial: $"Trans_{s.Code}_Financial", Management: $"Trans_{s.Code}_Management")).ToList();
+        var groups = LabSites.All.Select(s => (Site: s, Financial: $"Trans_{s.Code}_Financial", Management: $"Trans_{s.Code}_Management")).ToList();
         if (await MissingAsync(c, groups.SelectMany(g => new[] { g.Financial, g.Management })) is { Count: > 0 } missing)
         {
             return Verdict.Fail(missing);

@@ -82,7 +82,7 @@ public static partial class TwoPhaseCommitGrades
     /// <summary>Counts the rows in the placement of <paramref name="country"/>'s shard, at the node that holds it.</summary>
     private static async Task<List<string>> RowAtSiteAsync(GradeContext c, string table, string country, string condition, string what)
     {
-        var site = MediAISites.All.Single(s => s.Country == country).Site;
+        var site = LabSites.All.Single(s => s.Country == country).SiteOrigin;
         var placements = await c.QueryAsync($"""
             SELECT l.site, r.success, r.result
             FROM run_command_on_placements('{table}', $cmd$SELECT count(*) FROM %s WHERE idpatient = 16 AND {condition}$cmd$) r

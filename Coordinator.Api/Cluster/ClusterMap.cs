@@ -50,7 +50,7 @@ public sealed class ClusterMap(IOptions<LabClusterOptions> options)
         var result = new List<(string, int, TableAtSite)>();
         try
         {
-            await using var connection = new NpgsqlConnection(_lab.ConnectionString(_lab.Coordinator, LabClusterOptions.Database));
+            await using var connection = new NpgsqlConnection(_lab.ConnectionString(_lab.Coordinator, LabSites.Database));
             await connection.OpenAsync(cancellationToken);
             await using var command = new NpgsqlCommand("""
                 SELECT n.nodename, n.nodeport, s.logicalrelid::text, count(DISTINCT s.shardid), count(*)

@@ -8,7 +8,6 @@ namespace MediAI.Coordinator.Cluster;
 public sealed class LabClusterOptions
 {
     public const string Section = "Lab";
-    public const string Database = "mediAI";
 
     public List<LabNodeOptions> Nodes { get; set; } = [];
     public string Password { get; set; } = "postgres";
@@ -44,13 +43,13 @@ public sealed class LabClusterOptions
 
     /// <summary>A short, unpooled connection to ask one node directly whether it answers.</summary>
     public string ProbeConnectionString(LabNodeOptions node) =>
-        new NpgsqlConnectionStringBuilder(ConnectionString(node, Database)) { Timeout = 3, Pooling = false }.ConnectionString;
+        new NpgsqlConnectionStringBuilder(ConnectionString(node, LabSites.Database)) { Timeout = 3, Pooling = false }.ConnectionString;
 
-    /// <summary>Adds the site's name wherever a node's cluster address appears in a message.</summary>
     /// <summary>What to do when the coordinator's node does not answer (its container or process stopped).</summary>
     public string CoordinatorDownAdvice =>
         $"Is the {Coordinator.City} node running? Start its resource ({Coordinator.Site}) in the dashboard, then try again.";
 
+    /// <summary>Adds the site's name wherever a node's address appears in a message.</summary>
     public string NameSites(string message)
     {
         foreach (var node in Nodes)

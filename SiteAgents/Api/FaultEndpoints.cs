@@ -10,9 +10,9 @@ public static class FaultEndpoints
 {
     public static IEndpointRouteBuilder MapFaultEndpoints(this IEndpointRouteBuilder app, int distanceToParisKm)
     {
-        app.MapGet("/toxics", (FaultRegistry faults) => faults.Snapshot.Select(Describe));
+        app.MapGet(AgentRoutes.Toxics, (FaultRegistry faults) => faults.Snapshot.Select(Describe));
 
-        app.MapPost("/toxics", (FaultRequest? request, FaultRegistry faults) =>
+        app.MapPost(AgentRoutes.Toxics, (FaultRequest? request, FaultRegistry faults) =>
         {
             if (request is null)
             {
@@ -26,24 +26,23 @@ public static class FaultEndpoints
             }
 
             return faults.TryAdd(fault)
-                ? Results.Created($"/toxics/{fault.Name}", Describe(fault))
+                ? Results.Created($"{AgentRoutes.Toxics}/{fault.Name}", Describe(fault))
                 : Results.Problem($"A fault named '{fault.Name}' exists already: remove it first, or choose another name.", statusCode: StatusCodes.Status409Conflict);
         });
 
-        app.MapDelete("/toxics/{name}", (string name, FaultRegistry faults) =>
+        app.MapDelete(AgentRoutes.Toxics + "/{name}", (string name, FaultRegistry faults) =>
             faults.Remove(name) ? Results.NoContent() : Results.Problem($"No fault named '{name}' at this site.", statusCode: StatusCodes.Status404NotFound));
 
         // Toxiproxy's reset: every fault removed, the site fully reachable.
-        app.MapPost("/reset", (FaultRegistry faults) => Results.Ok(new { removed = faults.Clear() }));
+        app.MapPost(AgentRoutes.Reset, (FaultRegistry faults) => Results.Ok(new { removed = faults.Clear() }));
 
-        var presets = app.MapGroup("/presets");
-        presets.MapPost("/down", (FaultRegistry faults) => Add(faults, new Down("down")));
-        presets.MapPost("/restore", (FaultRegistry faults) => Results.Ok(new { restored = faults.Remove("down") }));
-        presets.MapPost("/wan-on", (FaultRegistry faults) => Add(faults, WanProfile.Create(distanceToParisKm)));
-        presets.MapPost("/wan-off", (FaultRegistry faults) => Results.Ok(new { removed = faults.Remove(WanProfile.FaultName) }));
-        presets.MapPost("/fail-prepare", (FaultRegistry faults) => Add(faults, new FailPrepare(FailPrepare.TypeName, faults)));
-        presets.MapPost("/drop-after-prepare", (FaultRegistry faults) => Add(faults, new DropAfterPrepare(DropAfterPrepare.TypeName, faults)));
-        presets.MapPost("/drop-before-commit-prepared", (FaultRegistry faults) => Add(faults, new DropBeforeCommitPrepared(DropBeforeCommitPrepared.TypeName, faults)));
+        app.MapPost(AgentRoutes.Down, (FaultRegistry faults) => Add(faults, new Down("down")));
+        app.MapPost(AgentRoutes.Restore, (FaultRegistry faults) => Results.Ok(new { restored = faults.Remove("down") }));
+        app.MapPost(AgentRoutes.WanOn, (FaultRegistry faults) => Add(faults, WanProfile.Create(distanceToParisKm)));
+        app.MapPost(AgentRoutes.WanOff, (FaultRegistry faults) => Results.Ok(new { removed = faults.Remove(WanProfile.FaultName) }));
+        app.MapPost(AgentRoutes.FailPrepare, (FaultRegistry faults) => Add(faults, new FailPrepare(FailPrepare.TypeName, faults)));
+        app.MapPost(AgentRoutes.DropAfterPrepare, (FaultRegistry faults) => Add(faults, new DropAfterPrepare(DropAfterPrepare.TypeName, faults)));
+        app.MapPost(AgentRoutes.DropBeforeCommitPrepared, (FaultRegistry faults) => Add(faults, new DropBeforeCommitPrepared(DropBeforeCommitPrepared.TypeName, faults)));
         return app;
     }
 

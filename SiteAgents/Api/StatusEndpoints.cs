@@ -8,7 +8,7 @@ public static class StatusEndpoints
 {
     public static IEndpointRouteBuilder MapStatusEndpoint(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/status", async (SiteContext site, NodeProbe probe, GatewayListener gateway, ConnectionRegistry links, FaultRegistry faults, CancellationToken ct) =>
+        app.MapGet(AgentRoutes.Status, async (SiteContext site, NodeProbe probe, GatewayListener gateway, ConnectionRegistry links, FaultRegistry faults, CancellationToken ct) =>
         {
             var node = await probe.ProbeAsync(ct);
             return Results.Ok(new

@@ -1,16 +1,18 @@
-namespace MediAI.AppHost;
+namespace MediAI.Lab;
 
 /// <summary>Whether a site's node coordinates the cluster or stores shards for it.</summary>
 public enum SiteRole { Coordinator, Worker }
 
 /// <summary>
-/// One geographic site of the MediAI cluster. The four sites are data: every resource the
-/// AppHost creates per site (node, agent) is built from this record, never written out four times.
+/// One geographic site of the MediAI cluster. The four sites are data, defined here once for the
+/// AppHost (a node and an agent per site), the services and the checker (view names such as
+/// TrainingData_Tokyo, Trans_JP_Financial); data/init-cluster.sql is checked against it by a test.
 /// </summary>
 /// <param name="Name">Resource name in the dashboard, and the psql variable prefix in init-cluster.sql.</param>
 /// <param name="City">What students read (accents allowed).</param>
 /// <param name="Country">The Patients/MedicalRecords/Transactions tenant stored at this site.</param>
 /// <param name="SiteOrigin">The TrainingData tenant stored at this site.</param>
+/// <param name="Code">The two-letter code in the exercises' hybrid view names (Trans_FR_Financial).</param>
 /// <param name="ContainerName">The handout's container name (docker exec -it citus_master …).</param>
 /// <param name="DistanceToParisKm">Great-circle distance, for the WAN latency profile.</param>
 public sealed record LabSite(
@@ -18,6 +20,7 @@ public sealed record LabSite(
     string City,
     string Country,
     string SiteOrigin,
+    string Code,
     SiteRole Role,
     string ContainerName,
     int DistanceToParisKm);
@@ -26,11 +29,14 @@ public static class LabSites
 {
     public static readonly IReadOnlyList<LabSite> All =
     [
-        new("paris", "Paris", "France", "Paris", SiteRole.Coordinator, "citus_master", 0),
-        new("tunis", "Tunis", "Tunisia", "Tunis", SiteRole.Worker, "citus_worker1", 1_480),
-        new("montreal", "Montréal", "Canada", "Montreal", SiteRole.Worker, "citus_worker2", 5_520),
-        new("tokyo", "Tokyo", "Japan", "Tokyo", SiteRole.Worker, "citus_worker3", 9_710),
+        new("paris", "Paris", "France", "Paris", "FR", SiteRole.Coordinator, "citus_master", 0),
+        new("tunis", "Tunis", "Tunisia", "Tunis", "TN", SiteRole.Worker, "citus_worker1", 1_480),
+        new("montreal", "Montréal", "Canada", "Montreal", "CA", SiteRole.Worker, "citus_worker2", 5_520),
+        new("tokyo", "Tokyo", "Japan", "Tokyo", "JP", SiteRole.Worker, "citus_worker3", 9_710),
     ];
 
     public static LabSite Coordinator => All.Single(s => s.Role == SiteRole.Coordinator);
+
+    /// <summary>The database every node holds (the handout's name; Citus does not create it on the workers).</summary>
+    public const string Database = "mediAI";
 }
