@@ -119,7 +119,7 @@ public sealed class AppModelTests
     }
 
     [Fact]
-    public async Task One_agent_per_site_and_the_api_waits_for_the_bootstrap_which_waits_for_every_node_and_agent()
+    public async Task One_agent_per_site_the_bootstrap_waits_for_every_node_and_agent_and_the_api_for_the_nodes()
     {
         var builder = await ContainerModelAsync();
         // The lab's .NET services run their built dll directly (see AppHost/LabServices.cs).

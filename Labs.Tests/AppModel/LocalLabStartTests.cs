@@ -45,15 +45,7 @@ public sealed class LocalLabStartTests
 
         await LabApp.WaitUntilReadyAsync(app, timeout.Token);
 
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder
-        {
-            Host = "127.0.0.1",
-            Port = port,
-            Username = "postgres",
-            Password = "postgres",
-            Database = "mediAI",
-            Pooling = false,
-        }.ConnectionString);
+        await using var connection = new NpgsqlConnection(TestPostgres.ConnectionStringFor(port, LabSites.Database));
         await connection.OpenAsync(timeout.Token);
         await using var count = new NpgsqlCommand(
             "SELECT (SELECT count(*) FROM Patients), (SELECT count(*) FROM MedicalRecords), (SELECT count(*) FROM TrainingData), (SELECT count(*) FROM Transactions)",

@@ -259,16 +259,7 @@ public sealed class ContainerLabTests
         Assert.Empty(LabProcesses.Running());
     }
 
-    private static string ConnectionString(int port) => new NpgsqlConnectionStringBuilder
-    {
-        Host = "127.0.0.1",
-        Port = port,
-        Username = "postgres",
-        Password = "postgres",
-        Database = "mediAI",
-        Pooling = false,
-        Timeout = 15,
-    }.ConnectionString;
+    private static string ConnectionString(int port) => TestPostgres.ConnectionStringFor(port, LabSites.Database);
 
     private static Task<List<object[]>> QueryAsync(int port, string sql) => TestPostgres.QueryOnAsync(ConnectionString(port), sql);
 
