@@ -1,16 +1,24 @@
 using MediAI.Coordinator;
 using MediAI.Coordinator.Bootstrap;
 using MediAI.Coordinator.Checker;
+using MediAI.Coordinator.Cluster;
+using Microsoft.Extensions.Options;
 
-if (args.FirstOrDefault() == "bootstrap")
-{
-    return await BootstrapCommand.RunAsync(args[1..]);
-}
-
+// The checker parses its own arguments and reports its own errors (exit 2: could not check).
 if (args.FirstOrDefault() == "check")
 {
     return await CheckCommand.RunAsync(args[1..]);
 }
 
-CoordinatorApp.Build(args).Run();
-return 0;
+return await LabSettingException.GuardAsync(async () =>
+{
+    if (args.FirstOrDefault() == "bootstrap")
+    {
+        return await BootstrapCommand.RunAsync(args[1..]);
+    }
+
+    var app = CoordinatorApp.Build(args);
+    app.Services.GetRequiredService<IOptions<LabClusterOptions>>().Value.Validate();
+    await app.RunAsync();
+    return 0;
+});

@@ -1,3 +1,7 @@
 using MediAI.SiteAgents;
 
-SiteAgentApp.Build(args).Run();
+return await LabSettingException.GuardAsync(async () =>
+{
+    await SiteAgentApp.Build(args).RunAsync();
+    return 0;
+});

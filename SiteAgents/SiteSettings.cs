@@ -7,23 +7,18 @@ public static class SiteSettings
 {
     public static SiteContext From(IConfiguration configuration)
     {
-        var name = configuration["Site:Name"];
-        if (string.IsNullOrWhiteSpace(name))
-        {
-            throw new InvalidOperationException("Site:Name is not set. Start the agents through the AppHost: dotnet run --project AppHost");
-        }
-
+        var name = LabSettingException.Required(configuration, "Site:Name");
         var node = configuration.GetSection("Lab:Nodes").GetChildren().FirstOrDefault(n => n["Site"] == name)
-            ?? throw new InvalidOperationException($"Site '{name}' is not among Lab:Nodes. Start the agents through the AppHost.");
+            ?? throw new LabSettingException($"Setting Lab:Nodes has no node for site '{name}' (Site:Name). {LabSettingException.StartThroughAppHost}");
         return new SiteContext(
             Site: name,
             City: node["City"] ?? name,
             NodeHost: node["Host"] ?? "127.0.0.1",
-            NodePort: int.Parse(node["Port"] ?? "5432", System.Globalization.CultureInfo.InvariantCulture),
+            NodePort: LabSettingException.Number(node, "Port"),
             BindAddresses: (configuration["Site:GatewayBind"] ?? "127.0.0.1").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-            GatewayPort: configuration.GetValue("Site:GatewayPort", 0),
+            GatewayPort: LabSettingException.Number(configuration, "Site:GatewayPort", fallback: 0),
             TraceStatements: configuration.GetValue("Site:TraceStatements", true),
-            ClientPort: configuration.GetValue<int?>("Site:ClientPort"),
+            ClientPort: configuration["Site:ClientPort"] is { Length: > 0 } ? LabSettingException.Number(configuration, "Site:ClientPort") : null,
             NodeName: configuration["Site:NodeName"] ?? "node");
     }
 }

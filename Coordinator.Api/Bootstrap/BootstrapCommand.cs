@@ -15,6 +15,7 @@ public static class BootstrapCommand
         builder.AddServiceDefaults();
         builder.Services.Configure<LabClusterOptions>(builder.Configuration.GetSection(LabClusterOptions.Section));
         builder.Services.AddSingleton<ClusterBootstrapper>();
+        (builder.Configuration.GetSection(LabClusterOptions.Section).Get<LabClusterOptions>() ?? new LabClusterOptions()).Validate();
         using var host = builder.Build();
         await host.StartAsync();
         var logger = host.Services.GetRequiredService<ILogger<ClusterBootstrapper>>();

@@ -20,10 +20,35 @@ public sealed class LabClusterOptions
     public string Bootstrap { get; set; } = "full";
 
     public LabNodeOptions Coordinator =>
-        Nodes.SingleOrDefault(n => n.Role == "Coordinator")
-        ?? throw new InvalidOperationException("No coordinator node in configuration (Lab:Nodes:N:Role=Coordinator). Start the lab with: dotnet run --project AppHost");
+        Nodes.Where(n => n.Role == "Coordinator").ToList() is [var coordinator]
+            ? coordinator
+            : throw new LabSettingException(OneCoordinator);
+
+    private static string OneCoordinator =>
+        $"Setting {Section}:Nodes needs exactly one node with Role=Coordinator. {LabSettingException.StartThroughAppHost}";
 
     public IEnumerable<LabNodeOptions> Workers => Nodes.Where(n => n.Role != "Coordinator");
+
+    /// <summary>Stops a program that was started without the cluster, naming what is missing.</summary>
+    public LabClusterOptions Validate()
+    {
+        if (Nodes.Count == 0)
+        {
+            throw new LabSettingException($"Setting {Section}:Nodes is missing (no node of the cluster). {LabSettingException.StartThroughAppHost}");
+        }
+
+        _ = Coordinator; // exactly one
+
+        for (var i = 0; i < Nodes.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(Nodes[i].Host) || Nodes[i].Port is <= 0 or > 65_535)
+            {
+                throw new LabSettingException($"Setting {Section}:Nodes:{i} ({Nodes[i].Site}) needs a Host and a Port from 1 to 65535. {LabSettingException.StartThroughAppHost}");
+            }
+        }
+
+        return this;
+    }
 
     /// <summary>The read-only role the query API runs users' SQL as (data/roles-mediAI.sql).</summary>
     public const string ReaderRole = "lab_reader";

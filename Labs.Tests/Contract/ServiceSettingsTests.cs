@@ -1,0 +1,48 @@
+using System.Diagnostics;
+
+namespace MediAI.Labs.Tests.Contract;
+
+/// <summary>
+/// A lab program started without its settings, or with a wrong one (by hand, or by a broken
+/// AppHost): one line naming the setting and what to do, exit code 1, no stack trace.
+/// </summary>
+public sealed class ServiceSettingsTests
+{
+    private static async Task<(int ExitCode, string Output)> RunAsync(string dll, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, dll), .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, (await output + await error).Trim());
+    }
+
+    public static TheoryData<string, string[], string> Cases => new()
+    {
+        { "SiteAgents.dll", [], "Setting Site:Name is missing." },
+        { "SiteAgents.dll", ["--Site:Name=tokyo"], "Setting Lab:Nodes has no node for site 'tokyo' (Site:Name)." },
+        { "SiteAgents.dll", ["--Site:Name=tokyo", "--Lab:Nodes:0:Site=tokyo", "--Lab:Nodes:0:Port=abc"], "Setting Lab:Nodes:0:Port = 'abc' is not a whole number." },
+        { "SiteAgents.dll", ["--Site:Name=tokyo", "--Lab:Nodes:0:Site=tokyo", "--Lab:Nodes:0:Port=5433", "--Site:TraceStatements=maybe"], "Failed to convert configuration value 'maybe' at 'Site:TraceStatements'" },
+        { "Coordinator.Api.dll", [], "Setting Lab:Nodes is missing (no node of the cluster)." },
+        { "Coordinator.Api.dll", ["bootstrap"], "Setting Lab:Nodes is missing (no node of the cluster)." },
+        { "Coordinator.Api.dll", ["--Lab:Nodes:0:Site=paris", "--Lab:Nodes:0:Role=Worker"], "Setting Lab:Nodes needs exactly one node with Role=Coordinator." },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task A_missing_or_wrong_setting_is_one_line_naming_it_and_exit_1(string program, string[] args, string expected)
+    {
+        var (exitCode, output) = await RunAsync(program, args);
+        Assert.Equal(1, exitCode);
+        Assert.Contains(expected, output);
+        Assert.EndsWith("start the lab with dotnet run --project AppHost.", output);
+        Assert.DoesNotContain('\n', output); // one line: no log noise, no stack trace
+    }
+}
