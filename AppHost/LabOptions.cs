@@ -42,8 +42,9 @@ public sealed class LabOptions
     public string VolumePrefix { get; set; } = "mediai-lab";
 
     /// <summary>
-    /// Container mode: stop with a message when the engine is not running (default). Off only to
-    /// build the app model where no engine runs (the app-model tests).
+    /// Container mode: check the engine before starting (default): stop with a message when it is
+    /// not running, replace stale containers, apply --Lab:Fresh. Off only to build the app model
+    /// without touching any engine (the app-model tests).
     /// </summary>
     public bool CheckEngine { get; set; } = true;
 

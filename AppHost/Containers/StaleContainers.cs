@@ -55,7 +55,7 @@ public static class StaleContainers
     {
         if (pid == Environment.ProcessId)
         {
-            return false;
+            return true; // this very process runs a lab already (a test host running two)
         }
 
         try

@@ -48,7 +48,8 @@ public static class LabClusterBuilder
         if (mode == NodeMode.Containers)
         {
             var image = NodeImage.Inspect(options.Image);
-            if (engine == EngineState.Running && builder.ExecutionContext.IsRunMode)
+            // Building the app model alone (CheckEngine=false: the app-model tests) touches nothing on the engine.
+            if (engine == EngineState.Running && builder.ExecutionContext.IsRunMode && options.CheckEngine)
             {
                 StaleContainers.Clear(logger);
                 if (options.Volumes && options.Fresh)
