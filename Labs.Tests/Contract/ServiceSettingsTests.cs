@@ -1,11 +1,14 @@
 using System.Diagnostics;
+using MediAI.Labs.Tests.Infrastructure;
 
 namespace MediAI.Labs.Tests.Contract;
 
 /// <summary>
 /// A lab program started without its settings, or with a wrong one (by hand, or by a broken
-/// AppHost): one line naming the setting and what to do, exit code 1, no stack trace.
+/// AppHost): one line naming the setting and what to do, exit code 1, no stack trace. They start
+/// the lab's own programs, so they run apart from the tests that count the lab's processes.
 /// </summary>
+[Collection(LabProcesses.Collection)]
 public sealed class ServiceSettingsTests
 {
     private static async Task<(int ExitCode, string Output)> RunAsync(string dll, params string[] args)
