@@ -24,8 +24,10 @@ public static class ContainerRuntimeProbe
     }
 
     /// <summary>What to do when the engine is installed but not answering.</summary>
-    public static string StartAdvice =>
+    public static string EngineNotRunning =>
         $"{DockerCli.Runtime} is installed but its engine is not running. Start Docker Desktop (or 'sudo systemctl start docker' " +
-        "on Linux) and wait until it says the engine is running, then run the lab again. Or run the nodes as local " +
-        "PostgreSQL processes: dotnet run --project AppHost -- --Lab:Mode=local";
+        "on Linux) and wait until it says the engine is running, then run the lab again.";
+
+    /// <summary>The other way, where PostgreSQL's server programs are installed.</summary>
+    public const string OrLocalMode = "Or run the nodes as local PostgreSQL processes: dotnet run --project AppHost -- --Lab:Mode=local";
 }

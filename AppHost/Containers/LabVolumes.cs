@@ -25,11 +25,33 @@ public static class LabVolumes
             : [];
     }
 
-    /// <summary>--Lab:Fresh=true: removes this image's volumes, so the lab starts as on the first day.</summary>
-    public static void RemoveForFreshStart(string prefix, NodeImage image, ILogger logger)
+    /// <summary>
+    /// Before the nodes start: with --Lab:Fresh=true, removes this image's volumes so the lab starts
+    /// as on the first day; then names kept volumes this image will not use (another PostgreSQL
+    /// major) and what to do about them.
+    /// </summary>
+    public static void Prepare(string prefix, NodeImage image, bool fresh, ILogger logger)
     {
         var mine = LabSites.All.Select(s => NameFor(prefix, s, image)).ToHashSet();
-        var remove = Existing(prefix).Where(mine.Contains).ToList();
+        var existing = Existing(prefix);
+        if (fresh)
+        {
+            RemoveForFreshStart(existing.Where(mine.Contains).ToList(), logger);
+        }
+
+        var others = existing.Where(v => !mine.Contains(v)).ToList();
+        if (others.Count > 0)
+        {
+            logger.LogWarning(
+                "Kept lab data from another PostgreSQL version is left untouched: {Volumes}. This image ({Image}) keeps its data " +
+                "in {Mine}. To go back to the old data, run the lab with the image that made it (--Lab:Image=…); to delete it: " +
+                "docker volume rm {Volumes}",
+                string.Join(", ", others), image, string.Join(", ", mine.Order()), string.Join(" ", others));
+        }
+    }
+
+    private static void RemoveForFreshStart(List<string> remove, ILogger logger)
+    {
         if (remove.Count == 0)
         {
             logger.LogInformation("Fresh start: no kept data to remove");
@@ -45,20 +67,5 @@ public static class LabVolumes
         }
 
         logger.LogWarning("Fresh start: removed the kept data ({Volumes}); the lab starts with the seeded data", string.Join(", ", remove));
-    }
-
-    /// <summary>Names kept volumes this image will not use (another PostgreSQL major), and what to do about them.</summary>
-    public static void ReportOthers(string prefix, NodeImage image, ILogger logger)
-    {
-        var mine = LabSites.All.Select(s => NameFor(prefix, s, image)).ToHashSet();
-        var others = Existing(prefix).Where(v => !mine.Contains(v)).ToList();
-        if (others.Count > 0)
-        {
-            logger.LogWarning(
-                "Kept lab data from another PostgreSQL version is left untouched: {Volumes}. This image ({Image}) keeps its data " +
-                "in {Mine}. To go back to the old data, run the lab with the image that made it (--Lab:Image=…); to delete it: " +
-                "docker volume rm {Volumes}",
-                string.Join(", ", others), image, string.Join(", ", mine.Order()), string.Join(" ", others));
-        }
     }
 }

@@ -17,37 +17,38 @@ public static class StaleContainers
 
     public static void Clear(ILogger logger)
     {
-        foreach (var site in LabSites.All)
+        // One question to the engine for the four names: "name<TAB>owner" for those that exist.
+        var names = LabSites.All.Select(s => s.ContainerName).ToHashSet();
+        var list = DockerCli.Run("ps", "--all", "--filter", "name=citus_", "--format", $"{{{{.Names}}}}\t{{{{.Label \"{OwnerLabel}\"}}}}");
+        var found = list.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split('\t'))
+            .Where(f => names.Contains(f[0]));
+        foreach (var fields in found)
         {
-            var inspect = DockerCli.Run("container", "inspect", "--format", $"{{{{index .Config.Labels \"{OwnerLabel}\"}}}}", site.ContainerName);
-            if (!inspect.Ok)
-            {
-                continue; // no such container: the usual case
-            }
-
-            if (!int.TryParse(inspect.Output, out var owner))
+            var container = fields[0];
+            if (!int.TryParse(fields.ElementAtOrDefault(1), out var owner))
             {
                 throw new Nodes.LabSetupException(
-                    $"A container named {site.ContainerName} exists that this lab did not create. Remove it " +
-                    $"(docker rm -f {site.ContainerName}) or rename it (docker rename {site.ContainerName} other-name), then run the lab again.");
+                    $"A container named {container} exists that this lab did not create. Remove it " +
+                    $"(docker rm -f {container}) or rename it (docker rename {container} other-name), then run the lab again.");
             }
 
             if (IsAlive(owner))
             {
                 throw new Nodes.LabSetupException(
-                    $"Another MediAI lab is running (AppHost process {owner} owns {site.ContainerName}). Stop it first " +
+                    $"Another MediAI lab is running (AppHost process {owner} owns {container}). Stop it first " +
                     "(Ctrl+C in its terminal), or use that one.");
             }
 
-            var remove = DockerCli.Run("rm", "--force", site.ContainerName);
+            var remove = DockerCli.Run("rm", "--force", container);
             if (!remove.Ok)
             {
-                throw new Nodes.LabSetupException($"Could not remove the stale container {site.ContainerName}: {remove.Error}. Remove it by hand: docker rm -f {site.ContainerName}");
+                throw new Nodes.LabSetupException($"Could not remove the stale container {container}: {remove.Error}. Remove it by hand: docker rm -f {container}");
             }
 
             logger.LogWarning(
                 "Replaced {Container}, left behind by a lab that did not stop cleanly (process {Owner}); its data is kept in the site's volume",
-                site.ContainerName, owner);
+                container, owner);
         }
     }
 

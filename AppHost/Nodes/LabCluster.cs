@@ -10,14 +10,21 @@ public sealed record LabCluster(NodeMode Mode, IReadOnlyList<LabNode> Nodes, int
 {
     public LabNode Coordinator => Nodes.Single(n => n.Site.Role == SiteRole.Coordinator);
 
-    /// <summary>What to tell a student whose local PostgreSQL has no Citus.</summary>
-    public const string NoCitusAdvice =
-        "This PostgreSQL has no Citus: the lab runs as plain PostgreSQL (schema and data on Paris). " +
+    /// <summary>What to tell a student whose nodes have no Citus (<paramref name="what"/>: "This PostgreSQL", "The image …").</summary>
+    public static string NoCitusAdvice(string what, string getCitus) =>
+        $"{what} has no Citus: the lab runs as plain PostgreSQL (schema and data on Paris). " +
         "Works without Citus: Part 1 fragmentation views, Part 4a PREPARE TRANSACTION on one node. " +
         "Needs Citus: Part 1 distribution and shard inspection, Part 2 replication, Part 3 distributed EXPLAIN, " +
-        "Part 4b/4c distributed two-phase commit. To get Citus: start Docker Desktop (or Podman) and run the lab again " +
-        "(container mode), or install the Citus 12.1 package for your PostgreSQL (Debian/Ubuntu: postgresql-15-citus-12.1 " +
-        "from Citus's package repository; macOS: brew install citus).";
+        $"Part 4b/4c distributed two-phase commit. To get Citus: {getCitus}";
+
+    /// <summary>Local mode's ways to Citus.</summary>
+    public const string GetCitusLocally =
+        "start Docker Desktop (or Podman) and run the lab again (container mode), or install the Citus 12.1 package for " +
+        "your PostgreSQL (Debian/Ubuntu: postgresql-15-citus-12.1 from Citus's package repository; macOS: brew install citus).";
+
+    /// <summary>Container mode's way to Citus: an image that has it.</summary>
+    public static readonly string GetCitusInContainers =
+        $"run the lab with the default image (leave out --Lab:Image, or --Lab:Image={NodeImage.Default}), or an image that sets CITUS_VERSION.";
 }
 
 public static class LabClusterBuilder
@@ -52,20 +59,15 @@ public static class LabClusterBuilder
             if (engine == EngineState.Running && builder.ExecutionContext.IsRunMode && options.CheckEngine)
             {
                 StaleContainers.Clear(logger);
-                if (options.Volumes && options.Fresh)
-                {
-                    LabVolumes.RemoveForFreshStart(options.VolumePrefix, image, logger);
-                }
-
                 if (options.Volumes)
                 {
-                    LabVolumes.ReportOthers(options.VolumePrefix, image, logger);
+                    LabVolumes.Prepare(options.VolumePrefix, image, options.Fresh, logger);
                 }
             }
 
             if (!image.HasCitus)
             {
-                logger.LogWarning("{Advice}", LabCluster.NoCitusAdvice.Replace("This PostgreSQL", $"The image {image.Reference}", StringComparison.Ordinal));
+                logger.LogWarning("{Advice}", LabCluster.NoCitusAdvice($"The image {image.Reference}", LabCluster.GetCitusInContainers));
             }
 
             var nodes = LabSites.All
@@ -82,7 +84,7 @@ public static class LabClusterBuilder
 
         if (!postgres!.HasCitus)
         {
-            logger.LogWarning("{Advice}", LabCluster.NoCitusAdvice);
+            logger.LogWarning("{Advice}", LabCluster.NoCitusAdvice("This PostgreSQL", LabCluster.GetCitusLocally));
         }
 
         return new LabCluster(mode, localNodes, coordinatorPort, "127.0.0.1", $"local processes, {postgres}, data in {dataRoot}");
@@ -98,7 +100,7 @@ public static class LabClusterBuilder
             if (engine != EngineState.Running && options.CheckEngine && builder.ExecutionContext.IsRunMode)
             {
                 throw new LabSetupException(engine == EngineState.NotRunning
-                    ? ContainerRuntimeProbe.StartAdvice
+                    ? $"{ContainerRuntimeProbe.EngineNotRunning} {ContainerRuntimeProbe.OrLocalMode}"
                     : $"--Lab:Mode=containers needs Docker (or Podman), and {DockerCli.Runtime} is not installed. Install Docker Desktop " +
                       "(https://docs.docker.com/get-docker/), or run the nodes as local PostgreSQL processes: --Lab:Mode=local");
             }
@@ -120,7 +122,7 @@ public static class LabClusterBuilder
         throw new LabSetupException(options.PostgresBin is { } bin
             ? $"No PostgreSQL server programs (postgres, initdb) in {bin}. Fix --Lab:PostgresBin, or remove it to search the usual places."
             : engine == EngineState.NotRunning
-                ? ContainerRuntimeProbe.StartAdvice.Replace(" Or run the nodes as local PostgreSQL processes: dotnet run --project AppHost -- --Lab:Mode=local", " (No PostgreSQL server programs were found for local mode either.)", StringComparison.Ordinal)
+                ? $"{ContainerRuntimeProbe.EngineNotRunning} (No PostgreSQL server programs were found for local mode either.)"
                 : "The MediAI lab needs Docker (or Podman) running, or PostgreSQL 15+ server programs on this machine. " +
                   "Install one of: Docker Desktop (https://docs.docker.com/get-docker/) and start it; or PostgreSQL 15+ " +
                   "(Debian/Ubuntu: sudo apt-get install postgresql-15; macOS: brew install postgresql@15; Windows: the EDB installer). " +

@@ -35,12 +35,12 @@ public sealed partial class GatewayListener(
         {
             foreach (var address in site.BindAddresses)
             {
-                listeners.Add((Listen(address, site.GatewayPort), false));
+                listeners.Add((Listen(address, site.GatewayPort, "gateway"), false));
             }
 
             if (site.ClientPort is { } door)
             {
-                listeners.Add((Listen(IPAddress.Loopback.ToString(), door), true));
+                listeners.Add((Listen(IPAddress.Loopback.ToString(), door, "students' door"), true));
             }
         }
         catch (SocketException e)
@@ -76,7 +76,7 @@ public sealed partial class GatewayListener(
         }
     }
 
-    private TcpListener Listen(string address, int port)
+    private TcpListener Listen(string address, int port, string role)
     {
         var listener = new TcpListener(IPAddress.Parse(address), port);
         try
@@ -89,7 +89,7 @@ public sealed partial class GatewayListener(
             throw;
         }
 
-        LogListening(logger, site.City, port == site.ClientPort ? "students' door" : "gateway", listener.LocalEndpoint.ToString()!, site.NodeHost, site.NodePort);
+        LogListening(logger, site.City, role, listener.LocalEndpoint.ToString()!, site.NodeHost, site.NodePort);
         return listener;
     }
 

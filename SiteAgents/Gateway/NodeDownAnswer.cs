@@ -1,4 +1,4 @@
-using System.Buffers.Binary;
+using System.Buffers;
 using System.Net.Sockets;
 using MediAI.SiteAgents.Protocol;
 
@@ -11,7 +11,6 @@ namespace MediAI.SiteAgents.Gateway;
 /// </summary>
 public static class NodeDownAnswer
 {
-    private const int MaxStartupLength = 10_000;
     private static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>SQLSTATE 57P03 cannot_connect_now: the server is not accepting connections now.</summary>
@@ -19,56 +18,42 @@ public static class NodeDownAnswer
 
     public static string Message(SiteContext site) => $"the {site.City} node ({site.NodeName}) is not running: the MediAI lab cannot reach it";
 
-    public const string Hint =
-        "Start it again: in the Aspire dashboard, open the node's resource (paris) and choose Start, or restart the lab " +
+    public static string Hint(SiteContext site) =>
+        $"Start it again: in the Aspire dashboard, open the node's resource ({site.Site}) and choose Start, or restart the lab " +
         "(Ctrl+C, then dotnet run --project AppHost). Your data is kept.";
 
     public static async Task SendAsync(Socket client, SiteContext site, CancellationToken stopping)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         timeout.CancelAfter(ClientTimeout);
+        await using var stream = new NetworkStream(client, ownsSocket: false);
         var header = new byte[8];
         try
         {
             while (true)
             {
-                await ReadExactlyAsync(client, header, timeout.Token);
-                var length = BinaryPrimitives.ReadInt32BigEndian(header);
-                var code = BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(4));
+                await stream.ReadExactlyAsync(header, timeout.Token);
+                // The relay's own framer judges the startup header (lengths, protocol codes).
+                MessageFramer.TryReadHeader(new ReadOnlySequence<byte>(header), startup: true, out _, out var length, out var code, out _);
                 if (code is MessageFramer.SslRequestCode or MessageFramer.GssEncRequestCode)
                 {
-                    await client.SendAsync(BackendMessages.EncryptionRefused, SocketFlags.None, timeout.Token);
+                    await stream.WriteAsync(BackendMessages.EncryptionRefused, timeout.Token);
                     continue;
                 }
 
-                if (code != MessageFramer.ProtocolVersion3 || length is < 8 or > MaxStartupLength)
+                if (code != MessageFramer.ProtocolVersion3)
                 {
-                    return; // a cancel request, or not PostgreSQL: just close
+                    return; // a cancel request: nothing to cancel, just close
                 }
 
-                await ReadExactlyAsync(client, new byte[length - 8], timeout.Token);
-                await client.SendAsync(BackendMessages.FatalAtStartup(SqlState, Message(site), Hint), SocketFlags.None, timeout.Token);
+                await stream.ReadExactlyAsync(new byte[length - 8], timeout.Token);
+                await stream.WriteAsync(BackendMessages.FatalAtStartup(SqlState, Message(site), Hint(site)), timeout.Token);
                 return;
             }
         }
-        catch (Exception e) when (e is SocketException or OperationCanceledException or IOException)
+        catch (Exception e) when (e is SocketException or OperationCanceledException or IOException or ProtocolViolationException)
         {
-            // The client left first.
-        }
-    }
-
-    private static async Task ReadExactlyAsync(Socket socket, byte[] buffer, CancellationToken cancellationToken)
-    {
-        var read = 0;
-        while (read < buffer.Length)
-        {
-            var n = await socket.ReceiveAsync(buffer.AsMemory(read), SocketFlags.None, cancellationToken);
-            if (n == 0)
-            {
-                throw new IOException("client closed");
-            }
-
-            read += n;
+            // The client left first, or does not speak PostgreSQL: just close.
         }
     }
 }
