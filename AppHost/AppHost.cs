@@ -30,18 +30,12 @@ logger.LogInformation("MediAI lab: nodes run as {Description}", cluster.Descript
 
 var agents = cluster.Nodes.Select(node =>
     builder.AddLabService<Projects.SiteAgents>($"agent-{node.Site.Name}")
-        .WithEnvironment("Site__Name", node.Site.Name)
-        .WithEnvironment("Site__GatewayPort", node.GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture))
-        // Only where the nodes reach the gateway (loopback, and the container bridge on Linux engines).
-        .WithEnvironment("Site__GatewayBind", cluster.GatewayBind)
-        .WithEnvironment("Site__DistanceToParisKm", node.Site.DistanceToParisKm.ToString(System.Globalization.CultureInfo.InvariantCulture))
-        .WithEnvironment("Site__Wan", options.Wan ? "true" : "false")
+        .WithSiteAgentOptions(node, cluster, options)
         // Socket continuations on the I/O thread: measured +20% relay throughput (scripts/bench-gateway.sh).
         .WithEnvironment("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1")
         .WithEndpoint(port: node.GatewayPort, targetPort: node.GatewayPort, name: "gateway", scheme: "tcp", isProxied: false)
         // The nodes' address for each other, not one a student types: in the details pane only.
         .WithUrlForEndpoint("gateway", url => url.DisplayLocation = UrlDisplayLocation.DetailsOnly)
-        .WithLabCluster(cluster, password, options, dataDir)
         // No wait for the node: the gateway listens at once and relays once the node is up, so the
         // agents start while the containers do (measured: 3 s off every start).
         .WithHttpHealthCheck("/health")
@@ -51,13 +45,13 @@ var agents = cluster.Nodes.Select(node =>
 
 var bootstrap = builder.AddLabWorker<Projects.Coordinator_Api>("cluster-bootstrap")
     .WithArgs("bootstrap")
-    .WithLabCluster(cluster, password, options, dataDir)
+    .WithCoordinatorOptions(cluster, options, dataDir)
     .WaitForNodes(cluster)
     // The agents come up first: the nodes will reach each other through them (site gateways).
     .WaitForAll(agents);
 
 var api = builder.AddLabService<Projects.Coordinator_Api>("coordinator-api", port: 5180)
-    .WithLabCluster(cluster, password, options, dataDir)
+    .WithCoordinatorOptions(cluster, options, dataDir)
     // Starts beside the bootstrap (each request reads the cluster as it is); the lab is "ready"
     // once both are done (LabReadiness).
     .WaitForNodes(cluster)

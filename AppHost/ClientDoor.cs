@@ -20,8 +20,6 @@ public static class ClientDoor
         }
 
         return agent
-            .WithEnvironment("Site__ClientPort", cluster.CoordinatorPort.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            .WithEnvironment("Site__NodeName", cluster.Mode == NodeMode.Containers ? $"container {node.Site.ContainerName}" : "local PostgreSQL process")
             .WithEndpoint(port: cluster.CoordinatorPort, targetPort: cluster.CoordinatorPort, name: EndpointName, scheme: "tcp", isProxied: false)
             // Named for what it is: the address students type, not a gateway.
             .WithUrlForEndpoint(EndpointName, url =>

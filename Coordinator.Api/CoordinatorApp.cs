@@ -5,6 +5,7 @@ using MediAI.Coordinator.Fragmentation;
 using MediAI.Coordinator.Queries;
 using MediAI.Coordinator.Replication;
 using MediAI.Coordinator.Transactions;
+using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
 namespace MediAI.Coordinator;
@@ -26,7 +27,9 @@ public static class CoordinatorApp
         var builder = WebApplication.CreateBuilder(args);
         builder.AddServiceDefaults();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBytes);
-        builder.Services.Configure<LabClusterOptions>(builder.Configuration.GetSection(LabClusterOptions.Section));
+        // The shared contract (ServiceDefaults/Lab): a missing or wrong setting stops the program here, naming it.
+        var lab = LabClusterOptions.From(builder.Configuration);
+        builder.Services.AddSingleton(Options.Create(lab));
         builder.Services.Configure<QueryLimits>(builder.Configuration.GetSection(QueryLimits.Section));
         builder.Services.AddSingleton<ClusterBootstrapper>();
         builder.Services.AddSingleton<ClusterMap>();
@@ -37,16 +40,13 @@ public static class CoordinatorApp
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
 
-        var lab = builder.Configuration.GetSection(LabClusterOptions.Section).Get<LabClusterOptions>() ?? new LabClusterOptions();
-        if (lab.Nodes.Count > 0)
-        {
-            // The coordinator connection (Aspire.Npgsql: pooling, health check, Npgsql traces and metrics).
-            builder.Configuration["ConnectionStrings:mediai"] = lab.ConnectionString(lab.Coordinator, LabSites.Database);
-            builder.AddNpgsqlDataSource("mediai");
-            // Users' SQL (queries, fragments) runs as the read-only role, in read-only transactions.
-            builder.Configuration["ConnectionStrings:mediai-reader"] = lab.ConnectionString(lab.Coordinator, LabSites.Database, LabClusterOptions.ReaderRole);
-            builder.AddKeyedNpgsqlDataSource(ReaderSource);
-        }
+        // The coordinator connection (Aspire.Npgsql: pooling, health check, Npgsql traces and metrics):
+        // the Paris node's connection string from the AppHost, in the lab's database.
+        builder.Configuration["ConnectionStrings:mediai"] = lab.ConnectionString(lab.Coordinator, LabSites.Database);
+        builder.AddNpgsqlDataSource("mediai");
+        // Users' SQL (queries, fragments) runs as the read-only role, in read-only transactions.
+        builder.Configuration["ConnectionStrings:mediai-reader"] = lab.ConnectionString(lab.Coordinator, LabSites.Database, LabClusterOptions.ReaderRole);
+        builder.AddKeyedNpgsqlDataSource(ReaderSource);
 
         configure?.Invoke(builder);
         var app = builder.Build();

@@ -1,8 +1,6 @@
 using MediAI.Coordinator;
 using MediAI.Coordinator.Bootstrap;
 using MediAI.Coordinator.Checker;
-using MediAI.Coordinator.Cluster;
-using Microsoft.Extensions.Options;
 
 // The checker parses its own arguments and reports its own errors (exit 2: could not check).
 if (args.FirstOrDefault() == "check")
@@ -18,7 +16,6 @@ return await LabSettingException.GuardAsync(async () =>
     }
 
     var app = CoordinatorApp.Build(args);
-    app.Services.GetRequiredService<IOptions<LabClusterOptions>>().Value.Validate();
     await app.RunAsync();
     return 0;
 });

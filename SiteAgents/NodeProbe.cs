@@ -1,4 +1,3 @@
-using MediAI.SiteAgents.Gateway;
 using Npgsql;
 
 namespace MediAI.SiteAgents;
@@ -10,20 +9,20 @@ public sealed record PreparedTransaction(string Gid, DateTime Prepared, string O
 public sealed record NodeStatus(bool Reachable, string? Version, string? Error, IReadOnlyList<PreparedTransaction> PreparedTransactions);
 
 /// <summary>Asks the agent's node whether it is up, and what it holds prepared.</summary>
-public sealed class NodeProbe(SiteContext site, IConfiguration configuration)
+public sealed class NodeProbe(SiteAgentOptions site)
 {
     public async Task<NodeStatus> ProbeAsync(CancellationToken cancellationToken)
     {
         var connectionString = new NpgsqlConnectionStringBuilder
         {
-            Host = site.NodeHost,
-            Port = site.NodePort,
-            Username = configuration["Lab:UserName"] ?? "postgres",
-            Password = configuration["Lab:Password"],
+            Host = site.Node.Host,
+            Port = site.Node.Port,
+            Username = site.Node.UserName,
+            Password = site.Node.Password,
             Database = "postgres",
             Timeout = 3,
             Pooling = false,
-            ApplicationName = $"mediai-agent-{site.Site}",
+            ApplicationName = $"mediai-agent-{site.Name}",
         }.ConnectionString;
         try
         {

@@ -16,8 +16,9 @@ public static class SiteAgentApp
         var builder = WebApplication.CreateBuilder(args);
         builder.AddServiceDefaults();
         builder.Services.AddProblemDetails();
-        var site = SiteSettings.From(builder.Configuration);
+        var site = SiteAgentOptions.From(builder.Configuration);
         builder.Services.AddSingleton(site);
+        builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(site));
         builder.Services.AddSingleton<FaultRegistry>();
         builder.Services.AddSingleton<ConnectionRegistry>();
         builder.Services.AddSingleton<TraceContextStore>();
@@ -31,14 +32,13 @@ public static class SiteAgentApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapDefaultEndpoints();
-        var distance = builder.Configuration.GetValue("Site:DistanceToParisKm", 0);
-        app.MapFaultEndpoints(distance);
+        app.MapFaultEndpoints(site.DistanceToParisKm);
         app.MapStatusEndpoint();
 
         // An agent starts healthy: no faults but the WAN profile, when asked for.
-        if (builder.Configuration.GetValue("Site:Wan", false))
+        if (site.Wan)
         {
-            app.Services.GetRequiredService<FaultRegistry>().TryAdd(WanProfile.Create(distance));
+            app.Services.GetRequiredService<FaultRegistry>().TryAdd(WanProfile.Create(site.DistanceToParisKm));
         }
 
         return app;

@@ -5,8 +5,8 @@ namespace MediAI.AppHost.Nodes;
 
 /// <summary>The four nodes of the lab and how they run.</summary>
 /// <param name="CoordinatorPort">The students' door (psql -p, DBeaver): Paris's agent listens there, in front of the Paris node.</param>
-/// <param name="GatewayBind">Where the agents' gateways listen (comma-separated): only where the nodes reach them.</param>
-public sealed record LabCluster(NodeMode Mode, IReadOnlyList<LabNode> Nodes, int CoordinatorPort, string GatewayBind, string Description)
+/// <param name="GatewayBind">Where the agents' gateways listen: only where the nodes reach them.</param>
+public sealed record LabCluster(NodeMode Mode, IReadOnlyList<LabNode> Nodes, int CoordinatorPort, IReadOnlyList<string> GatewayBind, string Description)
 {
     public LabNode Coordinator => Nodes.Single(n => n.Site.Role == SiteRole.Coordinator);
 
@@ -74,7 +74,7 @@ public static class LabClusterBuilder
                 .Select(site => builder.AddNodeContainer(site, options, image, nodePorts[site.Name], gatewayPorts[site.Name], password))
                 .ToList();
             var kept = options.Volumes ? $"data kept in volumes {options.VolumePrefix}-<site>{(image.PostgresMajor is { } m ? $"-pg{m}" : "")}" : "data not kept (--Lab:Volumes=false)";
-            return new LabCluster(mode, nodes, coordinatorPort, string.Join(',', HostAccess.GatewayBindAddresses()), $"containers, {image}, {kept}");
+            return new LabCluster(mode, nodes, coordinatorPort, [.. HostAccess.GatewayBindAddresses()], $"containers, {image}, {kept}");
         }
 
         var dataRoot = Path.GetFullPath(options.DataDir ?? LocalDataDirectory.DefaultRoot());
@@ -87,7 +87,7 @@ public static class LabClusterBuilder
             logger.LogWarning("{Advice}", LabCluster.NoCitusAdvice("This PostgreSQL", LabCluster.GetCitusLocally));
         }
 
-        return new LabCluster(mode, localNodes, coordinatorPort, "127.0.0.1", $"local processes, {postgres}, data in {dataRoot}");
+        return new LabCluster(mode, localNodes, coordinatorPort, ["127.0.0.1"], $"local processes, {postgres}, data in {dataRoot}");
     }
 
     private static NodeMode ResolveMode(IDistributedApplicationBuilder builder, LabOptions options, out PostgresInstallation? postgres, out EngineState engine)

@@ -30,7 +30,8 @@ public static class LocalNodes
         ];
 
         var healthCheckKey = $"{site.Name}-ready";
-        var node = builder.AddExecutable(site.Name, command, dataRoot, args)
+        var node = builder.AddResource(new LocalNodeResource(site.Name, command, dataRoot, password.Resource))
+            .WithArgs(args)
             .WithEndpoint(port: port, targetPort: port, name: NodeSettings.EndpointName, scheme: "tcp", isProxied: false)
             // libpq in Citus reads PGPASSWORD when this node connects to the others.
             .WithEnvironment("PGPASSWORD", password)

@@ -1,4 +1,5 @@
 using MediAI.Coordinator.Cluster;
+using Microsoft.Extensions.Options;
 
 namespace MediAI.Coordinator.Bootstrap;
 
@@ -13,9 +14,8 @@ public static class BootstrapCommand
     {
         var builder = Host.CreateApplicationBuilder(args);
         builder.AddServiceDefaults();
-        builder.Services.Configure<LabClusterOptions>(builder.Configuration.GetSection(LabClusterOptions.Section));
+        builder.Services.AddSingleton(Options.Create(LabClusterOptions.From(builder.Configuration)));
         builder.Services.AddSingleton<ClusterBootstrapper>();
-        (builder.Configuration.GetSection(LabClusterOptions.Section).Get<LabClusterOptions>() ?? new LabClusterOptions()).Validate();
         using var host = builder.Build();
         await host.StartAsync();
         var logger = host.Services.GetRequiredService<ILogger<ClusterBootstrapper>>();

@@ -41,6 +41,6 @@ public sealed record LabInfo(string Server, string? CitusVersion, IReadOnlyList<
     /// <summary>The same nodes in the shape the API's EXPLAIN reader takes.</summary>
     public LabClusterOptions ClusterOptions() => new()
     {
-        Nodes = [.. Nodes.Select(n => new LabNodeOptions { Site = n.Site, City = n.Site, Country = n.Country, ClusterHost = n.NodeName, ClusterPort = n.NodePort })],
+        Nodes = [.. Nodes.Select(n => new LabNodeOptions(n.Site, n.Site, n.Country, n.Site, SiteRole.Worker, n.NodeName, n.NodePort, n.NodeName, n.NodePort))],
     };
 }

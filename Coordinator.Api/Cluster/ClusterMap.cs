@@ -22,7 +22,7 @@ public sealed class ClusterMap(IOptions<LabClusterOptions> options)
         var probes = await Task.WhenAll(_lab.Nodes.Select(n => ProbeAsync(n, cancellationToken)));
         var placements = await PlacementsAsync(cancellationToken);
         return _lab.Nodes.Zip(probes, (node, probe) => new SiteMap(
-            node.Site, node.City, node.Role, node.Country, node.SiteOrigin,
+            node.Site, node.City, node.Role.ToString(), node.Country, node.SiteOrigin,
             $"{node.ClusterHost}:{node.ClusterPort}", $"{node.Host}:{node.Port}",
             probe.Reachable, probe.Version, probe.Citus, probe.Error,
             placements.Where(p => p.Port == node.ClusterPort && p.Host == node.ClusterHost).Select(p => p.Table).ToList())).ToList();

@@ -3,12 +3,12 @@ using Npgsql;
 namespace MediAI.Coordinator.Cluster;
 
 /// <summary>
-/// The cluster as the AppHost describes it (configuration section "Lab", see AppHost/LabWiring.cs).
+/// The cluster as this process sees it: every site's node (LabSites), where this process reaches
+/// it (the connection string named after the site) and where the other nodes do
+/// (<see cref="CoordinatorOptions.ClusterAddresses"/>). Built from the shared contract by <see cref="From"/>.
 /// </summary>
 public sealed class LabClusterOptions
 {
-    public const string Section = "Lab";
-
     public List<LabNodeOptions> Nodes { get; set; } = [];
     public string Password { get; set; } = "postgres";
     public string UserName { get; set; } = "postgres";
@@ -19,35 +19,40 @@ public sealed class LabClusterOptions
     /// <summary>full, or schema (stop after the schema so students distribute the tables).</summary>
     public string Bootstrap { get; set; } = "full";
 
-    public LabNodeOptions Coordinator =>
-        Nodes.Where(n => n.Role == "Coordinator").ToList() is [var coordinator]
-            ? coordinator
-            : throw new LabSettingException(OneCoordinator);
+    public LabNodeOptions Coordinator => Nodes.Single(n => n.Role == SiteRole.Coordinator);
 
-    private static string OneCoordinator =>
-        $"Setting {Section}:Nodes needs exactly one node with Role=Coordinator. {LabSettingException.StartThroughAppHost}";
+    public IEnumerable<LabNodeOptions> Workers => Nodes.Where(n => n.Role != SiteRole.Coordinator);
 
-    public IEnumerable<LabNodeOptions> Workers => Nodes.Where(n => n.Role != "Coordinator");
-
-    /// <summary>Stops a program that was started without the cluster, naming what is missing.</summary>
-    public LabClusterOptions Validate()
+    /// <summary>Reads the contract, or stops the program naming the missing or wrong setting.</summary>
+    public static LabClusterOptions From(IConfiguration configuration)
     {
-        if (Nodes.Count == 0)
+        var settings = configuration.GetSection(CoordinatorOptions.Section).Get<CoordinatorOptions>() ?? new CoordinatorOptions();
+        var addresses = LabSites.All.ToDictionary(site => site.Name, site => NodeAddress.From(configuration, site.Name));
+        var coordinator = addresses[LabSites.Coordinator.Name];
+        return new LabClusterOptions
         {
-            throw new LabSettingException($"Setting {Section}:Nodes is missing (no node of the cluster). {LabSettingException.StartThroughAppHost}");
-        }
-
-        _ = Coordinator; // exactly one
-
-        for (var i = 0; i < Nodes.Count; i++)
-        {
-            if (string.IsNullOrWhiteSpace(Nodes[i].Host) || Nodes[i].Port is <= 0 or > 65_535)
+            Password = coordinator.Password,
+            UserName = coordinator.UserName,
+            DataDir = settings.DataDir,
+            Bootstrap = settings.Bootstrap,
+            Nodes = [.. LabSites.All.Select(site =>
             {
-                throw new LabSettingException($"Setting {Section}:Nodes:{i} ({Nodes[i].Site}) needs a Host and a Port from 1 to 65535. {LabSettingException.StartThroughAppHost}");
-            }
-        }
+                var node = addresses[site.Name];
+                var (clusterHost, clusterPort) = settings.ClusterAddresses.TryGetValue(site.Name, out var address)
+                    ? ParseAddress(site.Name, address)
+                    : (node.Host, node.Port);
+                return LabNodeOptions.For(site, node.Host, node.Port, clusterHost, clusterPort);
+            })],
+        };
+    }
 
-        return this;
+    private static (string Host, int Port) ParseAddress(string site, string address)
+    {
+        var colon = address.LastIndexOf(':');
+        return colon > 0 && int.TryParse(address[(colon + 1)..], System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65_535
+            ? (address[..colon], port)
+            : throw new LabSettingException(
+                $"Setting {CoordinatorOptions.Section}:{nameof(CoordinatorOptions.ClusterAddresses)}:{site} = '{address}' is not host:port. {LabSettingException.StartThroughAppHost}");
     }
 
     /// <summary>The read-only role the query API runs users' SQL as (data/roles-mediAI.sql).</summary>
@@ -92,21 +97,14 @@ public sealed class LabClusterOptions
 }
 
 /// <summary>One site's node: where this process reaches it, and where the other nodes do.</summary>
-public sealed class LabNodeOptions
+/// <param name="Site">The site's name (paris, tokyo… in the lab; lab_sites.site when the checker reads the database).</param>
+/// <param name="Host">Host this process connects to.</param>
+/// <param name="ClusterHost">Host the nodes use for each other (registered in pg_dist_node).</param>
+public sealed record LabNodeOptions(
+    string Site, string City, string Country, string SiteOrigin, SiteRole Role, string Host, int Port, string ClusterHost, int ClusterPort)
 {
-    public string Site { get; set; } = "";
-    public string City { get; set; } = "";
-    public string Country { get; set; } = "";
-    public string SiteOrigin { get; set; } = "";
-    public string Role { get; set; } = "Worker";
-
-    /// <summary>Host and port this process connects to.</summary>
-    public string Host { get; set; } = "localhost";
-    public int Port { get; set; } = 5432;
-
-    /// <summary>Host and port the nodes use for each other (registered in pg_dist_node).</summary>
-    public string ClusterHost { get; set; } = "localhost";
-    public int ClusterPort { get; set; } = 5432;
+    public static LabNodeOptions For(LabSite site, string host, int port, string clusterHost, int clusterPort) =>
+        new(site.Name, site.City, site.Country, site.SiteOrigin, site.Role, host, port, clusterHost, clusterPort);
 
     public override string ToString() => $"{City} ({Host}:{Port})";
 }

@@ -54,8 +54,8 @@ public sealed class AppModelTests
         Assert.Equal(expected, door.Port);
         var paris = (ExecutableResource)Resource(builder, "agent-paris");
         var env = await paris.GetEnvironmentVariableValuesAsync(DistributedApplicationOperation.Publish);
-        Assert.Equal(expected.ToString(), env["Site__ClientPort"]);
-        Assert.Equal("container citus_master", env["Site__NodeName"]);
+        Assert.Equal(expected.ToString(), env[$"{SiteAgentOptions.Section}__{nameof(SiteAgentOptions.ClientPort)}"]);
+        Assert.Equal("container citus_master", env[$"{SiteAgentOptions.Section}__{nameof(SiteAgentOptions.NodeName)}"]);
 
         var pinned = FreePorts.FirstFree(26_000, new HashSet<int>());
         var pinnedBuilder = await ContainerModelAsync($"--Lab:CoordinatorPort={pinned}");
@@ -142,21 +142,19 @@ public sealed class AppModelTests
         var api = (ExecutableResource)Resource(builder, "coordinator-api");
         Assert.Equal(["montreal", "paris", "tokyo", "tunis"], api.Annotations.OfType<WaitAnnotation>().Select(w => w.Resource.Name).Order());
 
+        // Every node by WithReference (its connection string), and where the nodes reach it.
         var env = await api.GetEnvironmentVariableValuesAsync(DistributedApplicationOperation.Publish);
-        foreach (var i in Enumerable.Range(0, 4))
+        foreach (var site in LabSites.All)
         {
-            Assert.Contains($"Lab__Nodes__{i}__ClusterHost", env.Keys);
+            Assert.Contains($"Host=localhost;Port=", env[$"ConnectionStrings__{site.Name}"]);
         }
 
         // Citus registers each node under its site agent's gateway, on the host.
-        var tokyoPrefix = env.Single(e => e.Value == "tokyo" && e.Key.EndsWith("__Site", StringComparison.Ordinal)).Key[..^"Site".Length];
-        Assert.Equal("host.docker.internal", env[tokyoPrefix + "ClusterHost"]);
         var tokyoAgent = (IResourceWithEndpoints)Resource(builder, "agent-tokyo");
         var gateway = tokyoAgent.Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "gateway");
-        Assert.Equal(gateway.Port.ToString(), env[tokyoPrefix + "ClusterPort"]);
+        Assert.Equal($"host.docker.internal:{gateway.Port}", env[$"{CoordinatorOptions.Section}__{nameof(CoordinatorOptions.ClusterAddresses)}__tokyo"]);
         var tokyoNode = (ContainerResource)Resource(builder, "tokyo");
         Assert.Contains(tokyoNode.Annotations.OfType<ContainerRuntimeArgsCallbackAnnotation>(), _ => true);
-        Assert.Contains("Lab__Password", env.Keys);
 
         // Agents start with the nodes, not after them: a gateway relays once its node is up.
         foreach (var site in LabSites.All)

@@ -27,15 +27,17 @@ public sealed class ServiceSettingsTests
         return (process.ExitCode, (await output + await error).Trim());
     }
 
+    private static readonly string[] AllNodes = [.. LabSites.All.Select(s => $"--ConnectionStrings:{s.Name}=Host=localhost;Port=1")];
+
     public static TheoryData<string, string[], string> Cases => new()
     {
         { "SiteAgents.dll", [], "Setting Site:Name is missing." },
-        { "SiteAgents.dll", ["--Site:Name=tokyo"], "Setting Lab:Nodes has no node for site 'tokyo' (Site:Name)." },
-        { "SiteAgents.dll", ["--Site:Name=tokyo", "--Lab:Nodes:0:Site=tokyo", "--Lab:Nodes:0:Port=abc"], "Setting Lab:Nodes:0:Port = 'abc' is not a whole number." },
-        { "SiteAgents.dll", ["--Site:Name=tokyo", "--Lab:Nodes:0:Site=tokyo", "--Lab:Nodes:0:Port=5433", "--Site:TraceStatements=maybe"], "Failed to convert configuration value 'maybe' at 'Site:TraceStatements'" },
-        { "Coordinator.Api.dll", [], "Setting Lab:Nodes is missing (no node of the cluster)." },
-        { "Coordinator.Api.dll", ["bootstrap"], "Setting Lab:Nodes is missing (no node of the cluster)." },
-        { "Coordinator.Api.dll", ["--Lab:Nodes:0:Site=paris", "--Lab:Nodes:0:Role=Worker"], "Setting Lab:Nodes needs exactly one node with Role=Coordinator." },
+        { "SiteAgents.dll", ["--Site:Name=tokyo"], "Setting ConnectionStrings:tokyo is missing (where the tokyo node is)." },
+        { "SiteAgents.dll", ["--Site:Name=tokyo", "--ConnectionStrings:tokyo=Host=localhost;Port=abc"], "Setting ConnectionStrings:tokyo needs a Host and a Port from 1 to 65535 (it has Host='localhost', Port='abc')." },
+        { "SiteAgents.dll", ["--Site:Name=tokyo", "--ConnectionStrings:tokyo=Host=localhost;Port=5433", "--Site:TraceStatements=maybe"], "Failed to convert configuration value 'maybe' at 'Site:TraceStatements'" },
+        { "Coordinator.Api.dll", [], "Setting ConnectionStrings:paris is missing (where the paris node is)." },
+        { "Coordinator.Api.dll", ["bootstrap"], "Setting ConnectionStrings:paris is missing (where the paris node is)." },
+        { "Coordinator.Api.dll", [.. AllNodes, "--Lab:ClusterAddresses:tokyo=nowhere"], "Setting Lab:ClusterAddresses:tokyo = 'nowhere' is not host:port." },
     };
 
     [Theory]

@@ -15,17 +15,7 @@ public static class LabConfig
             Password = TestPostgres.Password,
             DataDir = dataDir ?? Installations.DataDir,
             Bootstrap = bootstrap,
-            Nodes = LabSites.All.Zip(servers).Select((pair, i) => (Site: pair.First, Server: pair.Second, Port: gateways?[i].Gateway.Port ?? pair.Second.Port)).Select(n => new LabNodeOptions
-            {
-                Site = n.Site.Name,
-                City = n.Site.City,
-                Country = n.Site.Country,
-                SiteOrigin = n.Site.SiteOrigin,
-                Role = n.Site.Role.ToString(),
-                Host = "127.0.0.1",
-                Port = n.Server.Port,
-                ClusterHost = "127.0.0.1",
-                ClusterPort = n.Port,
-            }).ToList(),
+            Nodes = [.. LabSites.All.Zip(servers).Select((pair, i) => LabNodeOptions.For(
+                pair.First, "127.0.0.1", pair.Second.Port, "127.0.0.1", gateways?[i].Gateway.Port ?? pair.Second.Port))],
         });
 }

@@ -69,11 +69,8 @@ public sealed class TestAgent : IAsyncDisposable
             $"--Site:GatewayPort={gatewayPort}",
             $"--Site:TraceStatements={traceStatements}",
             "--Site:DistanceToParisKm=9710",
-            $"--Lab:Nodes:0:Site={site}",
-            $"--Lab:Nodes:0:City={city}",
-            "--Lab:Nodes:0:Host=127.0.0.1",
-            $"--Lab:Nodes:0:Port={node.Port}",
-            $"--Lab:Password={TestPostgres.Password}",
+            $"--Site:City={city}",
+            $"--ConnectionStrings:{site}=Host=127.0.0.1;Port={node.Port};Username=postgres;Password={TestPostgres.Password}",
             "--urls=http://127.0.0.1:0",
             "--Logging:LogLevel:Default=Warning",
         ], builder => builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(new LockedList(spans))));

@@ -22,15 +22,12 @@ public sealed class TestCoordinator : IAsyncDisposable
 
     public static async Task<TestCoordinator> StartAsync(LabClusterOptions lab, params string[] extra)
     {
-        var args = new List<string> { "--urls=http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", $"--Lab:Password={lab.Password}", $"--Lab:DataDir={lab.DataDir}" };
-        for (var i = 0; i < lab.Nodes.Count; i++)
+        var args = new List<string> { "--urls=http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", $"--Lab:DataDir={lab.DataDir}" };
+        foreach (var n in lab.Nodes)
         {
-            var n = lab.Nodes[i];
             args.AddRange([
-                $"--Lab:Nodes:{i}:Site={n.Site}", $"--Lab:Nodes:{i}:City={n.City}", $"--Lab:Nodes:{i}:Country={n.Country}",
-                $"--Lab:Nodes:{i}:SiteOrigin={n.SiteOrigin}", $"--Lab:Nodes:{i}:Role={n.Role}",
-                $"--Lab:Nodes:{i}:Host={n.Host}", $"--Lab:Nodes:{i}:Port={n.Port}",
-                $"--Lab:Nodes:{i}:ClusterHost={n.ClusterHost}", $"--Lab:Nodes:{i}:ClusterPort={n.ClusterPort}",
+                $"--ConnectionStrings:{n.Site}=Host={n.Host};Port={n.Port};Username={lab.UserName};Password={lab.Password}",
+                $"--Lab:ClusterAddresses:{n.Site}={n.ClusterHost}:{n.ClusterPort}",
             ]);
         }
 

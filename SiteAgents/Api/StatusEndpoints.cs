@@ -8,14 +8,14 @@ public static class StatusEndpoints
 {
     public static IEndpointRouteBuilder MapStatusEndpoint(this IEndpointRouteBuilder app)
     {
-        app.MapGet(AgentRoutes.Status, async (SiteContext site, NodeProbe probe, GatewayListener gateway, ConnectionRegistry links, FaultRegistry faults, CancellationToken ct) =>
+        app.MapGet(AgentRoutes.Status, async (SiteAgentOptions site, NodeProbe probe, GatewayListener gateway, ConnectionRegistry links, FaultRegistry faults, CancellationToken ct) =>
         {
             var node = await probe.ProbeAsync(ct);
             return Results.Ok(new
             {
-                site = site.Site,
+                site = site.Name,
                 city = site.City,
-                node = $"{site.NodeHost}:{site.NodePort}",
+                node = $"{site.Node.Host}:{site.Node.Port}",
                 reachable = node.Reachable,
                 version = node.Version,
                 error = node.Error,

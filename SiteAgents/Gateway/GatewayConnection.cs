@@ -14,7 +14,7 @@ public sealed partial class GatewayConnection : IFaultTarget
 {
     private readonly Socket _client;
     private readonly Socket _node;
-    private readonly SiteContext _site;
+    private readonly SiteAgentOptions _site;
     private readonly FaultRegistry _faults;
     private readonly StatementTracer _tracer;
     private readonly ILogger _logger;
@@ -24,7 +24,7 @@ public sealed partial class GatewayConnection : IFaultTarget
     private int _reset;
     private volatile bool _severed;
 
-    public GatewayConnection(long id, Socket client, Socket node, SiteContext site, FaultRegistry faults, TraceContextStore traces, ILogger logger)
+    public GatewayConnection(long id, Socket client, Socket node, SiteAgentOptions site, FaultRegistry faults, TraceContextStore traces, ILogger logger)
     {
         ConnectionId = id;
         _client = client;
@@ -38,7 +38,7 @@ public sealed partial class GatewayConnection : IFaultTarget
         _toNode = new LinkWriter(new NetworkStream(node, ownsSocket: false), Flow.Upstream, faults, clock);
     }
 
-    public string Site => _site.Site;
+    public string Site => _site.Name;
     public long ConnectionId { get; }
 
     public ValueTask ReplyToClientAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken) =>

@@ -8,11 +8,11 @@ namespace MediAI.SiteAgents.Gateway;
 /// <summary>
 /// This site's TCP gateway: accepts links and relays each one to the site's node. Every node is
 /// registered in Citus under its agent's gateway, so all inter-node traffic crosses it. At Paris
-/// it also keeps the students' door (<see cref="SiteContext.ClientPort"/>): psql and DBeaver
+/// it also keeps the students' door (<see cref="SiteAgentOptions.ClientPort"/>): psql and DBeaver
 /// reach the coordinator through it, with no faults, and get a clear error when the node is down.
 /// </summary>
 public sealed partial class GatewayListener(
-    SiteContext site, FaultRegistry faults, ConnectionRegistry connections, TraceContextStore traces, ILogger<GatewayListener> logger)
+    SiteAgentOptions site, FaultRegistry faults, ConnectionRegistry connections, TraceContextStore traces, ILogger<GatewayListener> logger)
     : BackgroundService
 {
     private static readonly TimeSpan NodeConnectTimeout = TimeSpan.FromSeconds(5);
@@ -89,7 +89,7 @@ public sealed partial class GatewayListener(
             throw;
         }
 
-        LogListening(logger, site.City, role, listener.LocalEndpoint.ToString()!, site.NodeHost, site.NodePort);
+        LogListening(logger, site.City, role, listener.LocalEndpoint.ToString()!, site.Node.Host, site.Node.Port);
         return listener;
     }
 
@@ -133,11 +133,11 @@ public sealed partial class GatewayListener(
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             timeout.CancelAfter(NodeConnectTimeout);
-            await node.ConnectAsync(site.NodeHost, site.NodePort, timeout.Token);
+            await node.ConnectAsync(site.Node.Host, site.Node.Port, timeout.Token);
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException)
         {
-            LogNodeUnreachable(logger, site.City, site.NodeName, site.NodeHost, site.NodePort, e.Message);
+            LogNodeUnreachable(logger, site.City, site.NodeName, site.Node.Host, site.Node.Port, e.Message);
             node.Dispose();
             if (door)
             {
@@ -148,7 +148,7 @@ public sealed partial class GatewayListener(
             return;
         }
 
-        var linkSite = door ? site with { TraceStatements = false } : site;
+        var linkSite = door ? site.WithoutStatementSpans() : site;
         var registry = door ? _doorLinks : connections;
         var link = new GatewayConnection(registry.NextId(), client, node, linkSite, linkFaults, traces, logger);
         registry.Add(link);

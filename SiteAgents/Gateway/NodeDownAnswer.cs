@@ -16,13 +16,13 @@ public static class NodeDownAnswer
     /// <summary>SQLSTATE 57P03 cannot_connect_now: the server is not accepting connections now.</summary>
     public const string SqlState = "57P03";
 
-    public static string Message(SiteContext site) => $"the {site.City} node ({site.NodeName}) is not running: the MediAI lab cannot reach it";
+    public static string Message(SiteAgentOptions site) => $"the {site.City} node ({site.NodeName}) is not running: the MediAI lab cannot reach it";
 
-    public static string Hint(SiteContext site) =>
-        $"Start it again: in the Aspire dashboard, open the node's resource ({site.Site}) and choose Start, or restart the lab " +
+    public static string Hint(SiteAgentOptions site) =>
+        $"Start it again: in the Aspire dashboard, open the node's resource ({site.Name}) and choose Start, or restart the lab " +
         "(Ctrl+C, then dotnet run --project AppHost). Your data is kept.";
 
-    public static async Task SendAsync(Socket client, SiteContext site, CancellationToken stopping)
+    public static async Task SendAsync(Socket client, SiteAgentOptions site, CancellationToken stopping)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         timeout.CancelAfter(ClientTimeout);

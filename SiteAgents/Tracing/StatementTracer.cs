@@ -11,7 +11,7 @@ namespace MediAI.SiteAgents.Tracing;
 /// Query until ReadyForQuery; extended Execute until its CommandComplete), and one per 2PC step.
 /// Spans join the trace whose W3C traceparent Citus forwarded in <c>SET LOCAL mediai.traceparent</c>.
 /// </summary>
-public sealed partial class StatementTracer(SiteContext site, TraceContextStore store)
+public sealed partial class StatementTracer(SiteAgentOptions site, TraceContextStore store)
 {
     public static readonly ActivitySource Source = new("MediAI.SiteAgent");
     private const int MaxQueryText = 2048;
@@ -206,7 +206,7 @@ public sealed partial class StatementTracer(SiteContext site, TraceContextStore 
 
         var operation = step?.Step ?? Operation(sql);
         var shards = Shards(sql);
-        var name = $"{site.Site}: {operation}{(shards.Length > 0 ? " " + shards : "")}";
+        var name = $"{site.Name}: {operation}{(shards.Length > 0 ? " " + shards : "")}";
         var activity = parent is { } context
             ? Source.StartActivity(name, ActivityKind.Server, context)
             : Source.StartActivity(name, ActivityKind.Server, parentContext: default);
@@ -215,14 +215,14 @@ public sealed partial class StatementTracer(SiteContext site, TraceContextStore 
             return null;
         }
 
-        activity.SetTag("mediai.site", site.Site);
+        activity.SetTag("mediai.site", site.Name);
         activity.SetTag("mediai.city", site.City);
         activity.SetTag("db.system.name", "postgresql");
         activity.SetTag("db.namespace", _database);
         activity.SetTag("db.operation.name", operation);
         activity.SetTag("db.query.text", sql.Length > MaxQueryText ? sql[..MaxQueryText] + "…" : truncated ? sql + "…" : sql);
-        activity.SetTag("server.address", site.NodeHost);
-        activity.SetTag("server.port", site.NodePort);
+        activity.SetTag("server.address", site.Node.Host);
+        activity.SetTag("server.port", site.Node.Port);
         if (shards.Length > 0)
         {
             activity.SetTag("db.collection.name", shards);

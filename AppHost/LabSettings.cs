@@ -1,0 +1,59 @@
+using System.Globalization;
+using MediAI.AppHost.Nodes;
+
+namespace MediAI.AppHost;
+
+/// <summary>
+/// The one place the AppHost gives the lab's services their settings: the typed options of the
+/// shared contract (ServiceDefaults/Lab), written as the environment variables configuration
+/// binding reads (Section__Property), and each node as a connection string by WithReference.
+/// </summary>
+public static class LabSettings
+{
+    /// <summary>A site agent: its own site, its own node, where its gateway listens — nothing of the other sites.</summary>
+    public static IResourceBuilder<ExecutableResource> WithSiteAgentOptions(
+        this IResourceBuilder<ExecutableResource> agent, LabNode node, LabCluster cluster, LabOptions options)
+    {
+        agent
+            .WithReference(node.Resource, connectionName: node.Site.Name)
+            .WithOption(SiteAgentOptions.Section, nameof(SiteAgentOptions.Name), node.Site.Name)
+            .WithOption(SiteAgentOptions.Section, nameof(SiteAgentOptions.City), node.Site.City)
+            .WithOption(SiteAgentOptions.Section, nameof(SiteAgentOptions.DistanceToParisKm), node.Site.DistanceToParisKm)
+            .WithOption(SiteAgentOptions.Section, nameof(SiteAgentOptions.Wan), options.Wan)
+            .WithOption(SiteAgentOptions.Section, nameof(SiteAgentOptions.GatewayPort), node.GatewayPort)
+            .WithOption(SiteAgentOptions.Section, nameof(SiteAgentOptions.NodeName),
+                cluster.Mode == NodeMode.Containers ? $"container {node.Site.ContainerName}" : "local PostgreSQL process");
+        for (var i = 0; i < cluster.GatewayBind.Count; i++)
+        {
+            agent.WithOption(SiteAgentOptions.Section, $"{nameof(SiteAgentOptions.GatewayBind)}__{i}", cluster.GatewayBind[i]);
+        }
+
+        return node.Site.Role == SiteRole.Coordinator
+            ? agent.WithOption(SiteAgentOptions.Section, nameof(SiteAgentOptions.ClientPort), cluster.CoordinatorPort)
+            : agent;
+    }
+
+    /// <summary>The coordinator API or the bootstrap: every node, where the nodes reach each other, the data scripts.</summary>
+    public static IResourceBuilder<ExecutableResource> WithCoordinatorOptions(
+        this IResourceBuilder<ExecutableResource> service, LabCluster cluster, LabOptions options, string dataDir)
+    {
+        foreach (var node in cluster.Nodes)
+        {
+            service
+                .WithReference(node.Resource, connectionName: node.Site.Name)
+                .WithOption(CoordinatorOptions.Section, $"{nameof(CoordinatorOptions.ClusterAddresses)}__{node.Site.Name}", node.ClusterAddress);
+        }
+
+        return service
+            .WithOption(CoordinatorOptions.Section, nameof(CoordinatorOptions.DataDir), dataDir)
+            .WithOption(CoordinatorOptions.Section, nameof(CoordinatorOptions.Bootstrap), options.Bootstrap);
+    }
+
+    private static IResourceBuilder<ExecutableResource> WithOption(this IResourceBuilder<ExecutableResource> service, string section, string key, object value) =>
+        service.WithEnvironment($"{section}__{key}", value switch
+        {
+            bool flag => flag ? "true" : "false",
+            IFormattable number => number.ToString(null, CultureInfo.InvariantCulture),
+            _ => value.ToString() ?? "",
+        });
+}
