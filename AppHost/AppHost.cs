@@ -29,7 +29,7 @@ catch (LabSetupException e)
 logger.LogInformation("MediAI lab: nodes run as {Description}", cluster.Description);
 
 var agents = cluster.Nodes.Select(node =>
-    builder.AddLabService<Projects.SiteAgents>($"agent-{node.Site.Name}")
+    builder.AddLabService<Projects.SiteAgents>(node.Site.AgentName)
         .WithSiteAgentOptions(node, cluster, options)
         // Socket continuations on the I/O thread: measured +20% relay throughput (scripts/bench-gateway.sh).
         .WithEnvironment("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1")
@@ -52,6 +52,8 @@ var bootstrap = builder.AddLabWorker<Projects.Coordinator_Api>("cluster-bootstra
 
 var api = builder.AddLabService<Projects.Coordinator_Api>("coordinator-api", port: 5180)
     .WithCoordinatorOptions(cluster, options, dataDir)
+    // Service discovery: the API reaches each agent by name (http://agent-tokyo), for the cluster map.
+    .WithAgentReferences(agents)
     // Starts beside the bootstrap (each request reads the cluster as it is); the lab is "ready"
     // once both are done (LabReadiness).
     .WaitForNodes(cluster)

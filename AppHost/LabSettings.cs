@@ -49,6 +49,18 @@ public static class LabSettings
             .WithOption(CoordinatorOptions.Section, nameof(CoordinatorOptions.Bootstrap), options.Bootstrap);
     }
 
+    /// <summary>Each agent's HTTP endpoint, as service discovery's services__agent-tokyo__http__0: no address spelled by hand.</summary>
+    public static IResourceBuilder<ExecutableResource> WithAgentReferences(
+        this IResourceBuilder<ExecutableResource> service, IEnumerable<IResourceBuilder<ExecutableResource>> agents)
+    {
+        foreach (var agent in agents)
+        {
+            service.WithReference(agent.GetEndpoint("http"));
+        }
+
+        return service;
+    }
+
     private static IResourceBuilder<ExecutableResource> WithOption(this IResourceBuilder<ExecutableResource> service, string section, string key, object value) =>
         service.WithEnvironment($"{section}__{key}", value switch
         {

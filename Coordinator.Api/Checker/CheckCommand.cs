@@ -2,66 +2,84 @@ using MediAI.Coordinator.Fragmentation;
 using MediAI.Coordinator.Queries;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using System.CommandLine;
 
 namespace MediAI.Coordinator.Checker;
 
 /// <summary>
-/// "Coordinator.Api check [folder] [--json] [--host H] [--port P] [--user U] [--password W] [--timeout S]":
-/// grades a folder of answers (default exercises/) against the running lab. Connection settings
-/// default to psql's environment (PGHOST, PGPORT, PGUSER, PGPASSWORD), then to the lab's
-/// localhost:5432, postgres/postgres. Exit code: 0 all passed (or skipped), 1 some failed, 2 could not check.
+/// The checker's command line (System.CommandLine): grades a folder of answers (default
+/// exercises/) against the running lab. Connection settings default to psql's environment
+/// (PGHOST, PGPORT, PGUSER, PGPASSWORD), then to the lab's localhost:5432, postgres/postgres.
+/// Exit code: 0 all passed (or skipped), 1 some failed, 2 could not check (or a wrong option).
 /// </summary>
 public static class CheckCommand
 {
-    private const string Usage = """
-        Usage: dotnet run --project Coordinator.Api -- check [folder] [--json] [--host H] [--port P] [--user U] [--password W] [--timeout SECONDS]
-          folder     the answers to grade (default: exercises)
-          --json     the report as JSON (for an autograder) instead of text
-          --timeout  the longest any one statement may run (default 60 s; a repartition join takes ~20 s on a 2-core laptop)
-        """;
+    /// <summary>What students type; every message and document says this.</summary>
+    public const string Command = "dotnet run --project Coordinator.Api/Checker --";
+
+    private static string Env(string name, string fallback) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : fallback;
+
+    private static readonly Argument<string> Folder = new("folder")
+    {
+        Description = "The answers to grade",
+        DefaultValueFactory = _ => "exercises",
+    };
+
+    private static readonly Option<bool> Json = new("--json") { Description = "The report as JSON (for an autograder) instead of text" };
+    private static readonly Option<string> Host = new("--host") { Description = "The lab's host (PGHOST)", DefaultValueFactory = _ => Env("PGHOST", "localhost") };
+    private static readonly Option<int> Port = new("--port") { Description = "The lab's port (PGPORT); the lab's log says it if 5432 was taken", DefaultValueFactory = _ => int.TryParse(Env("PGPORT", "5432"), out var port) ? port : 5432 };
+    private static readonly Option<string> User = new("--user") { Description = "PostgreSQL user (PGUSER)", DefaultValueFactory = _ => Env("PGUSER", "postgres") };
+    private static readonly Option<string> Password = new("--password") { Description = "PostgreSQL password (PGPASSWORD)", DefaultValueFactory = _ => Env("PGPASSWORD", "postgres") };
+    private static readonly Option<int> Timeout = new("--timeout")
+    {
+        Description = "The longest any one statement may run, in seconds (a repartition join takes ~20 s on a 2-core laptop)",
+        DefaultValueFactory = _ => 60,
+    };
+
+    public static RootCommand Root()
+    {
+        var root = new RootCommand($"Grades your answers to the MediAI lab against the running lab.{Environment.NewLine}Usage: {Command} [folder] [options]")
+        {
+            Folder, Json, Host, Port, User, Password, Timeout,
+        };
+        root.SetAction((result, ct) => GradeAsync(result, ct));
+        return root;
+    }
 
     public static async Task<int> RunAsync(string[] args)
     {
-        string Env(string name, string fallback) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : fallback;
-        var folder = "exercises";
-        var json = false;
+        var root = Root();
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            // A wrong option: say which, then the usage text, and exit 2 (could not check).
+            foreach (var error in parsed.Errors)
+            {
+                await Console.Error.WriteLineAsync(error.Message);
+            }
+
+            await root.Parse(["--help"]).InvokeAsync();
+            return 2;
+        }
+
+        return await parsed.InvokeAsync();
+    }
+
+    private static async Task<int> GradeAsync(ParseResult options, CancellationToken cancellationToken)
+    {
+        var folder = options.GetValue(Folder)!;
+        var json = options.GetValue(Json);
+        var timeout = options.GetValue(Timeout);
         var builder = new NpgsqlConnectionStringBuilder
         {
-            Host = Env("PGHOST", "localhost"),
-            Username = Env("PGUSER", "postgres"),
-            Password = Env("PGPASSWORD", "postgres"),
+            Host = options.GetValue(Host),
+            Port = options.GetValue(Port),
+            Username = options.GetValue(User),
+            Password = options.GetValue(Password),
             Database = LabSites.Database,
             ApplicationName = "mediai-checker",
             Timeout = 5,
         };
-        var timeout = 60;
-        try
-        {
-            builder.Port = int.Parse(Env("PGPORT", "5432"));
-            for (var i = 0; i < args.Length; i++)
-            {
-                string Value() => i + 1 < args.Length ? args[++i] : throw new FormatException($"{args[i]} needs a value");
-                switch (args[i])
-                {
-                    case "--help" or "-h":
-                        Console.WriteLine(Usage);
-                        return 0;
-                    case "--json": json = true; break;
-                    case "--host": builder.Host = Value(); break;
-                    case "--port": builder.Port = int.Parse(Value()); break;
-                    case "--user": builder.Username = Value(); break;
-                    case "--password": builder.Password = Value(); break;
-                    case "--timeout": timeout = int.Parse(Value()); break;
-                    case var option when option.StartsWith("--", StringComparison.Ordinal): throw new FormatException($"unknown option {option}");
-                    default: folder = args[i]; break;
-                }
-            }
-        }
-        catch (FormatException e)
-        {
-            await Console.Error.WriteLineAsync($"{e.Message}\n{Usage}");
-            return 2;
-        }
 
         // PostgreSQL's statement_timeout (--timeout) stops a statement and keeps the session; Npgsql's own
         // timeout, 30 s by default, would break the connection first.
@@ -69,7 +87,7 @@ public static class CheckCommand
 
         if (!Directory.Exists(folder))
         {
-            await Console.Error.WriteLineAsync($"There is no folder '{folder}' here ({Environment.CurrentDirectory}). Run the checker from the lab's folder, or give the path.\n{Usage}");
+            await Console.Error.WriteLineAsync($"There is no folder '{folder}' here ({Environment.CurrentDirectory}). Run the checker from the lab's folder, or give the path: {Command} path/to/answers");
             return 2;
         }
 
@@ -79,7 +97,7 @@ public static class CheckCommand
         CheckReport report;
         try
         {
-            report = await checker.RunAsync(folder, lab, CancellationToken.None);
+            report = await checker.RunAsync(folder, lab, cancellationToken);
         }
         catch (NpgsqlException e)
         {

@@ -10,23 +10,30 @@ public sealed record TableAtSite(string Table, long Shards, long Placements);
 public sealed record SiteMap(
     string Site, string City, string Role, string Country, string SiteOrigin,
     string RegisteredAs, string Direct, bool Reachable, string? Version, string? Citus, string? Error,
-    IReadOnlyList<TableAtSite> Tables);
+    IReadOnlyList<TableAtSite> Tables, AgentStatus? Agent);
 
 /// <summary>The cluster as it is now, read from each node and from Citus's metadata.</summary>
-public sealed class ClusterMap(IOptions<LabClusterOptions> options)
+public sealed class ClusterMap(IOptions<LabClusterOptions> options, AgentClient agents)
 {
     private readonly LabClusterOptions _lab = options.Value;
 
     public async Task<IReadOnlyList<SiteMap>> ReadAsync(CancellationToken cancellationToken)
     {
-        var probes = await Task.WhenAll(_lab.Nodes.Select(n => ProbeAsync(n, cancellationToken)));
+        // Nodes and agents asked side by side: one that is down costs its timeout once, not per site.
+        var probes = Task.WhenAll(_lab.Nodes.Select(n => ProbeAsync(n, cancellationToken)));
+        var statuses = Task.WhenAll(_lab.Nodes.Select(n => AgentStatusAsync(n, cancellationToken)));
         var placements = await PlacementsAsync(cancellationToken);
-        return _lab.Nodes.Zip(probes, (node, probe) => new SiteMap(
+        var (nodes, agentsNow) = (await probes, await statuses);
+        return [.. _lab.Nodes.Select((node, i) => new SiteMap(
             node.Site, node.City, node.Role.ToString(), node.Country, node.SiteOrigin,
             $"{node.ClusterHost}:{node.ClusterPort}", $"{node.Host}:{node.Port}",
-            probe.Reachable, probe.Version, probe.Citus, probe.Error,
-            placements.Where(p => p.Port == node.ClusterPort && p.Host == node.ClusterHost).Select(p => p.Table).ToList())).ToList();
+            nodes[i].Reachable, nodes[i].Version, nodes[i].Citus, nodes[i].Error,
+            [.. placements.Where(p => p.Port == node.ClusterPort && p.Host == node.ClusterHost).Select(p => p.Table)],
+            agentsNow[i]))];
     }
+
+    private async Task<AgentStatus?> AgentStatusAsync(LabNodeOptions node, CancellationToken cancellationToken) =>
+        LabSites.Find(node.Site) is { } site ? await agents.StatusAsync(site, cancellationToken) : null;
 
     private async Task<(bool Reachable, string? Version, string? Citus, string? Error)> ProbeAsync(LabNodeOptions node, CancellationToken cancellationToken)
     {

@@ -146,7 +146,7 @@ public sealed class AppModelTests
         var env = await api.GetEnvironmentVariableValuesAsync(DistributedApplicationOperation.Publish);
         foreach (var site in LabSites.All)
         {
-            Assert.Contains($"Host=localhost;Port=", env[$"ConnectionStrings__{site.Name}"]);
+            Assert.Equal($"{{{site.Name}.connectionString}}", env[$"ConnectionStrings__{site.Name}"]);
         }
 
         // Citus registers each node under its site agent's gateway, on the host.

@@ -5,6 +5,7 @@ using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using MediAI.AppHost;
 using MediAI.Labs.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace MediAI.Labs.Tests.AppModel;
@@ -81,6 +82,15 @@ public sealed class LocalLabStartTests
         var queryTrace = (await query.Content.ReadFromJsonAsync<JsonElement>(timeout.Token)).GetProperty("traceId").GetString()!;
         await LabApp.AssertTraceAsync(telemetry, queryTrace, ["coordinator-api", .. sites], ["Npgsql", "Microsoft.AspNetCore"], timeout.Token);
 
+        // Service discovery: the API reaches every agent by its service name (http://agent-tokyo, from
+        // the AppHost's references; no address configured here) and reports an agent that is down as down.
+        await AssertAgentsAsync(api, down: null, timeout.Token);
+        var tokyoAgent = app.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == LabSites.All[3].AgentName);
+        var stopped = await app.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(tokyoAgent, KnownResourceCommands.StopCommand, timeout.Token);
+        Assert.True(stopped.Success, stopped.Message);
+        await app.ResourceNotifications.WaitForResourceAsync(tokyoAgent.Name, e => KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text), timeout.Token);
+        await AssertAgentsAsync(api, down: tokyoAgent.Name, timeout.Token);
+
         await app.StopAsync(timeout.Token);
         try
         {
@@ -88,6 +98,22 @@ public sealed class LocalLabStartTests
         }
         catch (IOException)
         {
+        }
+    }
+
+    /// <summary>The cluster map's agents: all answering, but <paramref name="down"/>, reported down with a reason naming it.</summary>
+    private static async Task AssertAgentsAsync(HttpClient api, string? down, CancellationToken cancellationToken)
+    {
+        var map = await api.GetFromJsonAsync<JsonElement>("/cluster", cancellationToken);
+        var agents = map.EnumerateArray().Select(site => site.GetProperty("agent")).ToDictionary(a => a.GetProperty("name").GetString()!);
+        Assert.Equal(LabSites.All.Select(s => s.AgentName).Order(), agents.Keys.Order());
+        foreach (var (name, agent) in agents)
+        {
+            Assert.Equal(name != down, agent.GetProperty("reachable").GetBoolean());
+            if (name == down)
+            {
+                Assert.Contains($"{name} does not answer", agent.GetProperty("error").GetString());
+            }
         }
     }
 }

@@ -23,19 +23,23 @@ public sealed class AgentContractTests
 
             Assert.Equal(site.Name, env[$"{SiteAgentOptions.Section}__{nameof(SiteAgentOptions.Name)}"]);
             Assert.Equal(site.City, env[$"{SiteAgentOptions.Section}__{nameof(SiteAgentOptions.City)}"]);
-            Assert.StartsWith("Host=localhost;Port=", env[$"ConnectionStrings__{site.Name}"]);
+            // Its node's connection string, by reference (the manifest form: resolved when the lab runs).
+            Assert.Equal($"{{{site.Name}.connectionString}}", env[$"ConnectionStrings__{site.Name}"]);
             Assert.DoesNotContain(env.Keys, key => key.StartsWith(CoordinatorOptions.Section + "__", StringComparison.Ordinal));
 
             foreach (var other in LabSites.All.Where(o => o != site))
             {
+                // Names as the app model spells them (tokyo, Tokyo, citus_worker3); "DistanceToParisKm" is a key, not Paris.
                 Assert.DoesNotContain(env, e =>
-                    e.Key.Contains(other.Name, StringComparison.OrdinalIgnoreCase)
-                    || e.Value.Contains(other.Name, StringComparison.OrdinalIgnoreCase)
+                    e.Key.Contains(other.Name, StringComparison.Ordinal)
+                    || e.Value.Contains(other.Name, StringComparison.Ordinal)
+                    || e.Value.Contains(other.City, StringComparison.Ordinal)
                     || e.Value.Contains(other.ContainerName, StringComparison.Ordinal));
             }
 
-            // Its node reference is to its own node only.
-            var references = agent.Annotations.OfType<ResourceRelationshipAnnotation>().Where(r => r.Type == "Reference").Select(r => r.Resource.Name);
+            // Its one reference is to its own node (the agent's own endpoints count as references to itself).
+            var references = agent.Annotations.OfType<ResourceRelationshipAnnotation>()
+                .Where(r => r.Type == "Reference" && r.Resource != agent).Select(r => r.Resource.Name).Distinct();
             Assert.Equal([site.Name], references);
         }
     }

@@ -5,8 +5,8 @@ using System.Text.Json;
 namespace MediAI.Labs.Tests.Infrastructure;
 
 /// <summary>
-/// The lab checker as students and professors run it: the real command
-/// (dotnet Coordinator.Api.dll check FOLDER --json) in its own process, against a real server.
+/// The lab checker as students and professors run it: the real program
+/// (dotnet Checker.dll FOLDER --json, what dotnet run --project Coordinator.Api/Checker runs) in its own process, against a real server.
 /// </summary>
 public static class LabCheck
 {
@@ -27,10 +27,14 @@ public static class LabCheck
 
     public static string Solutions => Path.Combine(Repository, "solutions");
 
-    public static async Task<Result> RunAsync(string folder, int port, params string[] options)
+    public static Task<Result> RunAsync(string folder, int port, params string[] options) =>
+        RunArgsAsync([folder, "--host", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture), .. options]);
+
+    /// <summary>The checker with exactly these arguments.</summary>
+    public static async Task<Result> RunArgsAsync(params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Coordinator.Api.dll"), "check", folder,
-            "--host", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture), .. options])
+        var options = args;
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Checker.dll"), .. args])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -23,7 +23,11 @@ public sealed record LabSite(
     string Code,
     SiteRole Role,
     string ContainerName,
-    int DistanceToParisKm);
+    int DistanceToParisKm)
+{
+    /// <summary>The site agent's resource name, and its service name: the API reaches it at http://agent-tokyo.</summary>
+    public string AgentName => $"agent-{Name}";
+}
 
 public static class LabSites
 {
@@ -36,6 +40,9 @@ public static class LabSites
     ];
 
     public static LabSite Coordinator => All.Single(s => s.Role == SiteRole.Coordinator);
+
+    /// <summary>The site of that resource name (paris, tokyo…), or null.</summary>
+    public static LabSite? Find(string name) => All.FirstOrDefault(s => s.Name == name);
 
     /// <summary>The database every node holds (the handout's name; Citus does not create it on the workers).</summary>
     public const string Database = "mediAI";

@@ -1,0 +1,47 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Polly.Timeout;
+
+namespace MediAI.Coordinator.Cluster;
+
+/// <summary>A site agent as the cluster map reports it.</summary>
+/// <param name="Name">Its service name (agent-tokyo).</param>
+/// <param name="Faults">The types of the faults it applies now (down, latency, …).</param>
+public sealed record AgentStatus(string Name, bool Reachable, IReadOnlyList<string> Faults, int OpenConnections, string? Error);
+
+/// <summary>
+/// The site agents, reached by service name (http://agent-tokyo): service discovery finds the
+/// address the AppHost gave by reference, and Polly's resilience handler retries a transient
+/// failure — briefly, since a map that waits long for an agent that is down is no map.
+/// </summary>
+public sealed class AgentClient(HttpClient http)
+{
+    /// <summary>The client's resilience: one retry, short timeouts (see CoordinatorApp).</summary>
+    public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(2);
+
+    public async Task<AgentStatus> StatusAsync(LabSite site, CancellationToken cancellationToken)
+    {
+        var name = site.AgentName;
+        try
+        {
+            using var response = await http.GetAsync(new Uri($"http://{name}{AgentRoutes.Status}"), cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                return new AgentStatus(name, false, [], 0, $"{name} answered {(int)response.StatusCode} {response.ReasonPhrase}");
+            }
+
+            var status = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+            var faults = status.TryGetProperty("faults", out var list) && list.ValueKind == JsonValueKind.Array
+                ? list.EnumerateArray().Select(f => f.TryGetProperty("type", out var type) ? type.GetString() ?? "" : "").ToList()
+                : [];
+            var open = status.TryGetProperty("openConnections", out var count) && count.TryGetInt32(out var n) ? n : 0;
+            return new AgentStatus(name, true, faults, open, null);
+        }
+        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or JsonException
+            || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return new AgentStatus(name, false, [], 0,
+                $"{name} does not answer ({e.Message}). Is it running? Start it in the dashboard (resource {name}), or restart the lab.");
+        }
+    }
+}
