@@ -1,8 +1,8 @@
+using System.CommandLine;
 using MediAI.Coordinator.Fragmentation;
 using MediAI.Coordinator.Queries;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using System.CommandLine;
 
 namespace MediAI.Coordinator.Checker;
 
