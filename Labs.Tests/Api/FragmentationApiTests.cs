@@ -13,7 +13,7 @@ public sealed class FragmentationApiTests(PlainLab lab) : IClassFixture<PlainLab
     private async Task<string[]> ViewsAsync(params (string Suffix, string Body)[] views)
     {
         var prefix = $"v{Guid.NewGuid():N}"[..9];
-        await using var connection = await lab.Server.OpenAsync("mediAI");
+        await using var connection = await lab.Server.OpenAsync(LabSites.Database);
         foreach (var (suffix, body) in views)
         {
             await using var create = new NpgsqlCommand($"CREATE VIEW {prefix}_{suffix} AS {body}", connection);
@@ -156,7 +156,7 @@ public sealed class FragmentationApiTests(PlainLab lab) : IClassFixture<PlainLab
         Assert.Equal(HttpStatusCode.BadRequest, badType);
         Assert.True(typeProblem.GetProperty("errors").TryGetProperty("type", out _));
 
-        await using var connection = await lab.Server.OpenAsync("mediAI");
+        await using var connection = await lab.Server.OpenAsync(LabSites.Database);
         await using var count = new NpgsqlCommand("SELECT count(*) FROM TrainingData", connection);
         Assert.Equal(13L, await count.ExecuteScalarAsync());
     }

@@ -58,7 +58,7 @@ public sealed class LocalLabStartTests
 
         // The agents answer for their site's node.
         using var http = app.CreateHttpClient("agent-tokyo", "http");
-        var status = await http.GetStringAsync("/status", timeout.Token);
+        var status = await http.GetStringAsync(AgentRoutes.Status, timeout.Token);
         Assert.Contains("\"reachable\":true", status);
 
         // The dashboard command's endpoint: reset answers the seeded counts and its trace id.

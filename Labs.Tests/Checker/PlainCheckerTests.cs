@@ -30,7 +30,7 @@ public sealed class PlainCheckerTests(CheckerLab lab) : IClassFixture<CheckerLab
     public async Task The_solutions_pass_every_question_plain_postgres_can_answer()
     {
         // Part 4a is checked on what the student's own run left: run it as a student does.
-        var run = await Psql.RunAsync(lab.Server.Port, await File.ReadAllTextAsync(Path.Combine(LabCheck.Solutions, "part4/4a-prepare-transaction.sql")), database: "mediAI");
+        var run = await Psql.RunAsync(lab.Server.Port, await File.ReadAllTextAsync(Path.Combine(LabCheck.Solutions, "part4/4a-prepare-transaction.sql")), database: LabSites.Database);
         Assert.True(run.ExitCode == 0, run.Error);
 
         var check = await LabCheck.RunAsync(LabCheck.Solutions, lab.Server.Port, "--json");
@@ -86,7 +86,7 @@ public sealed class PlainCheckerTests(CheckerLab lab) : IClassFixture<CheckerLab
         }
 
         // Grading ran the files in transactions it rolled back: nothing they created stayed.
-        var left = await lab.Server.QueryAsync("mediAI", "SELECT to_regclass('trainingdata_tunis') IS NULL AND to_regclass('trans_fr_financial') IS NULL");
+        var left = await lab.Server.QueryAsync(LabSites.Database, "SELECT to_regclass('trainingdata_tunis') IS NULL AND to_regclass('trans_fr_financial') IS NULL");
         Assert.True((bool)left[0][0]);
     }
 
