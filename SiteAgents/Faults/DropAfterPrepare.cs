@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using MediAI.SiteAgents.Protocol;
-using MediAI.SiteAgents.Tracing;
 
 namespace MediAI.SiteAgents.Faults;
 

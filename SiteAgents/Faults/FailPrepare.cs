@@ -1,5 +1,4 @@
 using MediAI.SiteAgents.Protocol;
-using MediAI.SiteAgents.Tracing;
 
 namespace MediAI.SiteAgents.Faults;
 
