@@ -2,9 +2,8 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Pipelines;
 using System.Text;
-using MediAI.SiteAgents.Faults;
-using MediAI.SiteAgents.Gateway;
 using MediAI.SiteAgents.Protocol;
+using MediAI.SiteAgents.Relay;
 
 namespace MediAI.Labs.Tests.Protocol;
 
@@ -63,7 +62,7 @@ public sealed class FrameReadingTests
         await pipe.Writer.CompleteAsync();
         var relayed = new MemoryStream();
         var seen = new List<Seen>();
-        var writer = new LinkWriter(relayed, flow, new FaultRegistry(), new ConnectionClock());
+        var writer = new LinkWriter(relayed, flow, NoFaults.Instance, new ConnectionClock());
         var pump = new MessagePump(flow, pipe.Reader, writer, (message, _) =>
         {
             seen.Add(new Seen(message.Type, message.Length, message.Truncated,

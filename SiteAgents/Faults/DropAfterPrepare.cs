@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using MediAI.SiteAgents.Protocol;
+using MediAI.SiteAgents.Relay;
 
 namespace MediAI.SiteAgents.Faults;
 

@@ -1,7 +1,7 @@
 using System.IO.Pipelines;
 using System.Net.Sockets;
-using MediAI.SiteAgents.Faults;
 using MediAI.SiteAgents.Protocol;
+using MediAI.SiteAgents.Relay;
 using MediAI.SiteAgents.Tracing;
 
 namespace MediAI.SiteAgents.Gateway;
@@ -15,7 +15,7 @@ public sealed partial class GatewayConnection : IFaultTarget
     private readonly Socket _client;
     private readonly Socket _node;
     private readonly SiteAgentOptions _site;
-    private readonly FaultRegistry _faults;
+    private readonly IFaultSource _faults;
     private readonly StatementTracer _tracer;
     private readonly ILogger _logger;
     private readonly LinkWriter _toClient;
@@ -24,7 +24,7 @@ public sealed partial class GatewayConnection : IFaultTarget
     private int _reset;
     private volatile bool _severed;
 
-    public GatewayConnection(long id, Socket client, Socket node, SiteAgentOptions site, FaultRegistry faults, TraceContextStore traces, ILogger logger)
+    public GatewayConnection(long id, Socket client, Socket node, SiteAgentOptions site, IFaultSource faults, TraceContextStore traces, ILogger logger)
     {
         ConnectionId = id;
         _client = client;

@@ -1,14 +1,13 @@
 using System.Buffers;
-using MediAI.SiteAgents.Faults;
 using MediAI.SiteAgents.Protocol;
 
-namespace MediAI.SiteAgents.Gateway;
+namespace MediAI.SiteAgents.Relay;
 
 /// <summary>
 /// Writes to one side of a link, in order: the relayed bytes, and replies a fault sends on the
 /// node's behalf. Chunk faults (latency, bandwidth, timeout, reset) act here.
 /// </summary>
-public sealed class LinkWriter(System.IO.Stream stream, Flow flow, FaultRegistry faults, ConnectionClock clock)
+public sealed class LinkWriter(System.IO.Stream stream, Flow flow, IFaultSource faults, ConnectionClock clock)
 {
     private readonly SemaphoreSlim _lock = new(1, 1);
 

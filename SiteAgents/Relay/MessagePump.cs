@@ -1,8 +1,7 @@
 using System.IO.Pipelines;
-using MediAI.SiteAgents.Faults;
 using MediAI.SiteAgents.Protocol;
 
-namespace MediAI.SiteAgents.Gateway;
+namespace MediAI.SiteAgents.Relay;
 
 /// <summary>Why a pump stopped.</summary>
 public enum PumpEnd { PeerClosed, Closed, Reset }
