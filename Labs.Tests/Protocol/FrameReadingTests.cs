@@ -50,6 +50,13 @@ public sealed class FrameReadingTests
 
     private sealed record Seen(char Type, int Length, bool Truncated, string Text);
 
+    private sealed class NoTarget : IFaultTarget
+    {
+        public string Site => "test";
+        public long ConnectionId => 1;
+        public ValueTask ReplyToClientAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+    }
+
     /// <summary>Runs the pump over <paramref name="chunks"/>; answers what it saw and what it relayed.</summary>
     private static async Task<(List<Seen> Seen, byte[] Relayed, PumpEnd End)> PumpAsync(Flow flow, IEnumerable<byte[]> chunks)
     {
@@ -62,8 +69,7 @@ public sealed class FrameReadingTests
         await pipe.Writer.CompleteAsync();
         var relayed = new MemoryStream();
         var seen = new List<Seen>();
-        var writer = new LinkWriter(relayed, flow, NoFaults.Instance, new ConnectionClock());
-        var pump = new MessagePump(flow, pipe.Reader, writer, (message, _) =>
+        var pump = new MessagePump(flow, pipe.Reader, new LinkWriter(relayed), new LinkFaults(NoFaults.Instance, new NoTarget()), (message, _) =>
         {
             seen.Add(new Seen(message.Type, message.Length, message.Truncated,
                 message.Type == FrontendCode.Query ? message.QueryText : message.IsStartup ? string.Join(",", message.StartupParameters()) : ""));

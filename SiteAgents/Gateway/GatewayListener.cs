@@ -120,7 +120,7 @@ public sealed partial class GatewayListener(
     {
         client.NoDelay = true;
         var linkFaults = door ? _noFaults : faults;
-        if (linkFaults.Snapshot.Any(f => !f.AllowsConnection))
+        if (!LinkFaults.AdmitNewLink(linkFaults))
         {
             // The site is "down": the client sees its connection reset, as with a dead host's port.
             client.LingerState = new LingerOption(true, 0);

@@ -7,7 +7,7 @@ namespace MediAI.SiteAgents.Relay;
 /// is why it lives here, on the relay's side: the concrete faults (MediAI.SiteAgents.Faults)
 /// depend on the relay's contract, never the reverse, as Toxiproxy's proxy knows its toxics only
 /// through an interface. A link asks its faults once when it opens, then before each message and
-/// each chunk of bytes it relays (see <see cref="MessagePump"/>).
+/// each chunk of bytes it relays (see <see cref="LinkFaults"/>).
 /// </summary>
 public interface IFault
 {

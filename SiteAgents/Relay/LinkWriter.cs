@@ -1,36 +1,18 @@
 using System.Buffers;
-using MediAI.SiteAgents.Protocol;
 
 namespace MediAI.SiteAgents.Relay;
 
 /// <summary>
-/// Writes to one side of a link, in order: the relayed bytes, and replies a fault sends on the
-/// node's behalf. Chunk faults (latency, bandwidth, timeout, reset) act here.
+/// Writes to one side of a link, in order: the bytes a pump relays, and the replies the gateway
+/// or a fault sends on the node's behalf — one lock, so the two never interleave mid-message.
 /// </summary>
-public sealed class LinkWriter(System.IO.Stream stream, Flow flow, IFaultSource faults, ConnectionClock clock)
+public sealed class LinkWriter(Stream stream)
 {
     private readonly SemaphoreSlim _lock = new(1, 1);
 
-    /// <summary>Relays a chunk, unless a fault discards it or drops the link (answered).</summary>
-    public async ValueTask<ChunkAction> RelayAsync(ReadOnlySequence<byte> chunk, CancellationToken cancellationToken)
+    /// <summary>Relayed bytes, straight from the pipe's buffers.</summary>
+    public async ValueTask WriteAsync(ReadOnlySequence<byte> chunk, CancellationToken cancellationToken)
     {
-        if (chunk.IsEmpty)
-        {
-            return ChunkAction.Relay;
-        }
-
-        foreach (var fault in faults.Snapshot)
-        {
-            if (fault.Flow is null || fault.Flow == flow)
-            {
-                var action = await fault.BeforeChunkAsync(flow, chunk.Length, clock, cancellationToken);
-                if (action != ChunkAction.Relay)
-                {
-                    return action;
-                }
-            }
-        }
-
         await _lock.WaitAsync(cancellationToken);
         try
         {
@@ -43,8 +25,6 @@ public sealed class LinkWriter(System.IO.Stream stream, Flow flow, IFaultSource 
         {
             _lock.Release();
         }
-
-        return ChunkAction.Relay;
     }
 
     /// <summary>Bytes the gateway itself sends (a refused SSLRequest, an injected error).</summary>

@@ -8,11 +8,13 @@ public enum PumpEnd { PeerClosed, Closed, Reset }
 
 /// <summary>
 /// Relays one direction of a link message by message: reads each header, shows the message to
-/// the connection (tracing, faults), and relays the bytes straight from the pipe's buffers to the
-/// other side — only a header and, for the few messages that matter, at most
-/// <see cref="MessageFramer.InspectLimit"/> bytes are ever held, whatever the message size.
+/// the link (<paramref name="onMessage"/>: its own rules, tracing) and then to its faults, and
+/// relays the bytes straight from the pipe's buffers to the other side — only a header and, for
+/// the few messages that matter, at most <see cref="MessageFramer.InspectLimit"/> bytes are ever
+/// held, whatever the message size. The pump is the one place a direction asks its faults: about
+/// each message before relaying it, about each chunk before writing it.
 /// </summary>
-public sealed class MessagePump(Flow flow, PipeReader reader, LinkWriter destination, Func<PgMessage, CancellationToken, ValueTask<Verdict>> onMessage)
+public sealed class MessagePump(Flow flow, PipeReader reader, LinkWriter destination, LinkFaults faults, Func<PgMessage, CancellationToken, ValueTask<Verdict>> onMessage)
 {
     public async Task<PumpEnd> RunAsync(CancellationToken cancellationToken)
     {
@@ -86,7 +88,13 @@ public sealed class MessagePump(Flow flow, PipeReader reader, LinkWriter destina
                     startup = false;
                 }
 
-                switch (await onMessage(message, cancellationToken))
+                var verdict = await onMessage(message, cancellationToken);
+                if (verdict == Verdict.Forward)
+                {
+                    verdict = await faults.OnMessageAsync(message, cancellationToken);
+                }
+
+                switch (verdict)
                 {
                     case Verdict.Forward:
                         forwardRemaining = wire;
@@ -128,13 +136,27 @@ public sealed class MessagePump(Flow flow, PipeReader reader, LinkWriter destina
         }
     }
 
-    private async ValueTask<PumpEnd?> RelayAsync(System.Buffers.ReadOnlySequence<byte> chunk, CancellationToken cancellationToken) =>
-        await destination.RelayAsync(chunk, cancellationToken) switch
+    /// <summary>Writes a chunk unless a fault discards it (null: go on) or drops the link (how).</summary>
+    private async ValueTask<PumpEnd?> RelayAsync(System.Buffers.ReadOnlySequence<byte> chunk, CancellationToken cancellationToken)
+    {
+        if (chunk.IsEmpty)
         {
-            ChunkAction.Close => PumpEnd.Closed,
-            ChunkAction.Reset => PumpEnd.Reset,
-            _ => null,
-        };
+            return null;
+        }
+
+        switch (await faults.BeforeChunkAsync(flow, chunk.Length, cancellationToken))
+        {
+            case ChunkAction.Relay:
+                await destination.WriteAsync(chunk, cancellationToken);
+                return null;
+            case ChunkAction.Close:
+                return PumpEnd.Closed;
+            case ChunkAction.Reset:
+                return PumpEnd.Reset;
+            default:
+                return null; // discarded
+        }
+    }
 
     /// <summary>The messages whose content tracing or faults read; all others are relayed on their header alone.</summary>
     private static bool NeedsBody(Flow flow, char type, bool startup) =>
