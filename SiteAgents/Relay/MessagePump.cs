@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using MediAI.SiteAgents.Protocol;
 
@@ -7,42 +8,44 @@ namespace MediAI.SiteAgents.Relay;
 public enum PumpEnd { PeerClosed, Closed, Reset }
 
 /// <summary>
-/// Relays one direction of a link message by message: reads each header, shows the message to
-/// the link (<paramref name="onMessage"/>: its own rules, tracing) and then to its faults, and
-/// relays the bytes straight from the pipe's buffers to the other side — only a header and, for
-/// the few messages that matter, at most <see cref="MessageFramer.InspectLimit"/> bytes are ever
-/// held, whatever the message size. The pump is the one place a direction asks its faults: about
-/// each message before relaying it, about each chunk before writing it.
+/// Relays one direction of a link message by message. A <see cref="FrameReader"/> finds the
+/// messages; the pump shows each to the link (<paramref name="onMessage"/>: its own rules,
+/// tracing) and then to its faults, and relays the bytes straight from the pipe's buffers to the
+/// other side as the verdict says — only a header and, for the few messages that matter, at most
+/// <see cref="MessageFramer.InspectLimit"/> bytes are ever held, whatever the message size. The
+/// pump is the one place a direction asks its faults: about each message before relaying it,
+/// about each chunk before writing it.
 /// </summary>
 public sealed class MessagePump(Flow flow, PipeReader reader, LinkWriter destination, LinkFaults faults, Func<PgMessage, CancellationToken, ValueTask<Verdict>> onMessage)
 {
     public async Task<PumpEnd> RunAsync(CancellationToken cancellationToken)
     {
-        var startup = flow == Flow.Upstream; // the client speaks first, without a type byte
-        long forwardRemaining = 0;
-        long skipRemaining = 0;
-        var closeAfter = false;
+        var frames = new FrameReader(flow);
+        var dropping = false; // the current message was swallowed: its bytes go nowhere
+        var closeAfter = false; // the current message is the link's last
         while (true)
         {
             var result = await reader.ReadAsync(cancellationToken);
             var buffer = result.Buffer;
-            long position = 0;
-            long forwardFrom = 0;
+            long position = 0; // what the frames have covered
+            long relayFrom = 0; // [relayFrom, position) is due to the destination, written in one chunk
             PumpEnd? end = null;
             while (end is null)
             {
-                var available = buffer.Length - position;
-                if (forwardRemaining > 0)
+                var frame = frames.Read(buffer, position, result.IsCompleted);
+                if (frame.Kind == FrameKind.NeedMore)
                 {
-                    var take = Math.Min(forwardRemaining, available);
-                    position += take;
-                    forwardRemaining -= take;
-                    if (forwardRemaining > 0)
-                    {
-                        break;
-                    }
+                    break;
+                }
 
-                    if (closeAfter)
+                if (frame.Kind == FrameKind.Bytes)
+                {
+                    position += frame.Length;
+                    if (dropping)
+                    {
+                        relayFrom = position;
+                    }
+                    else if (closeAfter && frames.AtMessageBoundary)
                     {
                         end = PumpEnd.Closed;
                     }
@@ -50,75 +53,38 @@ public sealed class MessagePump(Flow flow, PipeReader reader, LinkWriter destina
                     continue;
                 }
 
-                if (skipRemaining > 0)
-                {
-                    var take = Math.Min(skipRemaining, available);
-                    position += take;
-                    skipRemaining -= take;
-                    forwardFrom = position;
-                    if (skipRemaining > 0)
-                    {
-                        break;
-                    }
-
-                    continue;
-                }
-
-                if (!MessageFramer.TryReadHeader(buffer.Slice(position), startup, out var type, out var length, out var code, out var headerSize))
-                {
-                    break;
-                }
-
-                var bodyOffset = startup ? 4 : 5;
-                long wire = startup ? length : length + 1L;
-                long inspect = NeedsBody(flow, type, startup) ? Math.Min(wire, bodyOffset + MessageFramer.InspectLimit) : headerSize;
-                if (available < inspect)
-                {
-                    if (result.IsCompleted)
-                    {
-                        throw new ProtocolViolationException($"the peer closed in the middle of a {(startup ? "startup packet" : $"'{type}' message")}");
-                    }
-
-                    break;
-                }
-
-                var message = new PgMessage(flow, type, code, length, buffer.Slice(position + Math.Min(bodyOffset, inspect), Math.Max(0, inspect - bodyOffset)), truncated: wire > inspect);
-                if (message.IsStartup || (startup && code == MessageFramer.CancelRequestCode))
-                {
-                    startup = false;
-                }
-
-                var verdict = await onMessage(message, cancellationToken);
+                var verdict = await onMessage(frame.Message, cancellationToken);
                 if (verdict == Verdict.Forward)
                 {
-                    verdict = await faults.OnMessageAsync(message, cancellationToken);
+                    verdict = await faults.OnMessageAsync(frame.Message, cancellationToken);
                 }
 
                 switch (verdict)
                 {
                     case Verdict.Forward:
-                        forwardRemaining = wire;
+                        dropping = false;
                         break;
                     case Verdict.ForwardThenClose:
-                        forwardRemaining = wire;
+                        dropping = false;
                         closeAfter = true;
                         break;
                     case Verdict.Swallow:
-                        if (await RelayAsync(buffer.Slice(forwardFrom, position - forwardFrom), cancellationToken) is { } swallowEnd)
+                        // The bytes before it go now: a chunk is contiguous, and this message is cut out.
+                        if (await RelayAsync(buffer.Slice(relayFrom, position - relayFrom), cancellationToken) is { } swallowEnd)
                         {
                             return swallowEnd;
                         }
 
-                        forwardFrom = position;
-                        skipRemaining = wire;
+                        relayFrom = position;
+                        dropping = true;
                         break;
                     case Verdict.Close:
-                        await RelayAsync(buffer.Slice(forwardFrom, position - forwardFrom), cancellationToken);
+                        await RelayAsync(buffer.Slice(relayFrom, position - relayFrom), cancellationToken);
                         return PumpEnd.Closed;
                 }
             }
 
-            if (await RelayAsync(buffer.Slice(forwardFrom, position - forwardFrom), cancellationToken) is { } relayEnd)
+            if (await RelayAsync(buffer.Slice(relayFrom, position - relayFrom), cancellationToken) is { } relayEnd)
             {
                 return relayEnd;
             }
@@ -137,7 +103,7 @@ public sealed class MessagePump(Flow flow, PipeReader reader, LinkWriter destina
     }
 
     /// <summary>Writes a chunk unless a fault discards it (null: go on) or drops the link (how).</summary>
-    private async ValueTask<PumpEnd?> RelayAsync(System.Buffers.ReadOnlySequence<byte> chunk, CancellationToken cancellationToken)
+    private async ValueTask<PumpEnd?> RelayAsync(ReadOnlySequence<byte> chunk, CancellationToken cancellationToken)
     {
         if (chunk.IsEmpty)
         {
@@ -157,10 +123,4 @@ public sealed class MessagePump(Flow flow, PipeReader reader, LinkWriter destina
                 return null; // discarded
         }
     }
-
-    /// <summary>The messages whose content tracing or faults read; all others are relayed on their header alone.</summary>
-    private static bool NeedsBody(Flow flow, char type, bool startup) =>
-        startup || (flow == Flow.Upstream
-            ? type is FrontendCode.Query or FrontendCode.Parse or FrontendCode.Bind or FrontendCode.Execute
-            : type is BackendCode.CommandComplete or BackendCode.ErrorResponse or BackendCode.ReadyForQuery);
 }
