@@ -1,6 +1,7 @@
 using MediAI.SiteAgents.Api;
 using MediAI.SiteAgents.Faults;
 using MediAI.SiteAgents.Gateway;
+using MediAI.SiteAgents.Node;
 using MediAI.SiteAgents.Relay;
 using MediAI.SiteAgents.Tracing;
 

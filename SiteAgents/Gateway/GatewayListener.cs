@@ -57,7 +57,7 @@ public sealed partial class GatewayListener(
         _bound.TrySetResult((IPEndPoint)listeners[0].Listener.LocalEndpoint);
         faults.Added += fault =>
         {
-            if (!fault.AllowsConnection)
+            if (LinkFaults.DropsOpenLinks(fault))
             {
                 connections.ResetAll();
             }

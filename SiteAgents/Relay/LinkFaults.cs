@@ -31,6 +31,9 @@ public sealed class LinkFaults(IFaultSource source, IFaultTarget target, LinkFau
         return true;
     }
 
+    /// <summary>Does adding this fault drop the open links? A fault that refuses new links (a site "down") drops the open ones too.</summary>
+    public static bool DropsOpenLinks(IFault added) => !added.AllowsConnection;
+
     /// <summary>The first verdict other than <see cref="Verdict.Forward"/> among the faults on the message's flow, in the order they were added.</summary>
     public ValueTask<Verdict> OnMessageAsync(PgMessage message, CancellationToken cancellationToken)
     {
