@@ -1,6 +1,8 @@
 using MediAI.SiteAgents.Api;
 using MediAI.SiteAgents.Faults;
 using MediAI.SiteAgents.Gateway;
+using MediAI.SiteAgents.Node;
+using MediAI.SiteAgents.Relay;
 using MediAI.SiteAgents.Tracing;
 
 namespace MediAI.SiteAgents;
@@ -20,6 +22,8 @@ public static class SiteAgentApp
         builder.Services.AddSingleton(site);
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(site));
         builder.Services.AddSingleton<FaultRegistry>();
+        // One registry: the API adds faults to it, the gateway reads them through the relay's interface.
+        builder.Services.AddSingleton<IFaultSource>(services => services.GetRequiredService<FaultRegistry>());
         builder.Services.AddSingleton<ConnectionRegistry>();
         builder.Services.AddSingleton<TraceContextStore>();
         builder.Services.AddSingleton<NodeProbe>();

@@ -1,10 +1,8 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.IO.Pipelines;
-using System.Text;
-using MediAI.SiteAgents.Faults;
-using MediAI.SiteAgents.Gateway;
 using MediAI.SiteAgents.Protocol;
+using MediAI.SiteAgents.Relay;
+using static MediAI.Labs.Tests.Protocol.WireBytes;
 
 namespace MediAI.Labs.Tests.Protocol;
 
@@ -15,41 +13,14 @@ namespace MediAI.Labs.Tests.Protocol;
 /// </summary>
 public sealed class FrameReadingTests
 {
-    private static byte[] Startup(params string[] pairs)
-    {
-        var parameters = Encoding.UTF8.GetBytes(string.Concat(pairs.Select(p => p + "\0")) + "\0");
-        var bytes = new byte[8 + parameters.Length];
-        BinaryPrimitives.WriteInt32BigEndian(bytes, bytes.Length);
-        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4), MessageFramer.ProtocolVersion3);
-        parameters.CopyTo(bytes, 8);
-        return bytes;
-    }
-
-    private static byte[] Message(char type, string body) => Message(type, Encoding.UTF8.GetBytes(body));
-
-    private static byte[] Message(char type, byte[] body)
-    {
-        var bytes = new byte[5 + body.Length];
-        bytes[0] = (byte)type;
-        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(1), 4 + body.Length);
-        body.CopyTo(bytes, 5);
-        return bytes;
-    }
-
-    /// <summary>A client's first bytes: startup, a simple query, an extended-protocol round, and a COPY chunk larger than the inspect limit.</summary>
-    private static readonly byte[] ClientStream =
-    [
-        .. Startup("user", "postgres", "database", "mediAI", "application_name", "citus_internal gpid=10000006351"),
-        .. Message(FrontendCode.Query, "BEGIN;SET LOCAL mediai.traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';\0"),
-        .. Message(FrontendCode.Parse, "s1\0SELECT count(*) FROM public.patients_102149\0\0\0"),
-        .. Message(FrontendCode.Bind, "\0s1\0\0\0\0\0\0\0"),
-        .. Message(FrontendCode.Execute, "\0\0\0\0\0"),
-        .. Message('S', ""),
-        .. Message('d', new byte[MessageFramer.InspectLimit + 3_000]),
-        .. Message(FrontendCode.Query, "PREPARE TRANSACTION 'citus_0_30489_4_3'\0"),
-    ];
-
     private sealed record Seen(char Type, int Length, bool Truncated, string Text);
+
+    private sealed class NoTarget : IFaultTarget
+    {
+        public string Site => "test";
+        public long ConnectionId => 1;
+        public ValueTask ReplyToClientAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+    }
 
     /// <summary>Runs the pump over <paramref name="chunks"/>; answers what it saw and what it relayed.</summary>
     private static async Task<(List<Seen> Seen, byte[] Relayed, PumpEnd End)> PumpAsync(Flow flow, IEnumerable<byte[]> chunks)
@@ -63,8 +34,7 @@ public sealed class FrameReadingTests
         await pipe.Writer.CompleteAsync();
         var relayed = new MemoryStream();
         var seen = new List<Seen>();
-        var writer = new LinkWriter(relayed, flow, new FaultRegistry(), new ConnectionClock());
-        var pump = new MessagePump(flow, pipe.Reader, writer, (message, _) =>
+        var pump = new MessagePump(flow, pipe.Reader, new LinkWriter(relayed), new LinkFaults(NoFaults.Instance, new NoTarget()), (message, _) =>
         {
             seen.Add(new Seen(message.Type, message.Length, message.Truncated,
                 message.Type == FrontendCode.Query ? message.QueryText : message.IsStartup ? string.Join(",", message.StartupParameters()) : ""));
@@ -79,9 +49,7 @@ public sealed class FrameReadingTests
     {
         var (whole, relayedWhole, _) = await PumpAsync(Flow.Upstream, [ClientStream]);
         Assert.Equal(ClientStream, relayedWhole);
-        Assert.Equal(
-            [PgMessage.Untyped, FrontendCode.Query, FrontendCode.Parse, FrontendCode.Bind, FrontendCode.Execute, 'S', 'd', FrontendCode.Query],
-            whole.Select(m => m.Type));
+        Assert.Equal(ClientStreamTypes, whole.Select(m => m.Type));
         Assert.Contains("application_name", whole[0].Text);
         Assert.StartsWith("BEGIN;SET LOCAL mediai.traceparent", whole[1].Text);
         Assert.True(whole[6].Truncated); // CopyData is relayed on its header alone: none of its body is inspected
@@ -120,11 +88,11 @@ public sealed class FrameReadingTests
     public static TheoryData<string, byte[], bool, string?> Headers => new()
     {
         // what, bytes, startup?, the violation (null: a valid header)
-        { "shortest message (no body)", [(byte)'S', 0, 0, 0, 4], false, null },
-        { "length 3", [(byte)'S', 0, 0, 0, 3], false, "declares length 3" },
-        { "largest length PostgreSQL allows", [(byte)'d', 0x3F, 0xFF, 0xFF, 0xFF], false, null },
-        { "one past it", [(byte)'d', 0x40, 0, 0, 0], false, "declares length 1073741824" },
-        { "negative length", [(byte)'Q', 0xFF, 0xFF, 0xFF, 0xFF], false, "declares length -1" },
+        { "shortest message (no body)", [(byte)Sync, 0, 0, 0, 4], false, null },
+        { "length 3", [(byte)Sync, 0, 0, 0, 3], false, "declares length 3" },
+        { "largest length PostgreSQL allows", [(byte)CopyData, 0x3F, 0xFF, 0xFF, 0xFF], false, null },
+        { "one past it", [(byte)CopyData, 0x40, 0, 0, 0], false, "declares length 1073741824" },
+        { "negative length", [(byte)FrontendCode.Query, 0xFF, 0xFF, 0xFF, 0xFF], false, "declares length -1" },
         { "type byte 0x00", [0, 0, 0, 0, 8], false, "byte 0x00 is not a PostgreSQL message type" },
         { "type byte 0xFF", [0xFF, 0, 0, 0, 8], false, "byte 0xFF is not a PostgreSQL message type" },
         { "shortest startup (SSLRequest)", [0, 0, 0, 8, 0x04, 0xD2, 0x16, 0x2F], true, null },
@@ -153,7 +121,7 @@ public sealed class FrameReadingTests
     [Fact]
     public void An_incomplete_header_asks_for_more_bytes_at_every_length()
     {
-        byte[] header = [(byte)'Q', 0, 0, 0, 9];
+        byte[] header = [(byte)FrontendCode.Query, 0, 0, 0, 9];
         for (var n = 0; n < header.Length; n++)
         {
             Assert.False(MessageFramer.TryReadHeader(new ReadOnlySequence<byte>(header[..n]), startup: false, out _, out _, out _, out _));

@@ -1,4 +1,5 @@
 using MediAI.SiteAgents.Faults;
+using MediAI.SiteAgents.Relay;
 
 namespace MediAI.SiteAgents.Api;
 

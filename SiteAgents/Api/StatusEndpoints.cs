@@ -1,5 +1,6 @@
 using MediAI.SiteAgents.Faults;
 using MediAI.SiteAgents.Gateway;
+using MediAI.SiteAgents.Node;
 
 namespace MediAI.SiteAgents.Api;
 

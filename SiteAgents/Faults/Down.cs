@@ -1,3 +1,5 @@
+using MediAI.SiteAgents.Relay;
+
 namespace MediAI.SiteAgents.Faults;
 
 /// <summary>"down": the site is unreachable. Open links are dropped; new ones are reset at once.</summary>

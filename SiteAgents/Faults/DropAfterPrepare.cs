@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using MediAI.SiteAgents.Protocol;
-using MediAI.SiteAgents.Tracing;
+using MediAI.SiteAgents.Relay;
 
 namespace MediAI.SiteAgents.Faults;
 

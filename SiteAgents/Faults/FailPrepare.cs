@@ -1,5 +1,5 @@
 using MediAI.SiteAgents.Protocol;
-using MediAI.SiteAgents.Tracing;
+using MediAI.SiteAgents.Relay;
 
 namespace MediAI.SiteAgents.Faults;
 

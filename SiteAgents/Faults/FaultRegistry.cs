@@ -1,10 +1,13 @@
+using MediAI.SiteAgents.Relay;
+
 namespace MediAI.SiteAgents.Faults;
 
 /// <summary>
 /// The faults active at this site. Connections read an immutable snapshot per message, so adding
-/// or removing a fault never blocks traffic.
+/// or removing a fault never blocks traffic. The relay sees it only as an <see cref="IFaultSource"/>
+/// (both are registered in DI, as one instance); the HTTP API adds and removes through it.
 /// </summary>
-public sealed class FaultRegistry
+public sealed class FaultRegistry : IFaultSource
 {
     private readonly object _gate = new();
     private IFault[] _faults = [];

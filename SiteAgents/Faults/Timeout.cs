@@ -1,4 +1,5 @@
 using MediAI.SiteAgents.Protocol;
+using MediAI.SiteAgents.Relay;
 
 namespace MediAI.SiteAgents.Faults;
 

@@ -1,3 +1,5 @@
+using MediAI.SiteAgents.Relay;
+
 namespace MediAI.SiteAgents.Faults;
 
 /// <summary>

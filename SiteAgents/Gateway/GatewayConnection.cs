@@ -1,21 +1,22 @@
 using System.IO.Pipelines;
 using System.Net.Sockets;
-using MediAI.SiteAgents.Faults;
 using MediAI.SiteAgents.Protocol;
+using MediAI.SiteAgents.Relay;
 using MediAI.SiteAgents.Tracing;
 
 namespace MediAI.SiteAgents.Gateway;
 
 /// <summary>
 /// One client's link to this site's node through the gateway: two pumps, the tracer, and the
-/// faults. Whatever goes wrong on one link closes that link only.
+/// link's faults (<see cref="LinkFaults"/>, which the pumps ask). Whatever goes wrong on one link
+/// closes that link only.
 /// </summary>
 public sealed partial class GatewayConnection : IFaultTarget
 {
     private readonly Socket _client;
     private readonly Socket _node;
     private readonly SiteAgentOptions _site;
-    private readonly FaultRegistry _faults;
+    private readonly LinkFaults _faults;
     private readonly StatementTracer _tracer;
     private readonly ILogger _logger;
     private readonly LinkWriter _toClient;
@@ -24,18 +25,17 @@ public sealed partial class GatewayConnection : IFaultTarget
     private int _reset;
     private volatile bool _severed;
 
-    public GatewayConnection(long id, Socket client, Socket node, SiteAgentOptions site, FaultRegistry faults, TraceContextStore traces, ILogger logger)
+    public GatewayConnection(long id, Socket client, Socket node, SiteAgentOptions site, IFaultSource faults, TraceContextStore traces, ILogger logger)
     {
         ConnectionId = id;
         _client = client;
         _node = node;
         _site = site;
-        _faults = faults;
         _logger = logger;
         _tracer = new StatementTracer(site, traces);
-        var clock = new ConnectionClock();
-        _toClient = new LinkWriter(new NetworkStream(client, ownsSocket: false), Flow.Downstream, faults, clock);
-        _toNode = new LinkWriter(new NetworkStream(node, ownsSocket: false), Flow.Upstream, faults, clock);
+        _toClient = new LinkWriter(new NetworkStream(client, ownsSocket: false));
+        _toNode = new LinkWriter(new NetworkStream(node, ownsSocket: false));
+        _faults = new LinkFaults(faults, this, OnFaultActed);
     }
 
     public string Site => _site.Name;
@@ -49,8 +49,8 @@ public sealed partial class GatewayConnection : IFaultTarget
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, _closed.Token);
         var fromClient = PipeReader.Create(new NetworkStream(_client, ownsSocket: false), new StreamPipeReaderOptions(bufferSize: 16 * 1024));
         var fromNode = PipeReader.Create(new NetworkStream(_node, ownsSocket: false), new StreamPipeReaderOptions(bufferSize: 16 * 1024));
-        var upstream = new MessagePump(Flow.Upstream, fromClient, _toNode, OnMessageAsync).RunAsync(linked.Token);
-        var downstream = new MessagePump(Flow.Downstream, fromNode, _toClient, OnMessageAsync).RunAsync(linked.Token);
+        var upstream = new MessagePump(Flow.Upstream, fromClient, _toNode, _faults, OnMessageAsync).RunAsync(linked.Token);
+        var downstream = new MessagePump(Flow.Downstream, fromNode, _toClient, _faults, OnMessageAsync).RunAsync(linked.Token);
         try
         {
             var first = await Task.WhenAny(upstream, downstream);
@@ -85,6 +85,7 @@ public sealed partial class GatewayConnection : IFaultTarget
         }
     }
 
+    /// <summary>The link's own rules, before its faults see the message.</summary>
     private async ValueTask<Verdict> OnMessageAsync(PgMessage message, CancellationToken cancellationToken)
     {
         // The gateway must read the protocol, so it declines encryption; clients with
@@ -96,30 +97,20 @@ public sealed partial class GatewayConnection : IFaultTarget
         }
 
         _tracer.Observe(message);
-        foreach (var fault in _faults.Snapshot)
+        return Verdict.Forward;
+    }
+
+    private void OnFaultActed(IFault fault, Verdict verdict, Flow flow)
+    {
+        if (verdict == Verdict.ForwardThenClose)
         {
-            if (fault.Flow is { } flow && flow != message.Flow)
-            {
-                continue;
-            }
-
-            var verdict = await fault.OnMessageAsync(message, this, cancellationToken);
-            if (verdict == Verdict.ForwardThenClose)
-            {
-                // Nothing may cross the other way any more: a client that answers this message at
-                // once (COMMIT PREPARED after the PREPARE acknowledgement) must not reach the node.
-                _severed = true;
-                Sever(message.Flow == Flow.Downstream ? _node : _client);
-            }
-
-            if (verdict != Verdict.Forward)
-            {
-                LogFaultActed(_logger, _site.City, fault.Type, fault.Name, verdict, ConnectionId);
-                return verdict;
-            }
+            // Nothing may cross the other way any more: a client that answers this message at
+            // once (COMMIT PREPARED after the PREPARE acknowledgement) must not reach the node.
+            _severed = true;
+            Sever(flow == Flow.Downstream ? _node : _client);
         }
 
-        return Verdict.Forward;
+        LogFaultActed(_logger, _site.City, fault.Type, fault.Name, verdict, ConnectionId);
     }
 
     private static void Sever(Socket socket)

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using MediAI.SiteAgents.Faults;
+using MediAI.SiteAgents.Relay;
 using MediAI.SiteAgents.Tracing;
 
 namespace MediAI.SiteAgents.Gateway;
@@ -12,7 +12,7 @@ namespace MediAI.SiteAgents.Gateway;
 /// reach the coordinator through it, with no faults, and get a clear error when the node is down.
 /// </summary>
 public sealed partial class GatewayListener(
-    SiteAgentOptions site, FaultRegistry faults, ConnectionRegistry connections, TraceContextStore traces, ILogger<GatewayListener> logger)
+    SiteAgentOptions site, IFaultSource faults, ConnectionRegistry connections, TraceContextStore traces, ILogger<GatewayListener> logger)
     : BackgroundService
 {
     private static readonly TimeSpan NodeConnectTimeout = TimeSpan.FromSeconds(5);
@@ -22,7 +22,7 @@ public sealed partial class GatewayListener(
     /// Faults act on the inter-node links only: a student's own session is never "the WAN", and
     /// taking Paris down leaves the student's psql open to watch what the coordinator does.
     /// </summary>
-    private readonly FaultRegistry _noFaults = new();
+    private readonly IFaultSource _noFaults = NoFaults.Instance;
     private readonly ConnectionRegistry _doorLinks = new();
 
     /// <summary>The first address the gateway listens on, once it does.</summary>
@@ -57,7 +57,7 @@ public sealed partial class GatewayListener(
         _bound.TrySetResult((IPEndPoint)listeners[0].Listener.LocalEndpoint);
         faults.Added += fault =>
         {
-            if (!fault.AllowsConnection)
+            if (LinkFaults.DropsOpenLinks(fault))
             {
                 connections.ResetAll();
             }
@@ -120,7 +120,7 @@ public sealed partial class GatewayListener(
     {
         client.NoDelay = true;
         var linkFaults = door ? _noFaults : faults;
-        if (linkFaults.Snapshot.Any(f => !f.AllowsConnection))
+        if (!LinkFaults.AdmitNewLink(linkFaults))
         {
             // The site is "down": the client sees its connection reset, as with a dead host's port.
             client.LingerState = new LingerOption(true, 0);

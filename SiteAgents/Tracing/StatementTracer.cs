@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using MediAI.SiteAgents.Gateway;
 using MediAI.SiteAgents.Protocol;
 
 namespace MediAI.SiteAgents.Tracing;

@@ -1,8 +1,12 @@
 using System.Text.RegularExpressions;
 
-namespace MediAI.SiteAgents.Tracing;
+namespace MediAI.SiteAgents.Protocol;
 
-/// <summary>A two-phase commit step as Citus sends it to a site: PREPARE TRANSACTION / COMMIT PREPARED / ROLLBACK PREPARED.</summary>
+/// <summary>
+/// A two-phase commit step as Citus sends it to a site: PREPARE TRANSACTION / COMMIT PREPARED /
+/// ROLLBACK PREPARED. It reads what a statement says, like the rest of Protocol, and lives here
+/// because both the 2PC faults and the tracer need it: neither depends on the other.
+/// </summary>
 public sealed partial record TwoPhaseStep(string Step, string Gid)
 {
     public const string Prepare = "PREPARE TRANSACTION";

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace MediAI.SiteAgents;
+namespace MediAI.SiteAgents.Node;
 
 /// <summary>A transaction prepared at this site and waiting for its COMMIT/ROLLBACK PREPARED.</summary>
 public sealed record PreparedTransaction(string Gid, DateTime Prepared, string Owner, string Database);
@@ -8,7 +8,10 @@ public sealed record PreparedTransaction(string Gid, DateTime Prepared, string O
 /// <summary>This site's node as the agent sees it, directly (not through the gateway).</summary>
 public sealed record NodeStatus(bool Reachable, string? Version, string? Error, IReadOnlyList<PreparedTransaction> PreparedTransactions);
 
-/// <summary>Asks the agent's node whether it is up, and what it holds prepared.</summary>
+/// <summary>
+/// Asks the agent's node whether it is up, and what it holds prepared. In a namespace of its own:
+/// the root namespace (SiteAgentApp) wires every room, so no room may use a type of the root.
+/// </summary>
 public sealed class NodeProbe(SiteAgentOptions site)
 {
     public async Task<NodeStatus> ProbeAsync(CancellationToken cancellationToken)
