@@ -1,5 +1,6 @@
 using MediAI.AppHost;
 using MediAI.AppHost.Nodes;
+using MediAI.AppHost.Setup;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using MediAI.AppHost.Nodes;
+using MediAI.AppHost.Setup;
 
 namespace MediAI.AppHost;
 

@@ -16,9 +16,6 @@ namespace MediAI.Coordinator;
 /// </summary>
 public static class CoordinatorApp
 {
-    /// <summary>The data source of the read-only role.</summary>
-    public const string ReaderSource = "mediai-reader";
-
     /// <summary>Largest request body accepted (a query and its parameters).</summary>
     public const long MaxRequestBytes = 64 * 1024;
 
@@ -60,8 +57,8 @@ public static class CoordinatorApp
         builder.Configuration["ConnectionStrings:mediai"] = lab.ConnectionString(lab.Coordinator, LabSites.Database);
         builder.AddNpgsqlDataSource("mediai");
         // Users' SQL (queries, fragments) runs as the read-only role, in read-only transactions.
-        builder.Configuration["ConnectionStrings:mediai-reader"] = lab.ConnectionString(lab.Coordinator, LabSites.Database, LabClusterOptions.ReaderRole);
-        builder.AddKeyedNpgsqlDataSource(ReaderSource);
+        builder.Configuration[$"ConnectionStrings:{ReadOnlySession.DataSourceKey}"] = lab.ConnectionString(lab.Coordinator, LabSites.Database, LabClusterOptions.ReaderRole);
+        builder.AddKeyedNpgsqlDataSource(ReadOnlySession.DataSourceKey);
 
         configure?.Invoke(builder);
         var app = builder.Build();

@@ -1,3 +1,4 @@
+using MediAI.AppHost.Setup;
 using Microsoft.Extensions.Logging;
 
 namespace MediAI.AppHost.Containers;
@@ -61,7 +62,7 @@ public static class LabVolumes
         var result = DockerCli.Run(["volume", "rm", .. remove]);
         if (!result.Ok)
         {
-            throw new Nodes.LabSetupException(
+            throw new LabSetupException(
                 $"Fresh start: could not remove {string.Join(", ", remove)}: {result.Error}. " +
                 "Is another lab still running? Stop it (Ctrl+C in its terminal), then run again.");
         }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MediAI.AppHost.Setup;
 
 namespace MediAI.AppHost.Containers;
 
@@ -10,8 +11,8 @@ namespace MediAI.AppHost.Containers;
 /// </summary>
 public sealed record NodeImage(string Reference, bool Present, int? PostgresMajor, string? CitusVersion)
 {
-    /// <summary>The students' default: a patch tag, never "12.1", which moves (DESIGN.md).</summary>
-    public const string Default = "citusdata/citus:12.1.10";
+    /// <summary>The students' default: a patch tag, never "12.1", which moves (ARCHITECTURE.md, "Docker").</summary>
+    public const string Default = LabOptions.DefaultImage;
 
     /// <summary>What <see cref="Default"/> is, for when it is not pulled yet: PostgreSQL 16.10 with Citus 12.1.10.</summary>
     private static readonly NodeImage DefaultDescription = new(Default, Present: false, PostgresMajor: 16, CitusVersion: "12.1.10");

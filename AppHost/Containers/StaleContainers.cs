@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MediAI.AppHost.Setup;
 using Microsoft.Extensions.Logging;
 
 namespace MediAI.AppHost.Containers;
@@ -28,14 +29,14 @@ public static class StaleContainers
             var container = fields[0];
             if (!int.TryParse(fields.ElementAtOrDefault(1), out var owner))
             {
-                throw new Nodes.LabSetupException(
+                throw new LabSetupException(
                     $"A container named {container} exists that this lab did not create. Remove it " +
                     $"(docker rm -f {container}) or rename it (docker rename {container} other-name), then run the lab again.");
             }
 
             if (IsAlive(owner))
             {
-                throw new Nodes.LabSetupException(
+                throw new LabSetupException(
                     $"Another MediAI lab is running (AppHost process {owner} owns {container}). Stop it first " +
                     "(Ctrl+C in its terminal), or use that one.");
             }
@@ -43,7 +44,7 @@ public static class StaleContainers
             var remove = DockerCli.Run("rm", "--force", container);
             if (!remove.Ok)
             {
-                throw new Nodes.LabSetupException($"Could not remove the stale container {container}: {remove.Error}. Remove it by hand: docker rm -f {container}");
+                throw new LabSetupException($"Could not remove the stale container {container}: {remove.Error}. Remove it by hand: docker rm -f {container}");
             }
 
             logger.LogWarning(

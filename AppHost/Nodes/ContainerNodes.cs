@@ -1,4 +1,5 @@
 using MediAI.AppHost.Containers;
+using MediAI.AppHost.Setup;
 
 namespace MediAI.AppHost.Nodes;
 

@@ -1,4 +1,5 @@
 using MediAI.AppHost.Containers;
+using MediAI.AppHost.Setup;
 using Microsoft.Extensions.Logging;
 
 namespace MediAI.AppHost.Nodes;
@@ -154,6 +155,3 @@ public static class LabClusterBuilder
         return port;
     }
 }
-
-/// <summary>The machine cannot run the lab as asked: the message says what to install or change.</summary>
-public sealed class LabSetupException(string message) : Exception(message);

@@ -5,7 +5,7 @@ namespace MediAI.AppHost.Nodes;
 /// <summary>
 /// PostgreSQL refuses to run as root. When the lab itself runs as root (CI, containers), its
 /// PostgreSQL programs run as the "postgres" account through setpriv; runuser would kill
-/// postgres uncleanly on SIGTERM (DESIGN.md).
+/// postgres uncleanly on SIGTERM (ARCHITECTURE.md, "Aspire").
 /// </summary>
 public static class RunAsPostgres
 {

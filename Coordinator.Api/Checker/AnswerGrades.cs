@@ -10,7 +10,7 @@ public static partial class AnswerGrades
 
     public static Task<Verdict> Sentences(GradeContext c, int minimum)
     {
-        var count = SentenceEnd().Matches(c.AnswerText).Count;
+        var count = SentenceEnd().Count(c.AnswerText);
         return Task.FromResult(count >= minimum
             ? Verdict.Pass($"answered in {count} sentences (your professor grades the content)")
             : Verdict.Fail($"answers.md [{c.Question.Id}]: write at least {minimum} sentences (found {count})"));

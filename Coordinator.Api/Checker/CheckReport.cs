@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -26,22 +27,22 @@ public sealed record CheckReport(string Folder, string Lab, string Server, strin
     public string ToText()
     {
         var text = new StringBuilder();
-        text.AppendLine($"MediAI lab checker: {Folder} against {Lab} (PostgreSQL {Server}{(Citus is null ? ", no Citus" : $", Citus {Citus}")})");
+        text.AppendLine(CultureInfo.InvariantCulture, $"MediAI lab checker: {Folder} against {Lab} (PostgreSQL {Server}{(Citus is null ? ", no Citus" : $", Citus {Citus}")})");
         foreach (var part in Questions.GroupBy(q => q.Part))
         {
             text.AppendLine().AppendLine(LabQuestions.PartTitle(part.Key));
             foreach (var q in part)
             {
                 var mark = q.Outcome switch { Outcome.Pass => "PASS", Outcome.Fail => "FAIL", _ => "SKIP" };
-                text.AppendLine($"  {mark}  {q.Id,-5} {q.Title}");
+                text.AppendLine(CultureInfo.InvariantCulture, $"  {mark}  {q.Id,-5} {q.Title}");
                 foreach (var reason in q.Outcome == Outcome.Pass ? q.Reasons.Take(0) : q.Reasons)
                 {
-                    text.AppendLine($"              - {reason}");
+                    text.AppendLine(CultureInfo.InvariantCulture, $"              - {reason}");
                 }
             }
         }
 
-        text.AppendLine().AppendLine($"{Passed} passed, {Failed} failed, {Skipped} skipped, of {Questions.Count} questions.");
+        text.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"{Passed} passed, {Failed} failed, {Skipped} skipped, of {Questions.Count} questions.");
         return text.ToString();
     }
 }

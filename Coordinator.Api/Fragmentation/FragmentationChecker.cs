@@ -11,7 +11,7 @@ namespace MediAI.Coordinator.Fragmentation;
 /// (UNION, or JOIN on the key, gives back exactly the table). A failed check answers the rows
 /// that break it.
 /// </summary>
-public sealed partial class FragmentationChecker([FromKeyedServices(CoordinatorApp.ReaderSource)] NpgsqlDataSource dataSource, IOptions<QueryLimits> limits)
+public sealed partial class FragmentationChecker([FromKeyedServices(ReadOnlySession.DataSourceKey)] NpgsqlDataSource dataSource, IOptions<QueryLimits> limits)
 {
     private const int MaxOffendingRows = 20;
 
@@ -37,7 +37,7 @@ public sealed partial class FragmentationChecker([FromKeyedServices(CoordinatorA
         return new FragmentationReport(request.Table!, type!, checks.All(c => c.Passed), checks);
     }
 
-    private async Task<List<PropertyCheck>> HorizontalAsync(NpgsqlConnection session, string table, IReadOnlyList<string> columns, IReadOnlyList<Fragment> fragments, CancellationToken ct)
+    private static async Task<List<PropertyCheck>> HorizontalAsync(NpgsqlConnection session, string table, IReadOnlyList<string> columns, IReadOnlyList<Fragment> fragments, CancellationToken ct)
     {
         foreach (var fragment in fragments)
         {
@@ -76,7 +76,7 @@ public sealed partial class FragmentationChecker([FromKeyedServices(CoordinatorA
         return checks;
     }
 
-    private async Task<List<PropertyCheck>> VerticalAsync(NpgsqlConnection session, string table, IReadOnlyList<string> columns, IReadOnlyList<Fragment> fragments, List<string>? key, CancellationToken ct)
+    private static async Task<List<PropertyCheck>> VerticalAsync(NpgsqlConnection session, string table, IReadOnlyList<string> columns, IReadOnlyList<Fragment> fragments, List<string>? key, CancellationToken ct)
     {
         var (join, checks) = await VerticalJoinAsync(session, table, columns, fragments, key, ct);
         if (join is not null)
@@ -90,7 +90,7 @@ public sealed partial class FragmentationChecker([FromKeyedServices(CoordinatorA
     }
 
     /// <summary>Column completeness and the reconstruction JOIN (null when a column is missing).</summary>
-    private async Task<(string? Join, List<PropertyCheck> Checks)> VerticalJoinAsync(
+    private static async Task<(string? Join, List<PropertyCheck> Checks)> VerticalJoinAsync(
         NpgsqlConnection session, string table, IReadOnlyList<string> columns, IReadOnlyList<Fragment> fragments, List<string>? requestedKey, CancellationToken ct)
     {
         var fragmentColumns = new List<IReadOnlyList<string>>();
@@ -162,7 +162,7 @@ public sealed partial class FragmentationChecker([FromKeyedServices(CoordinatorA
         return checks;
     }
 
-    private async Task<PropertyCheck> CheckAsync(NpgsqlConnection session, string property, string sql, string passed, string failed, CancellationToken ct)
+    private static async Task<PropertyCheck> CheckAsync(NpgsqlConnection session, string property, string sql, string passed, string failed, CancellationToken ct)
     {
         await using var command = Command(session, $"SELECT * FROM ({sql}) AS offending LIMIT {MaxOffendingRows + 1}");
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -219,7 +219,7 @@ public sealed partial class FragmentationChecker([FromKeyedServices(CoordinatorA
     private sealed record Fragment(string Sql, string Name, string Field);
 
     /// <summary>Names become relations; SELECTs become subqueries (checked as read-only statements).</summary>
-    private IReadOnlyList<Fragment> Sources(List<string>? definitions, string field)
+    private List<Fragment> Sources(List<string>? definitions, string field)
     {
         if (definitions is not { Count: > 0 })
         {
@@ -247,11 +247,4 @@ public sealed partial class FragmentationChecker([FromKeyedServices(CoordinatorA
 
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")]
     private static partial Regex IdentifierPattern();
-}
-
-/// <summary>A fragment PostgreSQL could not read (a missing view, a bad SELECT).</summary>
-public sealed class FragmentException(string field, PostgresException inner) : Exception(inner.MessageText, inner)
-{
-    public string Field { get; } = field;
-    public PostgresException PostgresError { get; } = inner;
 }

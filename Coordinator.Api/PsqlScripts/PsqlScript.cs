@@ -121,7 +121,7 @@ public static class PsqlScript
     }
 
     /// <summary>"\if :{?x} \else \set x y \endif" → (if, ":{?x}"), (else, ""), (set, "x y"), (endif, "").</summary>
-    private static IEnumerable<(string Command, string Arguments)> SplitMeta(string metaLine)
+    private static List<(string Command, string Arguments)> SplitMeta(string metaLine)
     {
         var parts = new List<(string, string)>();
         var current = new StringBuilder();

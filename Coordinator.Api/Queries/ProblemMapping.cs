@@ -1,5 +1,4 @@
 using MediAI.Coordinator.Cluster;
-using MediAI.Coordinator.Fragmentation;
 using Npgsql;
 
 namespace MediAI.Coordinator.Queries;

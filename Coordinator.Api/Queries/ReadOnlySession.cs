@@ -10,6 +10,9 @@ namespace MediAI.Coordinator.Queries;
 /// </summary>
 public sealed class ReadOnlySession : IAsyncDisposable
 {
+    /// <summary>The keyed data source of the read-only role (lab_reader) that users' SQL runs as.</summary>
+    public const string DataSourceKey = "mediai-reader";
+
     private ReadOnlySession(NpgsqlConnection connection, NpgsqlTransaction transaction)
     {
         Connection = connection;

@@ -21,7 +21,7 @@ public sealed record QueryResult(
 /// Runs one read-only statement on the coordinator, in a transaction that carries the trace to
 /// every site (SET LOCAL mediai.traceparent), then EXPLAINs it to say which sites ran it.
 /// </summary>
-public sealed class TracedQueries([FromKeyedServices(CoordinatorApp.ReaderSource)] NpgsqlDataSource dataSource, IOptions<LabClusterOptions> lab, IOptions<QueryLimits> limits)
+public sealed class TracedQueries([FromKeyedServices(ReadOnlySession.DataSourceKey)] NpgsqlDataSource dataSource, IOptions<LabClusterOptions> lab, IOptions<QueryLimits> limits)
 {
     public static readonly ActivitySource Source = new("MediAI.Coordinator.Queries");
 

@@ -2,10 +2,12 @@
 // plainest public way to read what a resource would be given, without starting it.
 #pragma warning disable CS0618
 
+using System.Globalization;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using MediAI.AppHost;
+using MediAI.AppHost.Setup;
 
 namespace MediAI.Labs.Tests.AppModel;
 
@@ -54,7 +56,7 @@ public sealed class AppModelTests
         Assert.Equal(expected, door.Port);
         var paris = (ExecutableResource)Resource(builder, "agent-paris");
         var env = await paris.GetEnvironmentVariableValuesAsync(DistributedApplicationOperation.Publish);
-        Assert.Equal(expected.ToString(), env[$"{SiteAgentOptions.Section}__{nameof(SiteAgentOptions.ClientPort)}"]);
+        Assert.Equal(expected.ToString(CultureInfo.InvariantCulture), env[$"{SiteAgentOptions.Section}__{nameof(SiteAgentOptions.ClientPort)}"]);
         Assert.Equal("container citus_master", env[$"{SiteAgentOptions.Section}__{nameof(SiteAgentOptions.NodeName)}"]);
 
         var pinned = FreePorts.FirstFree(26_000, new HashSet<int>());

@@ -4,6 +4,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using MediAI.AppHost;
+using MediAI.AppHost.Setup;
 using MediAI.Labs.Tests.Infrastructure;
 
 namespace MediAI.Labs.Tests.AppModel;

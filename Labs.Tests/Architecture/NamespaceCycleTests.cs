@@ -43,26 +43,6 @@ public sealed partial class NamespaceCycleTests(ITestOutputHelper output)
         return NamespaceGraph.Build(files, usings);
     }
 
-    /// <summary>
-    /// Dependencies that close cycles in AppHost and Coordinator.Api, projects out of reach of the
-    /// change that sorted out the site agent's rooms: the test looks for cycles without them, so
-    /// every other cycle fails now. Shrink the list as those projects are sorted out (the next
-    /// test says which lines are no longer needed). MediAI.AppHost.Nodes uses NodeMode of its
-    /// parent namespace; Containers uses Nodes' LabSetupException while Nodes uses Containers;
-    /// Fragmentation and Queries use CoordinatorApp's keyed-service names, and Queries maps
-    /// Fragmentation's exception while Fragmentation uses Queries.
-    /// </summary>
-    private static readonly HashSet<string> KnownCycleClosers =
-    [
-        "MediAI.AppHost.Nodes → MediAI.AppHost",
-        "MediAI.AppHost.Containers → MediAI.AppHost.Nodes",
-        "MediAI.Coordinator.Fragmentation → MediAI.Coordinator",
-        "MediAI.Coordinator.Queries → MediAI.Coordinator",
-        "MediAI.Coordinator.Queries → MediAI.Coordinator.Fragmentation",
-    ];
-
-    private static string Edge(Dependency d) => $"{d.From} → {d.To}";
-
     [Fact]
     public void The_lab_programs_namespaces_have_no_cycles()
     {
@@ -72,18 +52,10 @@ public sealed partial class NamespaceCycleTests(ITestOutputHelper output)
             output.WriteLine(dependency.ToString());
         }
 
-        var cycles = graph.Without(d => KnownCycleClosers.Contains(Edge(d))).Cycles();
+        var cycles = graph.Cycles();
         Assert.True(cycles.Count == 0,
             $"{cycles.Count} namespace cycle(s); each line is a dependency and where it comes from:\n" +
             string.Join("\n", cycles.Select(c => $"{c}\n  all dependencies inside it:\n{string.Join("\n", c.Inside.Select(d => $"    {d}"))}")));
-    }
-
-    [Fact]
-    public void The_known_cycles_are_still_there()
-    {
-        var inCycles = LabGraph().Cycles().SelectMany(c => c.Inside).Select(Edge).ToHashSet();
-        var gone = KnownCycleClosers.Where(d => !inCycles.Contains(d)).ToList();
-        Assert.True(gone.Count == 0, $"no longer in a cycle, remove from the list: {string.Join("; ", gone)}");
     }
 
     [Fact]

@@ -147,18 +147,6 @@ public sealed partial class NamespaceGraph
                 CycleThrough(c),
                 [.. c.SelectMany(v => _edges[v].Values).Where(d => c.Contains(d.To))]))];
 
-    /// <summary>The same graph without the dependencies <paramref name="drop"/> selects.</summary>
-    public NamespaceGraph Without(Func<Dependency, bool> drop)
-    {
-        var graph = new NamespaceGraph(Namespaces);
-        foreach (var d in Dependencies.Where(d => !drop(d)))
-        {
-            graph.Add(d.From, d.To, d.File, d.Because);
-        }
-
-        return graph;
-    }
-
     private void Add(string from, string to, string file, string because)
     {
         if (from != to && _edges.TryGetValue(from, out var edges) && _edges.ContainsKey(to))
@@ -182,14 +170,14 @@ public sealed partial class NamespaceGraph
             onStack.Add(v);
             foreach (var w in _edges[v].Keys)
             {
-                if (!index.ContainsKey(w))
+                if (!index.TryGetValue(w, out var seen))
                 {
                     Visit(w);
                     low[v] = Math.Min(low[v], low[w]);
                 }
                 else if (onStack.Contains(w))
                 {
-                    low[v] = Math.Min(low[v], index[w]);
+                    low[v] = Math.Min(low[v], seen);
                 }
             }
 

@@ -41,7 +41,7 @@ public sealed partial class HandoutCommandsTests(CitusCluster cluster)
             }
 
             var france = await Psql.CommandAsync(Port, "SELECT name, country, siteOrigin FROM Patients WHERE country = 'France' LIMIT 5;", "mediAI");
-            Assert.Equal(5, Regex.Matches(france.Output, @"\| France  \| Paris").Count);
+            Assert.Equal(5, Regex.Count(france.Output, @"\| France  \| Paris"));
             Assert.Contains("(5 rows)", france.Output);
         }
         finally
@@ -59,7 +59,7 @@ public sealed partial class HandoutCommandsTests(CitusCluster cluster)
 
         var nodes = await Psql.CommandAsync(Port, "SELECT nodeid, nodename, nodeport, isactive FROM pg_dist_node ORDER BY nodeid;", "mediAI");
         Assert.Contains("(4 rows)", nodes.Output);
-        Assert.Equal(4, Regex.Matches(nodes.Output, @"\| t\s*$", RegexOptions.Multiline).Count);
+        Assert.Equal(4, Regex.Count(nodes.Output, @"\| t\s*$", RegexOptions.Multiline));
 
         var distribute = await Psql.CommandAsync(Port, "SELECT create_distributed_table('Patients', 'country');", "mediAI");
         Assert.Contains("ERROR:  table \"patients\" is already distributed", distribute.Error);
@@ -74,7 +74,7 @@ public sealed partial class HandoutCommandsTests(CitusCluster cluster)
         var shards = await Psql.CommandAsync(Port, "SELECT s.logicalrelid, s.shardid, p.nodename FROM pg_dist_shard s JOIN pg_dist_shard_placement p ON s.shardid = p.shardid ORDER BY s.logicalrelid, s.shardid;", "mediAI");
         foreach (var table in new[] { "patients", "medicalrecords", "trainingdata", "transactions" })
         {
-            Assert.Equal(12, Regex.Matches(shards.Output, $@"^ {table}\s+\|", RegexOptions.Multiline).Count);
+            Assert.Equal(12, Regex.Count(shards.Output, $@"^ {table}\s+\|", RegexOptions.Multiline));
         }
     }
 
@@ -99,7 +99,7 @@ public sealed partial class HandoutCommandsTests(CitusCluster cluster)
         Installations.RequireCitus();
         var rows = await Psql.CommandAsync(Port, CoLocatedJoin + " ORDER BY mr.date DESC;", "mediAI");
         Assert.Contains("(2 rows)", rows.Output);
-        Assert.Equal(2, Regex.Matches(rows.Output, "Mohamed Benali .* NephroAI-1").Count);
+        Assert.Equal(2, Regex.Count(rows.Output, "Mohamed Benali .* NephroAI-1"));
 
         // The handout says "Citus routes this to a single worker": filtered on a name, it cannot.
         var plan = await Psql.CommandAsync(Port, "EXPLAIN (VERBOSE) " + CoLocatedJoin + " ORDER BY mr.date DESC;", "mediAI");

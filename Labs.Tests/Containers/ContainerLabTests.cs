@@ -8,6 +8,7 @@ using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using MediAI.AppHost;
 using MediAI.AppHost.Containers;
+using MediAI.AppHost.Setup;
 using MediAI.Labs.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;

@@ -30,14 +30,14 @@ public sealed class Neighbor : IDisposable
         var peer = neighbor._hostLink[..^1] + "n";
         try
         {
-            neighbor.Ip("netns", "add", neighbor._namespace);
-            neighbor.Ip("link", "add", neighbor._hostLink, "type", "veth", "peer", "name", peer);
-            neighbor.Ip("link", "set", peer, "netns", neighbor._namespace);
-            neighbor.Ip("addr", "add", HostAddress + "/30", "dev", neighbor._hostLink);
-            neighbor.Ip("link", "set", neighbor._hostLink, "up");
-            neighbor.Ip("netns", "exec", neighbor._namespace, "ip", "addr", "add", NeighborAddress + "/30", "dev", peer);
-            neighbor.Ip("netns", "exec", neighbor._namespace, "ip", "link", "set", peer, "up");
-            neighbor.Ip("netns", "exec", neighbor._namespace, "ip", "link", "set", "lo", "up");
+            Ip("netns", "add", neighbor._namespace);
+            Ip("link", "add", neighbor._hostLink, "type", "veth", "peer", "name", peer);
+            Ip("link", "set", peer, "netns", neighbor._namespace);
+            Ip("addr", "add", HostAddress + "/30", "dev", neighbor._hostLink);
+            Ip("link", "set", neighbor._hostLink, "up");
+            Ip("netns", "exec", neighbor._namespace, "ip", "addr", "add", NeighborAddress + "/30", "dev", peer);
+            Ip("netns", "exec", neighbor._namespace, "ip", "link", "set", peer, "up");
+            Ip("netns", "exec", neighbor._namespace, "ip", "link", "set", "lo", "up");
             return neighbor;
         }
         catch
@@ -60,7 +60,7 @@ public sealed class Neighbor : IDisposable
         Run("ip", "netns", "del", _namespace);
     }
 
-    private void Ip(params string[] args)
+    private static void Ip(params string[] args)
     {
         var result = Run(["ip", .. args]);
         if (result.ExitCode != 0)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MediAI.AppHost;
+using MediAI.AppHost.Setup;
 using MediAI.Labs.Tests.Infrastructure;
 using Npgsql;
 

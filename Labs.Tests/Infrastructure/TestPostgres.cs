@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MediAI.AppHost;
 using MediAI.AppHost.Nodes;
+using MediAI.AppHost.Setup;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 

@@ -14,7 +14,7 @@ public sealed class Bandwidth(string name, Flow? flow, int rateKbPerSecond) : IF
 
     public IReadOnlyDictionary<string, object> Attributes { get; } = new Dictionary<string, object> { ["rate"] = rateKbPerSecond };
 
-    public async ValueTask<ChunkAction> BeforeChunkAsync(Flow chunkFlow, long bytes, ConnectionClock clock, CancellationToken cancellationToken)
+    public async ValueTask<ChunkAction> BeforeChunkAsync(Flow flow, long bytes, ConnectionClock clock, CancellationToken cancellationToken)
     {
         await Task.Delay(TimeSpan.FromSeconds(bytes / (rateKbPerSecond * 1024.0)), cancellationToken);
         return ChunkAction.Relay;
@@ -27,6 +27,6 @@ public sealed class Bandwidth(string name, Flow? flow, int rateKbPerSecond) : IF
             errors["attributes.rate"] = ["is required: KB/s, from 1"];
         }
 
-        return new Bandwidth(name, flow, request.Int("rate", 1, 1, 1_000_000, errors));
+        return new Bandwidth(name, flow, request.WholeNumber("rate", 1, 1, 1_000_000, errors));
     }
 }

@@ -23,7 +23,7 @@ public sealed class FaultRequest
     };
 
     /// <summary>A whole-number attribute in [min, max], or an error for that field.</summary>
-    public int Int(string attribute, int defaultValue, int min, int max, Dictionary<string, string[]> errors)
+    public int WholeNumber(string attribute, int defaultValue, int min, int max, Dictionary<string, string[]> errors)
     {
         if (Attributes is null || !Attributes.TryGetValue(attribute, out var value))
         {

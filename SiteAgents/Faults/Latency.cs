@@ -15,7 +15,7 @@ public sealed class Latency(string name, Flow? flow, int latencyMs, int jitterMs
     public IReadOnlyDictionary<string, object> Attributes { get; } =
         new Dictionary<string, object> { ["latency"] = latencyMs, ["jitter"] = jitterMs };
 
-    public async ValueTask<ChunkAction> BeforeChunkAsync(Flow chunkFlow, long bytes, ConnectionClock clock, CancellationToken cancellationToken)
+    public async ValueTask<ChunkAction> BeforeChunkAsync(Flow flow, long bytes, ConnectionClock clock, CancellationToken cancellationToken)
     {
         var delay = latencyMs + (jitterMs == 0 ? 0 : Random.Shared.Next(-jitterMs, jitterMs + 1));
         if (delay > 0)
@@ -28,6 +28,6 @@ public sealed class Latency(string name, Flow? flow, int latencyMs, int jitterMs
 
     public static IFault Create(string name, Flow? flow, FaultRequest request, FaultRegistry registry, Dictionary<string, string[]> errors) =>
         new Latency(name, flow,
-            request.Int("latency", 0, 0, 60_000, errors),
-            request.Int("jitter", 0, 0, 60_000, errors));
+            request.WholeNumber("latency", 0, 0, 60_000, errors),
+            request.WholeNumber("jitter", 0, 0, 60_000, errors));
 }

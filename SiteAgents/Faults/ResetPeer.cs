@@ -15,9 +15,9 @@ public sealed class ResetPeer(string name, Flow? flow, int timeoutMs) : IFault
 
     public IReadOnlyDictionary<string, object> Attributes { get; } = new Dictionary<string, object> { ["timeout"] = timeoutMs };
 
-    public ValueTask<ChunkAction> BeforeChunkAsync(Flow chunkFlow, long bytes, ConnectionClock clock, CancellationToken cancellationToken) =>
+    public ValueTask<ChunkAction> BeforeChunkAsync(Flow flow, long bytes, ConnectionClock clock, CancellationToken cancellationToken) =>
         ValueTask.FromResult(clock.ElapsedSince(_addedAt).TotalMilliseconds >= timeoutMs ? ChunkAction.Reset : ChunkAction.Relay);
 
     public static IFault Create(string name, Flow? flow, FaultRequest request, FaultRegistry registry, Dictionary<string, string[]> errors) =>
-        new ResetPeer(name, flow, request.Int("timeout", 0, 0, 3_600_000, errors));
+        new ResetPeer(name, flow, request.WholeNumber("timeout", 0, 0, 3_600_000, errors));
 }

@@ -15,7 +15,7 @@ public sealed class Timeout(string name, Flow? flow, int timeoutMs) : IFault
 
     public IReadOnlyDictionary<string, object> Attributes { get; } = new Dictionary<string, object> { ["timeout"] = timeoutMs };
 
-    public async ValueTask<ChunkAction> BeforeChunkAsync(Flow chunkFlow, long bytes, ConnectionClock clock, CancellationToken cancellationToken)
+    public async ValueTask<ChunkAction> BeforeChunkAsync(Flow flow, long bytes, ConnectionClock clock, CancellationToken cancellationToken)
     {
         if (timeoutMs == 0)
         {
@@ -34,5 +34,5 @@ public sealed class Timeout(string name, Flow? flow, int timeoutMs) : IFault
     }
 
     public static IFault Create(string name, Flow? flow, FaultRequest request, FaultRegistry registry, Dictionary<string, string[]> errors) =>
-        new Timeout(name, flow, request.Int("timeout", 0, 0, 3_600_000, errors));
+        new Timeout(name, flow, request.WholeNumber("timeout", 0, 0, 3_600_000, errors));
 }

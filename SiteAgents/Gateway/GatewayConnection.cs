@@ -11,6 +11,7 @@ namespace MediAI.SiteAgents.Gateway;
 /// link's faults (<see cref="LinkFaults"/>, which the pumps ask). Whatever goes wrong on one link
 /// closes that link only.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "_closed holds nothing to release; see its comment.")]
 public sealed partial class GatewayConnection : IFaultTarget
 {
     private readonly Socket _client;
@@ -21,6 +22,8 @@ public sealed partial class GatewayConnection : IFaultTarget
     private readonly ILogger _logger;
     private readonly LinkWriter _toClient;
     private readonly LinkWriter _toNode;
+    // Never disposed, on purpose: a source without a timer holds nothing to release, and the registry
+    // may close a link (Cancel) after its run has ended.
     private readonly CancellationTokenSource _closed = new();
     private int _reset;
     private volatile bool _severed;

@@ -89,7 +89,10 @@ public sealed partial class GatewayListener(
             throw;
         }
 
+        // Once per listener, at start: not the hot path CA1873 guards.
+#pragma warning disable CA1873
         LogListening(logger, site.City, role, listener.LocalEndpoint.ToString()!, site.Node.Host, site.Node.Port);
+#pragma warning restore CA1873
         return listener;
     }
 

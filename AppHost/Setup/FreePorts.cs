@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace MediAI.AppHost;
+namespace MediAI.AppHost.Setup;
 
 /// <summary>Port choice for the nodes, so a PostgreSQL already on 5432 does not stop the lab.</summary>
 public static class FreePorts
@@ -37,6 +37,6 @@ public static class FreePorts
             }
         }
 
-        throw new Nodes.LabSetupException($"No free TCP port between {from} and {from + 199}. Close some servers, or pin ports with --Lab:CoordinatorPort.");
+        throw new LabSetupException($"No free TCP port between {from} and {from + 199}. Close some servers, or pin ports with --Lab:CoordinatorPort.");
     }
 }

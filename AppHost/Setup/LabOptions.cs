@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace MediAI.AppHost;
+namespace MediAI.AppHost.Setup;
 
 /// <summary>How the nodes run: Citus containers, or PostgreSQL processes on this machine.</summary>
 public enum NodeMode { Auto, Containers, Local }
@@ -27,7 +27,10 @@ public sealed class LabOptions
     /// with the official postgres image's contract works, e.g. the plain PostgreSQL image that
     /// scripts/build-node-image.sh builds from Debian's packages (mediai/postgres-node:15).
     /// </summary>
-    public string Image { get; set; } = Containers.NodeImage.Default;
+    public string Image { get; set; } = DefaultImage;
+
+    /// <summary>PostgreSQL 16 with Citus 12.1 (the handout's Citus release line), from Docker Hub.</summary>
+    public const string DefaultImage = "citusdata/citus:12.1.10";
 
     /// <summary>Start with every site's WAN latency on (a dashboard command toggles it per site).</summary>
     public bool Wan { get; set; }
