@@ -44,6 +44,10 @@ var agents = cluster.Nodes.Select(node =>
         .WithClientDoor(node, cluster))
     .ToList();
 
+// The other agents place their node's part of a student's statement by asking Paris's agent,
+// which keeps the students' door (one trace per statement typed in psql).
+agents.WithDoorKeeper(cluster);
+
 var bootstrap = builder.AddLabWorker<Projects.Coordinator_Api>("cluster-bootstrap")
     .WithArgs("bootstrap")
     .WithCoordinatorOptions(cluster, options, dataDir)

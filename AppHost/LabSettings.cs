@@ -50,6 +50,24 @@ public static class LabSettings
             .WithOption(CoordinatorOptions.Section, nameof(CoordinatorOptions.Bootstrap), options.Bootstrap);
     }
 
+    /// <summary>
+    /// Every agent but the coordinator's is told the name of the coordinator's agent (which keeps
+    /// the students' door and its record of their statements) and given its endpoint by reference.
+    /// </summary>
+    public static void WithDoorKeeper(this IReadOnlyList<IResourceBuilder<ExecutableResource>> agents, LabCluster cluster)
+    {
+        var keeper = agents[cluster.Nodes.ToList().FindIndex(n => n.Site.Role == SiteRole.Coordinator)];
+        for (var i = 0; i < agents.Count; i++)
+        {
+            if (agents[i] != keeper)
+            {
+                agents[i]
+                    .WithReference(keeper.GetEndpoint("http"))
+                    .WithOption(SiteAgentOptions.Section, nameof(SiteAgentOptions.CoordinatorAgent), keeper.Resource.Name);
+            }
+        }
+    }
+
     /// <summary>Each agent's HTTP endpoint, as service discovery's services__agent-tokyo__http__0: no address spelled by hand.</summary>
     public static IResourceBuilder<ExecutableResource> WithAgentReferences(
         this IResourceBuilder<ExecutableResource> service, IEnumerable<IResourceBuilder<ExecutableResource>> agents)

@@ -31,20 +31,7 @@ public static class CoordinatorApp
         builder.Services.AddSingleton<ClusterBootstrapper>();
         builder.Services.AddSingleton<ClusterMap>();
         // The agents by service name (http://agent-tokyo); the map asks them briefly: one retry, 2 s a try.
-        // RemoveAllResilienceHandlers (still marked experimental) replaces ServiceDefaults' standard
-        // handler for this one client instead of stacking a second one on it.
-#pragma warning disable EXTEXP0001
-        builder.Services.AddHttpClient<AgentClient>()
-            .RemoveAllResilienceHandlers()
-            .AddStandardResilienceHandler(resilience =>
-            {
-                resilience.Retry.MaxRetryAttempts = 1;
-                resilience.Retry.Delay = TimeSpan.FromMilliseconds(200);
-                resilience.AttemptTimeout.Timeout = AgentClient.AttemptTimeout;
-                resilience.TotalRequestTimeout.Timeout = 3 * AgentClient.AttemptTimeout;
-                resilience.CircuitBreaker.SamplingDuration = 2 * AgentClient.AttemptTimeout;
-            });
-#pragma warning restore EXTEXP0001
+        builder.Services.AddHttpClient<AgentClient>().AddBriefResilience();
         builder.Services.AddSingleton<TracedQueries>();
         builder.Services.AddSingleton<DistributedTransactions>();
         builder.Services.AddSingleton<FragmentationChecker>();

@@ -26,6 +26,20 @@ public static class SiteAgentApp
         builder.Services.AddSingleton<IFaultSource>(services => services.GetRequiredService<FaultRegistry>());
         builder.Services.AddSingleton<ConnectionRegistry>();
         builder.Services.AddSingleton<TraceContextStore>();
+        builder.Services.AddSingleton<StatementLedger>();
+        builder.Services.AddSingleton<LinkTracers>();
+        builder.Services.AddSingleton<LateSpans>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<LateSpans>());
+        // Paris's agent keeps the door's ledger; the others ask it by service name (http://agent-paris).
+        if (string.IsNullOrEmpty(site.CoordinatorAgent))
+        {
+            builder.Services.AddSingleton<IClientStatements, LocalClientStatements>();
+        }
+        else
+        {
+            builder.Services.AddHttpClient<IClientStatements, RemoteClientStatements>().AddBriefResilience();
+        }
+
         builder.Services.AddSingleton<NodeProbe>();
         builder.Services.AddSingleton<GatewayListener>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<GatewayListener>());
@@ -38,6 +52,7 @@ public static class SiteAgentApp
         app.MapDefaultEndpoints();
         app.MapFaultEndpoints(site.DistanceToParisKm);
         app.MapStatusEndpoint();
+        app.MapStatementEndpoint();
 
         // An agent starts healthy: no faults but the WAN profile, when asked for.
         if (site.Wan)

@@ -16,9 +16,6 @@ public sealed record AgentStatus(string Name, bool Reachable, IReadOnlyList<stri
 /// </summary>
 public sealed class AgentClient(HttpClient http)
 {
-    /// <summary>The client's resilience: one retry, short timeouts (see CoordinatorApp).</summary>
-    public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(2);
-
     public async Task<AgentStatus> StatusAsync(LabSite site, CancellationToken cancellationToken)
     {
         var name = site.AgentName;

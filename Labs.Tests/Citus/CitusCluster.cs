@@ -1,4 +1,5 @@
 using MediAI.AppHost;
+using MediAI.AppHost.Setup;
 using MediAI.Coordinator.Bootstrap;
 using MediAI.Labs.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -41,7 +42,11 @@ public sealed class CitusCluster : IAsyncLifetime
         try
         {
             Nodes = await TestPostgres.StartManyAsync(citus, LabSites.All.Select(s => s.Name));
-            Agents = await Task.WhenAll(LabSites.All.Select((s, i) => TestAgent.StartAsync(Nodes[i], s.Name, s.City)));
+            // As in the lab: Paris's agent keeps the students' door, the others ask it by name.
+            var paris = await TestAgent.StartAsync(Nodes[0], LabSites.Coordinator.Name, LabSites.Coordinator.City, clientPort: FreePorts.FirstFree(29_000 + Random.Shared.Next(0, 1_000), new HashSet<int>()));
+            var workers = await Task.WhenAll(LabSites.All.Skip(1).Select((s, i) =>
+                TestAgent.StartAsync(Nodes[i + 1], s.Name, s.City, doorKeeper: (LabSites.Coordinator.AgentName, paris.Http.BaseAddress!))));
+            Agents = [paris, .. workers];
             FirstRun = await Bootstrapper().RunAsync(CancellationToken.None);
         }
         catch

@@ -27,6 +27,19 @@ public sealed class AgentContractTests
             Assert.Equal($"{{{site.Name}.connectionString}}", env[$"ConnectionStrings__{site.Name}"]);
             Assert.DoesNotContain(env.Keys, key => key.StartsWith(CoordinatorOptions.Section + "__", StringComparison.Ordinal));
 
+            // The one exception: the workers' agents know the coordinator's agent by name and address,
+            // to place their node's part of a student's statement in its trace (the students' door).
+            var keeper = LabSites.Coordinator.AgentName;
+            if (site.Role == SiteRole.Worker)
+            {
+                Assert.Equal(keeper, env[$"{SiteAgentOptions.Section}__{nameof(SiteAgentOptions.CoordinatorAgent)}"]);
+                // Service discovery's services__agent-paris__http__0, and Aspire's AGENT_PARIS_HTTP.
+                var keeperKeys = new[] { $"services__{keeper}__", keeper.Replace('-', '_').ToUpperInvariant() + "_" };
+                env = env.Where(e => e.Key != $"{SiteAgentOptions.Section}__{nameof(SiteAgentOptions.CoordinatorAgent)}"
+                        && !keeperKeys.Any(k => e.Key.StartsWith(k, StringComparison.Ordinal)))
+                    .ToDictionary(e => e.Key, e => e.Value);
+            }
+
             foreach (var other in LabSites.All.Where(o => o != site))
             {
                 // Names as the app model spells them (tokyo, Tokyo, citus_worker3); "DistanceToParisKm" is a key, not Paris.
@@ -37,10 +50,11 @@ public sealed class AgentContractTests
                     || e.Value.Contains(other.ContainerName, StringComparison.Ordinal));
             }
 
-            // Its one reference is to its own node (the agent's own endpoints count as references to itself).
+            // Its references: its own node, and for a worker's agent the door keeper's agent (the agent's
+            // own endpoints count as references to itself).
             var references = agent.Annotations.OfType<ResourceRelationshipAnnotation>()
-                .Where(r => r.Type == "Reference" && r.Resource != agent).Select(r => r.Resource.Name).Distinct();
-            Assert.Equal([site.Name], references);
+                .Where(r => r.Type == "Reference" && r.Resource != agent).Select(r => r.Resource.Name).Distinct().Order();
+            Assert.Equal(site.Role == SiteRole.Worker ? [keeper, site.Name] : [site.Name], references);
         }
     }
 }

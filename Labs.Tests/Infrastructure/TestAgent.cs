@@ -33,6 +33,9 @@ public sealed class TestAgent : IAsyncDisposable
     public IPEndPoint Gateway { get; }
     public HttpClient Http { get; }
 
+    /// <summary>The students' door's port, when this agent keeps it.</summary>
+    public int? ClientPort { get; private init; }
+
     private List<Activity> AllSpans { get; }
 
     /// <summary>This agent's spans (the activity source is process-wide: other agents' spans are filtered out).</summary>
@@ -58,13 +61,16 @@ public sealed class TestAgent : IAsyncDisposable
 
     /// <param name="site">A site name unique in the test process (spans are told apart by it).</param>
     /// <param name="clientPort">Also keep the students' door on this port (Paris's agent in the lab).</param>
+    /// <param name="doorKeeper">The agent that keeps the door (name, HTTP address): this agent asks it which client statement its node's work belongs to.</param>
     public static async Task<TestAgent> StartAsync(
-        TestPostgres node, string site, string city = "Testville", int gatewayPort = 0, bool traceStatements = true, int? clientPort = null)
+        TestPostgres node, string site, string city = "Testville", int gatewayPort = 0, bool traceStatements = true, int? clientPort = null,
+        (string Name, Uri Http)? doorKeeper = null)
     {
         var spans = new List<Activity>();
         var app = SiteAgentApp.Build(
         [
             .. clientPort is { } door ? new[] { $"--Site:ClientPort={door}", "--Site:NodeName=test node" } : [],
+            .. doorKeeper is { } keeper ? new[] { $"--Site:CoordinatorAgent={keeper.Name}", $"--services:{keeper.Name}:http:0={keeper.Http}" } : [],
             $"--Site:Name={site}",
             $"--Site:GatewayPort={gatewayPort}",
             $"--Site:TraceStatements={traceStatements}",
@@ -77,7 +83,7 @@ public sealed class TestAgent : IAsyncDisposable
         await app.StartAsync();
         var gateway = await app.Services.GetRequiredService<GatewayListener>().Bound;
         var http = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        return new TestAgent(app, site, gateway, http, spans);
+        return new TestAgent(app, site, gateway, http, spans) { ClientPort = clientPort };
     }
 
     public async ValueTask DisposeAsync()

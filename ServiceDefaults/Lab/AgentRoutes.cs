@@ -11,6 +11,9 @@ public static class AgentRoutes
     public const string Toxics = "/toxics";
     public const string Reset = "/reset";
 
+    /// <summary>Paris's agent: GET /statements/{pid}?at=… → the span a client statement's node parts join.</summary>
+    public const string Statements = "/statements";
+
     public const string Presets = "/presets";
     public const string Down = Presets + "/down";
     public const string Restore = Presets + "/restore";

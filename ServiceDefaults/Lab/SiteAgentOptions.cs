@@ -35,6 +35,12 @@ public sealed class SiteAgentOptions
     /// <summary>Paris only: the students' door (psql/DBeaver), on loopback, in front of the same node.</summary>
     public int? ClientPort { get; set; }
 
+    /// <summary>
+    /// The service name of the agent that keeps the students' door (agent-paris), for the other
+    /// agents: they ask it which client statement their node's work belongs to. Empty at Paris.
+    /// </summary>
+    public string CoordinatorAgent { get; set; } = "";
+
     /// <summary>How a student finds the node (the container's name, or a local process), for error messages.</summary>
     public string NodeName { get; set; } = "node";
 
@@ -42,14 +48,6 @@ public sealed class SiteAgentOptions
     public NodeAddress Node { get; private set; } = new("", 0, "", "");
 
     public IReadOnlyList<string> BindAddresses => GatewayBind.Count > 0 ? GatewayBind : ["127.0.0.1"];
-
-    /// <summary>The same site with statement spans off (the students' door: its links are not the lesson's).</summary>
-    public SiteAgentOptions WithoutStatementSpans()
-    {
-        var copy = (SiteAgentOptions)MemberwiseClone();
-        copy.TraceStatements = false;
-        return copy;
-    }
 
     /// <summary>Binds the section and the node's connection string, or stops the program naming what is missing.</summary>
     public static SiteAgentOptions From(IConfiguration configuration)

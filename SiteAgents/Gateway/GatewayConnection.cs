@@ -18,7 +18,7 @@ public sealed partial class GatewayConnection : IFaultTarget
     private readonly Socket _node;
     private readonly SiteAgentOptions _site;
     private readonly LinkFaults _faults;
-    private readonly StatementTracer _tracer;
+    private readonly ILinkObserver _tracer;
     private readonly ILogger _logger;
     private readonly LinkWriter _toClient;
     private readonly LinkWriter _toNode;
@@ -28,14 +28,14 @@ public sealed partial class GatewayConnection : IFaultTarget
     private int _reset;
     private volatile bool _severed;
 
-    public GatewayConnection(long id, Socket client, Socket node, SiteAgentOptions site, IFaultSource faults, TraceContextStore traces, ILogger logger)
+    public GatewayConnection(long id, Socket client, Socket node, SiteAgentOptions site, IFaultSource faults, ILinkObserver tracer, ILogger logger)
     {
         ConnectionId = id;
         _client = client;
         _node = node;
         _site = site;
         _logger = logger;
-        _tracer = new StatementTracer(site, traces);
+        _tracer = tracer;
         _toClient = new LinkWriter(new NetworkStream(client, ownsSocket: false));
         _toNode = new LinkWriter(new NetworkStream(node, ownsSocket: false));
         _faults = new LinkFaults(faults, this, OnFaultActed);

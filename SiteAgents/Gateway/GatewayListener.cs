@@ -12,7 +12,7 @@ namespace MediAI.SiteAgents.Gateway;
 /// reach the coordinator through it, with no faults, and get a clear error when the node is down.
 /// </summary>
 public sealed partial class GatewayListener(
-    SiteAgentOptions site, IFaultSource faults, ConnectionRegistry connections, TraceContextStore traces, ILogger<GatewayListener> logger)
+    SiteAgentOptions site, IFaultSource faults, ConnectionRegistry connections, LinkTracers tracers, ILogger<GatewayListener> logger)
     : BackgroundService
 {
     private static readonly TimeSpan NodeConnectTimeout = TimeSpan.FromSeconds(5);
@@ -151,9 +151,8 @@ public sealed partial class GatewayListener(
             return;
         }
 
-        var linkSite = door ? site.WithoutStatementSpans() : site;
         var registry = door ? _doorLinks : connections;
-        var link = new GatewayConnection(registry.NextId(), client, node, linkSite, linkFaults, traces, logger);
+        var link = new GatewayConnection(registry.NextId(), client, node, site, linkFaults, door ? tracers.ForDoor() : tracers.ForGateway(), logger);
         registry.Add(link);
         try
         {

@@ -68,5 +68,5 @@ public sealed class FrameReader(Flow flow)
     private bool IsRead(char type) =>
         _startup || (flow == Flow.Upstream
             ? type is FrontendCode.Query or FrontendCode.Parse or FrontendCode.Bind or FrontendCode.Execute
-            : type is BackendCode.CommandComplete or BackendCode.ErrorResponse or BackendCode.ReadyForQuery);
+            : type is BackendCode.CommandComplete or BackendCode.ErrorResponse or BackendCode.ReadyForQuery or BackendCode.BackendKeyData);
 }

@@ -66,6 +66,16 @@ public readonly struct PgMessage(Flow flow, char type, int startupCode, int leng
     /// <summary>Bind ('B'): portal name, then statement name.</summary>
     public (string Portal, string Statement) BindNames => (CString(), CString(1));
 
+    /// <summary>BackendKeyData ('K'): the backend's process id (0 if the body is short).</summary>
+    public int BackendPid
+    {
+        get
+        {
+            var reader = new SequenceReader<byte>(Body);
+            return reader.TryReadBigEndian(out int pid) ? pid : 0;
+        }
+    }
+
     /// <summary>ErrorResponse / NoticeResponse: field code → value (S, V, C, M, D, H …).</summary>
     public Dictionary<char, string> Fields()
     {

@@ -8,11 +8,13 @@ namespace MediAI.SiteAgents.Tracing;
 /// <summary>
 /// Turns what one connection's messages say into spans: one per statement this site ran (simple
 /// Query until ReadyForQuery; extended Execute until its CommandComplete), and one per 2PC step.
-/// Spans join the trace whose W3C traceparent Citus forwarded in <c>SET LOCAL mediai.traceparent</c>.
+/// Spans join the trace whose W3C traceparent Citus forwarded in <c>SET LOCAL mediai.traceparent</c>
+/// (the API's), else the client statement Citus runs them for: the link's <c>citus_internal
+/// gpid</c> names the client's backend, whose statement the students' door recorded
+/// (<see cref="IClientStatements"/>; matched after the fact where the door is another agent).
 /// </summary>
-public sealed partial class StatementTracer(SiteAgentOptions site, TraceContextStore store)
+public sealed partial class StatementTracer(SiteAgentOptions site, TraceContextStore store, IClientStatements statements, LateSpans late) : ILinkObserver
 {
-    public static readonly ActivitySource Source = new("MediAI.SiteAgent");
     private const int MaxQueryText = 2048;
 
     private readonly Queue<Pending> _pending = new();
@@ -22,6 +24,7 @@ public sealed partial class StatementTracer(SiteAgentOptions site, TraceContextS
     private string? _distributedTransactionId;
     private string _database = "";
     private string _application = "";
+    private int _clientPid; // the coordinator backend this link works for (Citus's gpid), 0 if none
 
     public void Observe(PgMessage message)
     {
@@ -43,6 +46,11 @@ public sealed partial class StatementTracer(SiteAgentOptions site, TraceContextS
                 var parameters = message.StartupParameters();
                 _database = parameters.GetValueOrDefault("database", parameters.GetValueOrDefault("user", ""));
                 _application = parameters.GetValueOrDefault("application_name", "");
+                if (CitusGpid().Match(_application) is { Success: true } gpid && long.TryParse(gpid.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture, out var global))
+                {
+                    _clientPid = StatementLedger.PidOf(global);
+                }
+
                 break;
             case FrontendCode.Query when !site.TraceStatements && !MayCarryTransactionEvents(message.Body):
                 _pending.Enqueue(new Pending(null, Simple: true));
@@ -81,16 +89,16 @@ public sealed partial class StatementTracer(SiteAgentOptions site, TraceContextS
                     break;
                 }
 
-                head.Activity?.SetTag("db.response.command_tag", tag);
+                head.Span?.SetTag("db.response.command_tag", tag);
                 if (RowCount().Match(tag) is { Success: true } rows)
                 {
-                    head.Activity?.SetTag("db.response.returned_rows", long.Parse(rows.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+                    head.Span?.SetTag("db.response.returned_rows", long.Parse(rows.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
                 }
 
                 // A simple Query may hold several statements: it ends at ReadyForQuery.
                 if (!head.Simple)
                 {
-                    End(_pending.Dequeue().Activity);
+                    End(_pending.Dequeue().Span);
                 }
 
                 break;
@@ -102,12 +110,12 @@ public sealed partial class StatementTracer(SiteAgentOptions site, TraceContextS
 
                 var fields = message.Fields();
                 var sqlState = fields.GetValueOrDefault(ErrorField.SqlState, "");
-                failed.Activity?.SetTag("db.response.status_code", sqlState);
-                failed.Activity?.SetTag("error.type", sqlState);
-                failed.Activity?.SetStatus(ActivityStatusCode.Error, fields.GetValueOrDefault(ErrorField.Message, ""));
+                failed.Span?.SetTag("db.response.status_code", sqlState);
+                failed.Span?.SetTag("error.type", sqlState);
+                failed.Span?.SetStatus(ActivityStatusCode.Error, fields.GetValueOrDefault(ErrorField.Message, ""));
                 if (!failed.Simple)
                 {
-                    End(_pending.Dequeue().Activity);
+                    End(_pending.Dequeue().Span);
                 }
 
                 break;
@@ -115,7 +123,7 @@ public sealed partial class StatementTracer(SiteAgentOptions site, TraceContextS
                 // Everything the client sent up to its Sync/Query is answered now.
                 while (_pending.TryDequeue(out var answered))
                 {
-                    End(answered.Activity);
+                    End(answered.Span);
                 }
                 var status = message.Body.IsEmpty ? TransactionStatus.Idle : message.Body.FirstSpan[0];
                 if (status == TransactionStatus.Idle)
@@ -182,7 +190,7 @@ public sealed partial class StatementTracer(SiteAgentOptions site, TraceContextS
         }
     }
 
-    private Activity? Start(string sql, bool truncated)
+    private OpenSpan? Start(string sql, bool truncated)
     {
         var step = TwoPhaseStep.Match(sql);
         if (step is null && (!site.TraceStatements || (_transactionParent is null && CitusMaintenance().IsMatch(sql))))
@@ -190,6 +198,7 @@ public sealed partial class StatementTracer(SiteAgentOptions site, TraceContextS
             return null;
         }
 
+        // The API's traceparent, else the transaction a 2PC step belongs to, else the client's statement.
         var parent = _transactionParent;
         if (step is not null)
         {
@@ -203,59 +212,76 @@ public sealed partial class StatementTracer(SiteAgentOptions site, TraceContextS
             }
         }
 
+        if (parent is null && _clientPid != 0)
+        {
+            parent = statements.FindNow(_clientPid, DateTime.UtcNow);
+        }
+
         var operation = step?.Step ?? Operation(sql);
         var shards = Shards(sql);
         var name = $"{site.Name}: {operation}{(shards.Length > 0 ? " " + shards : "")}";
-        var activity = parent is { } context
-            ? Source.StartActivity(name, ActivityKind.Server, context)
-            : Source.StartActivity(name, ActivityKind.Server, parentContext: default);
-        if (activity is null)
+        OpenSpan? span;
+        if (parent is null && _clientPid != 0 && !statements.IsLocal)
+        {
+            span = OpenSpan.Draft(new SpanDraft(name, _clientPid, step));
+        }
+        else
+        {
+            span = OpenSpan.Live(Spans.Start(name, ActivityKind.Server, parent ?? default));
+            if (span is not null && step is { Step: TwoPhaseStep.Prepare } && parent is { } found && _transactionParent is null)
+            {
+                store.Remember(step.Gid, found);
+            }
+        }
+
+        if (span is null)
         {
             return null;
         }
 
-        activity.SetTag("mediai.site", site.Name);
-        activity.SetTag("mediai.city", site.City);
-        activity.SetTag("db.system.name", "postgresql");
-        activity.SetTag("db.namespace", _database);
-        activity.SetTag("db.operation.name", operation);
-        activity.SetTag("db.query.text", sql.Length > MaxQueryText ? sql[..MaxQueryText] + "…" : truncated ? sql + "…" : sql);
-        activity.SetTag("server.address", site.Node.Host);
-        activity.SetTag("server.port", site.Node.Port);
+        span.SetTag("mediai.site", site.Name);
+        span.SetTag("mediai.city", site.City);
+        span.SetTag("db.system", "postgresql");
+        span.SetTag("db.system.name", "postgresql");
+        span.SetTag("db.namespace", _database);
+        span.SetTag("db.operation.name", operation);
+        span.SetTag("db.query.text", sql.Length > MaxQueryText ? sql[..MaxQueryText] + "…" : truncated ? sql + "…" : sql);
+        span.SetTag("server.address", site.Node.Host);
+        span.SetTag("server.port", site.Node.Port);
         if (shards.Length > 0)
         {
-            activity.SetTag("db.collection.name", shards);
+            span.SetTag("db.collection.name", shards);
         }
 
         if (_application.Length > 0)
         {
-            activity.SetTag("client.application_name", _application);
+            span.SetTag("client.application_name", _application);
         }
 
         if (_distributedTransactionId is not null)
         {
-            activity.SetTag("citus.distributed_transaction_id", _distributedTransactionId);
+            span.SetTag("citus.distributed_transaction_id", _distributedTransactionId);
         }
 
         if (step is not null)
         {
-            activity.SetTag("db.transaction.gid", step.Gid);
-            activity.SetTag("mediai.2pc.step", step.Step);
+            span.SetTag("db.transaction.gid", step.Gid);
+            span.SetTag("mediai.2pc.step", step.Step);
         }
 
-        return activity;
+        return span;
     }
 
-    private static void End(Activity? activity) => activity?.Stop();
+    private void End(OpenSpan? span) => span?.End(late);
 
     /// <summary>Ends spans still open when the link closes (the node never answered).</summary>
     public void Abandon(string reason)
     {
         while (_pending.TryDequeue(out var open))
         {
-            open.Activity?.SetStatus(ActivityStatusCode.Error, reason);
-            open.Activity?.SetTag("error.type", "link_closed");
-            End(open.Activity);
+            open.Span?.SetStatus(ActivityStatusCode.Error, reason);
+            open.Span?.SetTag("error.type", "link_closed");
+            End(open.Span);
         }
     }
 
@@ -286,6 +312,10 @@ public sealed partial class StatementTracer(SiteAgentOptions site, TraceContextS
     [GeneratedRegex(@"(\d+)$")]
     private static partial Regex RowCount();
 
+    /// <summary>Citus's connections to the nodes: CITUS_APPLICATION_NAME_PREFIX and the initiating backend's global pid.</summary>
+    [GeneratedRegex(@"^citus_internal gpid=(\d+)")]
+    private static partial Regex CitusGpid();
+
     [GeneratedRegex(@"^[A-Za-z]+")]
     private static partial Regex FirstWords();
 
@@ -293,5 +323,5 @@ public sealed partial class StatementTracer(SiteAgentOptions site, TraceContextS
     private static partial Regex ShardName();
 
     /// <summary>A statement sent and not yet answered, in the order the node answers.</summary>
-    private sealed record Pending(Activity? Activity, bool Simple);
+    private sealed record Pending(OpenSpan? Span, bool Simple);
 }

@@ -1,0 +1,214 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using MediAI.SiteAgents.Protocol;
+
+namespace MediAI.SiteAgents.Tracing;
+
+/// <summary>
+/// The students' door: one trace per statement a client types (psql, DBeaver), or one per
+/// <c>BEGIN … COMMIT</c> block with its statements as children. It only reads what passes — the
+/// client's session sees nothing of it. While a statement runs, the <see cref="StatementLedger"/>
+/// says which span the nodes' parts of it join (by the client's backend pid).
+/// </summary>
+public sealed partial class ClientStatementTracer(SiteAgentOptions site, StatementLedger ledger) : ILinkObserver
+{
+    private const int MaxQueryText = 2048;
+    private const int MaxName = 60;
+
+    private readonly Queue<Sent> _sent = new();
+    private readonly Dictionary<string, string> _statements = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _portals = new(StringComparer.Ordinal);
+    private int _pid;
+    private string _database = "";
+    private string _application = "";
+    private Activity? _block;
+    private byte _status = TransactionStatus.Idle;
+
+    public void Observe(PgMessage message)
+    {
+        switch (message.Flow, message.Type)
+        {
+            case (Flow.Upstream, PgMessage.Untyped) when message.IsStartup:
+                var parameters = message.StartupParameters();
+                _database = parameters.GetValueOrDefault("database", parameters.GetValueOrDefault("user", ""));
+                _application = parameters.GetValueOrDefault("application_name", "");
+                break;
+            case (Flow.Upstream, FrontendCode.Query):
+                Begin(message.QueryText, message.Truncated, simple: true);
+                break;
+            case (Flow.Upstream, FrontendCode.Parse):
+                var (statement, text) = message.ParseText;
+                _statements[statement] = text;
+                break;
+            case (Flow.Upstream, FrontendCode.Bind):
+                var (portal, bound) = message.BindNames;
+                _portals[portal] = _statements.GetValueOrDefault(bound, "");
+                break;
+            case (Flow.Upstream, FrontendCode.Execute):
+                Begin(_portals.GetValueOrDefault(message.CString(), ""), truncated: false, simple: false);
+                break;
+            case (Flow.Downstream, BackendCode.BackendKeyData):
+                _pid = message.BackendPid;
+                break;
+            case (Flow.Downstream, BackendCode.CommandComplete):
+                if (_sent.TryPeek(out var done))
+                {
+                    Completed(done.Span, message.CString());
+                    if (!done.Simple)
+                    {
+                        End(_sent.Dequeue().Span);
+                    }
+                }
+
+                break;
+            case (Flow.Downstream, BackendCode.ErrorResponse):
+                if (_sent.TryPeek(out var failed))
+                {
+                    Failed(failed.Span, message.Fields());
+                    if (!failed.Simple)
+                    {
+                        End(_sent.Dequeue().Span);
+                    }
+                }
+
+                break;
+            case (Flow.Downstream, BackendCode.ReadyForQuery):
+                while (_sent.TryDequeue(out var answered))
+                {
+                    End(answered.Span);
+                }
+
+                _status = message.Body.IsEmpty ? TransactionStatus.Idle : message.Body.FirstSpan[0];
+                if (_status == TransactionStatus.Idle && _block is not null)
+                {
+                    _block.Stop();
+                    _block = null;
+                }
+
+                break;
+        }
+    }
+
+    public void Abandon(string reason)
+    {
+        while (_sent.TryDequeue(out var open))
+        {
+            open.Span?.SetStatus(ActivityStatusCode.Error, reason);
+            open.Span?.SetTag("error.type", "link_closed");
+            End(open.Span);
+        }
+
+        _block?.SetStatus(ActivityStatusCode.Error, reason);
+        _block?.Stop();
+        _block = null;
+    }
+
+    /// <summary>A statement sent: a root of its own, or a child of the block it is in (or opens).</summary>
+    private void Begin(string sql, bool truncated, bool simple)
+    {
+        var inBlock = _status != TransactionStatus.Idle || StartsBlock().IsMatch(sql);
+        if (inBlock && _block is null)
+        {
+            _block = Spans.Start("BEGIN … COMMIT", ActivityKind.Server, parent: default);
+            Describe(_block, sql, truncated);
+        }
+
+        var span = Spans.Start(Name(sql), ActivityKind.Server, _block?.Context ?? default);
+        Describe(span, sql, truncated);
+        if (span is not null && _pid != 0)
+        {
+            ledger.Open(_pid, span.Context, span.StartTimeUtc);
+        }
+
+        _sent.Enqueue(new Sent(span, simple));
+    }
+
+    private void End(Activity? span)
+    {
+        if (span is null)
+        {
+            return;
+        }
+
+        span.Stop();
+        if (_pid != 0)
+        {
+            ledger.Close(_pid, span.Context, span.StartTimeUtc + span.Duration);
+        }
+
+        if (_block is not null && EndsBlock().IsMatch(span.GetTagItem("db.query.text") as string ?? ""))
+        {
+            _block.DisplayName = $"BEGIN … {((string)span.GetTagItem("db.query.text")!).Trim().Split(' ', 2)[0].ToUpperInvariant()}";
+        }
+    }
+
+    private void Describe(Activity? span, string sql, bool truncated)
+    {
+        if (span is null)
+        {
+            return;
+        }
+
+        span.SetTag("mediai.site", site.Name);
+        span.SetTag("mediai.city", site.City);
+        span.SetTag("mediai.client", true);
+        // db.system for the dashboard's database icon and summary; db.system.name for current semantic conventions.
+        span.SetTag("db.system", "postgresql");
+        span.SetTag("db.system.name", "postgresql");
+        span.SetTag("db.namespace", _database);
+        span.SetTag("db.query.text", sql.Length > MaxQueryText ? sql[..MaxQueryText] + "…" : truncated ? sql + "…" : sql);
+        if (_application.Length > 0)
+        {
+            span.SetTag("client.application_name", _application);
+        }
+
+        if (_pid != 0)
+        {
+            span.SetTag("db.postgresql.backend_pid", _pid);
+        }
+    }
+
+    private static void Completed(Activity? span, string tag)
+    {
+        span?.SetTag("db.response.command_tag", tag);
+        if (RowCount().Match(tag) is { Success: true } rows)
+        {
+            span?.SetTag("db.response.returned_rows", long.Parse(rows.Groups[1].Value, CultureInfo.InvariantCulture));
+        }
+    }
+
+    private void Failed(Activity? span, Dictionary<char, string> fields)
+    {
+        var sqlState = fields.GetValueOrDefault(ErrorField.SqlState, "");
+        var text = fields.GetValueOrDefault(ErrorField.Message, "");
+        foreach (var failed in new[] { span, _block })
+        {
+            failed?.SetTag("db.response.status_code", sqlState);
+            failed?.SetTag("error.type", sqlState);
+            failed?.SetStatus(ActivityStatusCode.Error, text);
+        }
+    }
+
+    /// <summary>The statement itself, on one line and short: what the dashboard lists.</summary>
+    private static string Name(string sql)
+    {
+        var line = Whitespace().Replace(sql.Trim(), " ").TrimEnd(';');
+        return line.Length == 0 ? "(empty statement)" : line.Length > MaxName ? line[..MaxName] + "…" : line;
+    }
+
+    [GeneratedRegex(@"^\s*(BEGIN|START\s+TRANSACTION)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex StartsBlock();
+
+    [GeneratedRegex(@"^\s*(COMMIT|END|ROLLBACK|ABORT)\b(?!\s+PREPARED)", RegexOptions.IgnoreCase)]
+    private static partial Regex EndsBlock();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Whitespace();
+
+    [GeneratedRegex(@"(\d+)$")]
+    private static partial Regex RowCount();
+
+    /// <summary>A statement sent and not yet answered, in the order the node answers.</summary>
+    private sealed record Sent(Activity? Span, bool Simple);
+}

@@ -1,0 +1,41 @@
+using System.Diagnostics;
+
+namespace MediAI.SiteAgents.Tracing;
+
+/// <summary>A span being recorded: live (its parent was known at its start) or a draft (matched later).</summary>
+public sealed class OpenSpan
+{
+    private readonly Activity? _live;
+    private readonly SpanDraft? _draft;
+
+    private OpenSpan(Activity? live, SpanDraft? draft) => (_live, _draft) = (live, draft);
+
+    public static OpenSpan? Live(Activity? activity) => activity is null ? null : new OpenSpan(activity, null);
+
+    public static OpenSpan Draft(SpanDraft draft) => new(null, draft);
+
+    public void SetTag(string key, object? value)
+    {
+        _live?.SetTag(key, value);
+        _draft?.Tags.Add(new(key, value));
+    }
+
+    public void SetStatus(ActivityStatusCode code, string? description)
+    {
+        _live?.SetStatus(code, description);
+        if (_draft is not null)
+        {
+            _draft.Status = (code, description);
+        }
+    }
+
+    public void End(LateSpans late)
+    {
+        _live?.Stop();
+        if (_draft is not null)
+        {
+            _draft.End = DateTime.UtcNow;
+            late.Submit(_draft);
+        }
+    }
+}
