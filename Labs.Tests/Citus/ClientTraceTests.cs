@@ -96,4 +96,141 @@ public sealed class ClientTraceTests(CitusCluster cluster)
         Assert.Equal(ActivityStatusCode.Error, root.Status);
         Assert.Equal("42703", root.GetTagItem("db.response.status_code"));
     }
+
+    /// <summary>The emergency consultation as a student types it in psql: Yuki Tanaka's record at Tokyo, her bill at Paris, one COMMIT.</summary>
+    private static string Consultation(string examType) => $"""
+        BEGIN;
+        INSERT INTO MedicalRecords (idPatient, country, date, examType, result, aiModelUsed, aiScore, aiVersion)
+          VALUES (16, 'Japan', NOW()::DATE, '{examType}', 'General check', 'DiagNet-3', 0.8934, 'v3.2');
+        INSERT INTO Transactions (idPatient, country, date, type, amount, currency, status)
+          VALUES (16, 'France', NOW(), 'consultation', 150, 'EUR', 'pending');
+        COMMIT;
+        """;
+
+    /// <summary>Every span of the trace whose statement mentions <paramref name="marker"/>, once <paramref name="done"/> says it is whole.</summary>
+    private async Task<IReadOnlyList<Activity>> TraceOfAsync(string marker, DateTime after, Func<IReadOnlyList<Activity>, bool> done)
+    {
+        IReadOnlyList<Activity> trace = [];
+        for (var i = 0; i < 120; i++)
+        {
+            var all = cluster.Agents.SelectMany(a => a.Spans).ToList();
+            if (all.FirstOrDefault(s => s.StartTimeUtc >= after && ((string?)s.GetTagItem("db.query.text") ?? "").Contains(marker, StringComparison.Ordinal)) is { } any)
+            {
+                trace = [.. all.Where(s => s.TraceId == any.TraceId)];
+                if (done(trace))
+                {
+                    break;
+                }
+            }
+
+            await Task.Delay(50);
+        }
+
+        return trace;
+    }
+
+    /// <param name="since">When the test began: its bill is the consultation billed since (a constant: Citus refuses now() beside column references in a DELETE).</param>
+    private async Task CleanUpAsync(string examType, DateTime since)
+    {
+        await using var connection = await cluster.Coordinator.OpenAsync(LabSites.Database);
+        await using var command = new Npgsql.NpgsqlCommand(
+            $"DELETE FROM Transactions WHERE idPatient = 16 AND country = 'France' AND type = 'consultation' AND date >= '{since.AddSeconds(-5):yyyy-MM-dd HH:mm:ss}'; DELETE FROM MedicalRecords WHERE examType = '{examType}' AND country = 'Japan'",
+            connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static Activity Child(IReadOnlyList<Activity> trace, Activity parent, Func<Activity, bool> which) =>
+        Assert.Single(trace, s => s.ParentSpanId == parent.SpanId && which(s));
+
+    [Fact]
+    public async Task The_emergency_consultation_typed_in_psql_is_one_trace_with_both_phases_of_its_commit()
+    {
+        Installations.RequireCitus();
+        var examType = $"Consultation {Guid.NewGuid():N}";
+        var before = DateTime.UtcNow;
+        var psql = await Psql.RunAsync(cluster.Agent("paris").ClientPort!.Value, Consultation(examType), database: LabSites.Database);
+        Assert.True(psql.ExitCode == 0, psql.Error);
+        try
+        {
+            var trace = await TraceOfAsync(examType, before, t => t.Count(s => s.DisplayName.StartsWith("phase", StringComparison.Ordinal)) == 2
+                && t.Count(s => (string?)s.GetTagItem("mediai.2pc.step") == "COMMIT PREPARED") == 2);
+
+            var root = Assert.Single(trace, IsClientRoot);
+            Assert.Equal("BEGIN … COMMIT", root.DisplayName);
+            var commit = Child(trace, root, s => ((string?)s.GetTagItem("db.query.text") ?? "").StartsWith("COMMIT", StringComparison.Ordinal));
+            var twoPhase = Child(trace, commit, s => s.DisplayName == "two-phase commit");
+            var phase1 = Child(trace, twoPhase, s => s.DisplayName.StartsWith("phase 1", StringComparison.Ordinal));
+            var phase2 = Child(trace, twoPhase, s => s.DisplayName.StartsWith("phase 2", StringComparison.Ordinal));
+            foreach (var site in new[] { "tokyo", "paris" })
+            {
+                var prepare = Child(trace, phase1, s => s.DisplayName == $"{site}: PREPARE TRANSACTION");
+                Assert.Equal("yes", prepare.GetTagItem("mediai.2pc.vote"));
+                var gid = (string)prepare.GetTagItem("db.transaction.gid")!;
+                Assert.StartsWith("citus_", gid);
+                var decided = Child(trace, phase2, s => s.DisplayName == $"{site}: COMMIT PREPARED");
+                Assert.Equal(gid, decided.GetTagItem("db.transaction.gid"));
+                Assert.True(phase1.StartTimeUtc <= prepare.StartTimeUtc && prepare.StartTimeUtc + prepare.Duration <= phase1.StartTimeUtc + phase1.Duration, "phase 1 spans its PREPAREs");
+            }
+
+            Assert.DoesNotContain(trace, s => SiteOf(s) is "tunis" or "montreal");
+            Assert.Contains(trace, s => SiteOf(s) == "tokyo" && s.DisplayName.Contains("medicalrecords_", StringComparison.Ordinal));
+            Assert.Contains(trace, s => SiteOf(s) == "paris" && s.DisplayName.Contains("transactions_", StringComparison.Ordinal) && !IsClientRoot(s));
+            var fragments = cluster.Agents.SelectMany(a => a.Spans)
+                .Where(s => s.TraceId != root.TraceId && s.StartTimeUtc >= root.StartTimeUtc && s.StartTimeUtc <= root.StartTimeUtc + root.Duration);
+            Assert.Empty(fragments.Select(f => $"{SiteOf(f)}: {f.DisplayName}"));
+        }
+        finally
+        {
+            await CleanUpAsync(examType, before);
+        }
+    }
+
+    [Fact]
+    public async Task Tokyo_dropped_after_it_voted_shows_in_doubt_and_the_recovery_links_back()
+    {
+        Installations.RequireCitus();
+        var tokyo = cluster.Agent("tokyo");
+        var door = cluster.Agent("paris").ClientPort!.Value;
+        (await tokyo.Http.PostAsync("/presets/drop-after-prepare", null)).EnsureSuccessStatusCode();
+        var examType = $"Consultation {Guid.NewGuid():N}";
+        var before = DateTime.UtcNow;
+        try
+        {
+            var typed = await Psql.RunAsync(door, Consultation(examType), database: LabSites.Database);
+            await using (var tokyoNode = await cluster.Node("tokyo").OpenAsync(LabSites.Database))
+            await using (var preparedThere = new Npgsql.NpgsqlCommand("SELECT count(*) FROM pg_prepared_xacts", tokyoNode))
+            {
+                var faults = await tokyo.Http.GetStringAsync("/toxics");
+                Assert.True(1L == (long)(await preparedThere.ExecuteScalarAsync())!, $"Tokyo should hold one prepared transaction; psql said {typed.Output} {typed.Error}; faults {faults}");
+            }
+
+            var trace = await TraceOfAsync(examType, before, t => t.Any(s => (string?)s.GetTagItem("error.type") == "in_doubt")
+                && t.Any(s => s.DisplayName.StartsWith("phase 2", StringComparison.Ordinal)));
+            var steps = cluster.Agents.SelectMany(a => a.Spans).Where(s => s.StartTimeUtc >= before && s.GetTagItem("mediai.2pc.step") is not null)
+                .Select(s => $"{s.DisplayName} {s.GetTagItem("db.transaction.gid")} trace {s.TraceId}{(s.TraceId == trace[0].TraceId ? " (this one)" : "")}");
+            var inDoubt = trace.SingleOrDefault(s => (string?)s.GetTagItem("error.type") == "in_doubt")
+                ?? throw new Xunit.Sdk.XunitException("no IN DOUBT span in the trace; 2PC spans since the start:\n" + string.Join("\n", steps));
+            Assert.Equal("tokyo", SiteOf(inDoubt));
+            Assert.Equal(ActivityStatusCode.Error, inDoubt.Status);
+            var phase2 = Assert.Single(trace, s => s.SpanId == inDoubt.ParentSpanId);
+            Assert.StartsWith("phase 2", phase2.DisplayName);
+            var gid = (string)inDoubt.GetTagItem("db.transaction.gid")!;
+            Assert.Contains(trace, s => s.DisplayName == "tokyo: PREPARE TRANSACTION" && (string?)s.GetTagItem("db.transaction.gid") == gid);
+
+            // The student recovers: Tokyo's COMMIT PREPARED sits in the recovery's trace, linked to the one that prepared.
+            const string recover = "SELECT recover_prepared_transactions()";
+            var recovered = await Psql.CommandAsync(door, recover, LabSites.Database);
+            Assert.True(recovered.ExitCode == 0, recovered.Error);
+            var recovery = await TraceOfAsync(recover, before, t => t.Any(s => s.DisplayName == "tokyo: COMMIT PREPARED"));
+            var decided = Assert.Single(recovery, s => s.DisplayName == "tokyo: COMMIT PREPARED");
+            Assert.Equal(gid, decided.GetTagItem("db.transaction.gid"));
+            Assert.NotEqual(inDoubt.TraceId, decided.TraceId);
+            Assert.Contains(decided.Links, l => l.Context.TraceId == inDoubt.TraceId);
+        }
+        finally
+        {
+            await tokyo.Http.PostAsync("/reset", null);
+            await CleanUpAsync(examType, before);
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MediAI.SiteAgents.Protocol;
 using MediAI.SiteAgents.Tracing;
 
 namespace MediAI.SiteAgents.Api;
@@ -11,17 +12,26 @@ public static class StatementEndpoints
 {
     public static IEndpointRouteBuilder MapStatementEndpoint(this IEndpointRouteBuilder app)
     {
-        app.MapGet(AgentRoutes.Statements + "/{pid:int}", (int pid, string? at, StatementLedger ledger) =>
+        app.MapGet(AgentRoutes.Statements + "/{pid:int}", (int pid, string? at, string? end, string? step, StatementLedger ledger) =>
         {
-            if (!DateTime.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var when))
+            if (!Time(at, out var start) || (end is not null && !Time(end, out _)))
             {
-                return Results.ValidationProblem(new Dictionary<string, string[]> { ["at"] = ["a UTC time in ISO 8601 (2026-11-26T03:55:00.1234567Z)"] });
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["at"] = ["at (and end) as UTC times in ISO 8601 (2026-11-26T03:55:00.1234567Z)"] });
             }
 
-            return ledger.Find(pid, when) is { } context
+            if (step is not null && step is not (TwoPhaseStep.Prepare or TwoPhaseStep.CommitPrepared or TwoPhaseStep.RollbackPrepared))
+            {
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["step"] = [$"one of {TwoPhaseStep.Prepare}, {TwoPhaseStep.CommitPrepared}, {TwoPhaseStep.RollbackPrepared}"] });
+            }
+
+            DateTime? until = end is not null && Time(end, out var e) ? e : null;
+            return ledger.Find(pid, start, until, step) is { } context
                 ? Results.Ok(new StatementParent($"00-{context.TraceId}-{context.SpanId}-{(context.TraceFlags.HasFlag(System.Diagnostics.ActivityTraceFlags.Recorded) ? "01" : "00")}"))
                 : Results.NotFound();
         });
         return app;
     }
+
+    private static bool Time(string? text, out DateTime time) =>
+        DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out time);
 }

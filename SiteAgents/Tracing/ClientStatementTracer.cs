@@ -139,7 +139,7 @@ public sealed partial class ClientStatementTracer(SiteAgentOptions site, Stateme
 
         if (_block is not null && EndsBlock().IsMatch(span.GetTagItem("db.query.text") as string ?? ""))
         {
-            _block.DisplayName = $"BEGIN … {((string)span.GetTagItem("db.query.text")!).Trim().Split(' ', 2)[0].ToUpperInvariant()}";
+            _block.DisplayName = $"BEGIN … {((string)span.GetTagItem("db.query.text")!).Trim().Split(' ', 2)[0].TrimEnd(';').ToUpperInvariant()}";
         }
     }
 

@@ -14,9 +14,11 @@ public interface IClientStatements
     /// <summary>True where the ledger is in this process: the answer is immediate.</summary>
     bool IsLocal { get; }
 
+    /// <summary>The statement backend <paramref name="pid"/> is running now, where the ledger is in this process.</summary>
     ActivityContext? FindNow(int pid, DateTime at);
 
-    Task<ActivityContext?> FindAsync(int pid, DateTime at, CancellationToken cancellationToken);
+    /// <summary>The span a node's work from <paramref name="start"/> to <paramref name="until"/> joins (a 2PC step, <paramref name="twoPhaseStep"/>: its phase).</summary>
+    Task<ActivityContext?> FindAsync(int pid, DateTime start, DateTime until, string? twoPhaseStep, CancellationToken cancellationToken);
 }
 
 /// <summary>This agent keeps the door, hence the ledger (Paris, and agents that were given no coordinator agent).</summary>
@@ -26,7 +28,8 @@ public sealed class LocalClientStatements(StatementLedger ledger) : IClientState
 
     public ActivityContext? FindNow(int pid, DateTime at) => ledger.Find(pid, at);
 
-    public Task<ActivityContext?> FindAsync(int pid, DateTime at, CancellationToken cancellationToken) => Task.FromResult(ledger.Find(pid, at));
+    public Task<ActivityContext?> FindAsync(int pid, DateTime start, DateTime until, string? twoPhaseStep, CancellationToken cancellationToken) =>
+        Task.FromResult(ledger.Find(pid, start, until, twoPhaseStep));
 }
 
 /// <summary>Asks the coordinator's agent (<see cref="SiteAgentOptions.CoordinatorAgent"/>) over HTTP.</summary>
@@ -36,9 +39,11 @@ public sealed class RemoteClientStatements(HttpClient http, SiteAgentOptions sit
 
     public ActivityContext? FindNow(int pid, DateTime at) => null;
 
-    public async Task<ActivityContext?> FindAsync(int pid, DateTime at, CancellationToken cancellationToken)
+    public async Task<ActivityContext?> FindAsync(int pid, DateTime start, DateTime until, string? twoPhaseStep, CancellationToken cancellationToken)
     {
-        var uri = new Uri($"http://{site.CoordinatorAgent}{AgentRoutes.Statements}/{pid.ToString(CultureInfo.InvariantCulture)}?at={Uri.EscapeDataString(at.ToString("O", CultureInfo.InvariantCulture))}");
+        static string Time(DateTime t) => Uri.EscapeDataString(t.ToString("O", CultureInfo.InvariantCulture));
+        var uri = new Uri($"http://{site.CoordinatorAgent}{AgentRoutes.Statements}/{pid.ToString(CultureInfo.InvariantCulture)}?at={Time(start)}&end={Time(until)}"
+            + (twoPhaseStep is null ? "" : $"&step={Uri.EscapeDataString(twoPhaseStep)}"));
         try
         {
             using var response = await http.GetAsync(uri, cancellationToken);

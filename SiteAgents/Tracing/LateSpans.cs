@@ -23,10 +23,17 @@ public sealed class LateSpans(IClientStatements statements, TraceContextStore st
             await foreach (var draft in _drafts.Reader.ReadAllAsync(stoppingToken))
             {
                 // One reader, in order: a PREPARE is placed before the COMMIT PREPARED that follows it.
-                var parent = draft.Step is { Step: not TwoPhaseStep.Prepare } step && store.Find(step.Gid) is { } prepared
-                    ? prepared
-                    : await statements.FindAsync(draft.ClientPid, draft.Start, stoppingToken) ?? default;
-                Emit(draft, parent);
+                var current = await statements.FindAsync(draft.ClientPid, draft.Start, draft.End, draft.Step?.Step, stoppingToken);
+                var prepared = draft.Step is { Step: not TwoPhaseStep.Prepare } decided ? store.Find(decided.Gid) : null;
+                if (current is { } here && prepared is { } there && here.TraceId != there.TraceId)
+                {
+                    // A decision taken later (recovery) sits in the trace that took it, linked to the one that prepared.
+                    Emit(draft, here, [new ActivityLink(there)]);
+                }
+                else
+                {
+                    Emit(draft, current ?? prepared ?? default, null);
+                }
             }
         }
         catch (OperationCanceledException)
@@ -34,14 +41,14 @@ public sealed class LateSpans(IClientStatements statements, TraceContextStore st
         }
     }
 
-    private void Emit(SpanDraft draft, ActivityContext parent)
+    private void Emit(SpanDraft draft, ActivityContext parent, IEnumerable<ActivityLink>? links)
     {
         if (draft.Step is { Step: TwoPhaseStep.Prepare } prepare && parent != default)
         {
             store.Remember(prepare.Gid, parent);
         }
 
-        var span = Spans.Start(draft.Name, ActivityKind.Server, parent, draft.Start, draft.Tags);
+        var span = Spans.Start(draft.Name, ActivityKind.Server, parent, draft.Start, draft.Tags, links);
         if (span is null)
         {
             return;

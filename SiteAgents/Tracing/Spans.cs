@@ -12,13 +12,15 @@ public static class Spans
     /// was: a link's pump runs many statements on one async flow, and a started span would
     /// otherwise become the parent of the next.
     /// </summary>
-    public static Activity? Start(string name, ActivityKind kind, ActivityContext parent, DateTimeOffset startTime = default, IEnumerable<KeyValuePair<string, object?>>? tags = null)
+    public static Activity? Start(
+        string name, ActivityKind kind, ActivityContext parent, DateTimeOffset startTime = default,
+        IEnumerable<KeyValuePair<string, object?>>? tags = null, IEnumerable<ActivityLink>? links = null)
     {
         var ambient = Activity.Current;
         Activity.Current = null;
         try
         {
-            return Source.StartActivity(name, kind, parent, tags, links: null, startTime);
+            return Source.StartActivity(name, kind, parent, tags, links, startTime);
         }
         finally
         {

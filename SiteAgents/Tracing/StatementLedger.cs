@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using MediAI.SiteAgents.Protocol;
 
 namespace MediAI.SiteAgents.Tracing;
 
@@ -7,17 +8,22 @@ namespace MediAI.SiteAgents.Tracing;
 /// The students' door's record of what each client is running, by the client's backend pid
 /// (BackendKeyData): the span every node's part of that statement joins. Citus tells each node
 /// whose statement it runs: its connections carry <c>application_name = 'citus_internal
-/// gpid=N'</c>, N = node id × 10^10 + that backend pid. Bounded: a few recent statements per
-/// backend, a thousand backends. A backend's entries outlive its client: the nodes' spans are
-/// matched after the fact (psql -c exits before they are), and a reused pid starts later entries.
+/// gpid=N'</c>, N = node id × 10^10 + that backend pid. A commit's 2PC steps are placed under a
+/// "two-phase commit" span with its two phases, made here when the first step asks. Bounded: a
+/// few recent statements per backend, a thousand backends. A backend's entries outlive its
+/// client: the nodes' spans are matched after the fact (psql -c exits before they are), and a
+/// reused pid starts later entries.
 /// </summary>
-public sealed class StatementLedger
+public sealed class StatementLedger(SiteAgentOptions site)
 {
     private const int PerBackend = 32;
     private const int MaxBackends = 1024;
 
     /// <summary>Clocks of one machine, read by different processes: a little slack either side.</summary>
     private static readonly TimeSpan Slack = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>How long a commit's phases stay open for late steps after the statement ended.</summary>
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(2);
 
     private readonly ConcurrentDictionary<int, List<Entry>> _byPid = new();
 
@@ -50,20 +56,28 @@ public sealed class StatementLedger
             return;
         }
 
+        Entry? closed = null;
         lock (entries)
         {
-            foreach (var entry in entries)
+            closed = entries.LastOrDefault(e => e.Context == context);
+            if (closed is not null)
             {
-                if (entry.Context == context)
-                {
-                    entry.End = end;
-                }
+                closed.End = end;
             }
+        }
+
+        if (closed?.TwoPhase is { } twoPhase)
+        {
+            // The nodes' steps of this commit may still be on their way (placed after the fact).
+            _ = Task.Delay(Settle).ContinueWith(_ => twoPhase.Finish(), TaskScheduler.Default);
         }
     }
 
-    /// <summary>The statement backend <paramref name="pid"/> was running at <paramref name="at"/>, if the door saw it.</summary>
-    public ActivityContext? Find(int pid, DateTime at)
+    /// <summary>
+    /// The span a node's work for backend <paramref name="pid"/> joins: the statement that was
+    /// running at <paramref name="start"/>, or, for a 2PC step, that statement's phase.
+    /// </summary>
+    public ActivityContext? Find(int pid, DateTime start, DateTime? end = null, string? step = null)
     {
         if (!_byPid.TryGetValue(pid, out var entries))
         {
@@ -75,9 +89,15 @@ public sealed class StatementLedger
             for (var i = entries.Count - 1; i >= 0; i--)
             {
                 var entry = entries[i];
-                if (entry.Start - Slack <= at && (entry.End is null || at <= entry.End + Slack))
+                if (entry.Start - Slack <= start && (entry.End is null || start <= entry.End + Slack))
                 {
-                    return entry.Context;
+                    if (step is null)
+                    {
+                        return entry.Context;
+                    }
+
+                    entry.TwoPhase ??= new TwoPhaseSpans(site, entry.Context);
+                    return entry.TwoPhase.Place(step, start, end ?? start);
                 }
             }
         }
@@ -90,5 +110,97 @@ public sealed class StatementLedger
         public ActivityContext Context { get; } = context;
         public DateTime Start { get; } = start;
         public DateTime? End { get; set; }
+        public TwoPhaseSpans? TwoPhase { get; set; }
+    }
+
+    /// <summary>
+    /// "two-phase commit" with "phase 1: PREPARE" and "phase 2: COMMIT PREPARED" (or ROLLBACK
+    /// PREPARED) under one statement; each phase spans the steps placed in it.
+    /// </summary>
+    private sealed class TwoPhaseSpans
+    {
+        private readonly Activity? _commit;
+        private Activity? _prepare;
+        private Activity? _decide;
+        private readonly SiteAgentOptions _site;
+        private bool _finished;
+
+        public TwoPhaseSpans(SiteAgentOptions site, ActivityContext statement)
+        {
+            _site = site;
+            _commit = Tag(Spans.Start("two-phase commit", ActivityKind.Internal, statement), "commit");
+        }
+
+        public ActivityContext? Place(string step, DateTime start, DateTime end)
+        {
+            lock (this)
+            {
+                Activity? phase;
+                if (step == TwoPhaseStep.Prepare)
+                {
+                    _prepare ??= Tag(Spans.Start("phase 1: PREPARE (each site votes)", ActivityKind.Internal, _commit?.Context ?? default), "1");
+                    phase = _prepare;
+                }
+                else
+                {
+                    _decide ??= Tag(Spans.Start($"phase 2: {step} (the decision at each site)", ActivityKind.Internal, _commit?.Context ?? default), "2");
+                    phase = _decide;
+                }
+
+                Widen(phase, start, end);
+                Widen(_commit, start, end);
+                return phase?.Context;
+            }
+        }
+
+        public void Finish()
+        {
+            lock (this)
+            {
+                if (_finished)
+                {
+                    return;
+                }
+
+                _finished = true;
+                foreach (var span in new[] { _prepare, _decide, _commit })
+                {
+                    span?.Stop();
+                }
+            }
+        }
+
+        private Activity? Tag(Activity? span, string phase)
+        {
+            span?.SetTag("mediai.site", _site.Name);
+            span?.SetTag("mediai.city", _site.City);
+            span?.SetTag("mediai.2pc.phase", phase);
+            if (span is not null)
+            {
+                span.SetStartTime(DateTime.SpecifyKind(DateTime.MaxValue.AddDays(-1), DateTimeKind.Utc)); // set by the first step placed
+            }
+
+            return span;
+        }
+
+        /// <summary>A phase runs from its first step's start to its last step's end.</summary>
+        private static void Widen(Activity? span, DateTime start, DateTime end)
+        {
+            if (span is null)
+            {
+                return;
+            }
+
+            if (start < span.StartTimeUtc)
+            {
+                var oldEnd = span.Duration > TimeSpan.Zero ? span.StartTimeUtc + span.Duration : end;
+                span.SetStartTime(start);
+                span.SetEndTime(oldEnd > end ? oldEnd : end);
+            }
+            else if (end > span.StartTimeUtc + span.Duration)
+            {
+                span.SetEndTime(end);
+            }
+        }
     }
 }

@@ -25,6 +25,7 @@ public sealed partial class StatementTracer(SiteAgentOptions site, TraceContextS
     private string _database = "";
     private string _application = "";
     private int _clientPid; // the coordinator backend this link works for (Citus's gpid), 0 if none
+    private readonly HashSet<string> _awaitingDecision = new(StringComparer.Ordinal); // gids prepared on this link, not yet decided on it
 
     public void Observe(PgMessage message)
     {
@@ -53,14 +54,14 @@ public sealed partial class StatementTracer(SiteAgentOptions site, TraceContextS
 
                 break;
             case FrontendCode.Query when !site.TraceStatements && !MayCarryTransactionEvents(message.Body):
-                _pending.Enqueue(new Pending(null, Simple: true));
+                _pending.Enqueue(new Pending(null, Simple: true, Step: null));
                 break;
             case FrontendCode.Parse or FrontendCode.Bind when !site.TraceStatements && !MayCarryTransactionEvents(message.Body):
                 break;
             case FrontendCode.Query:
                 var sql = message.QueryText;
                 NoteTransactionContext(sql);
-                _pending.Enqueue(new Pending(Start(sql, message.Truncated), Simple: true));
+                _pending.Enqueue(new Pending(Start(sql, message.Truncated, out var step), Simple: true, step));
                 break;
             case FrontendCode.Parse:
                 var (statement, text) = message.ParseText;
@@ -73,7 +74,7 @@ public sealed partial class StatementTracer(SiteAgentOptions site, TraceContextS
             case FrontendCode.Execute:
                 var portalSql = _portals.GetValueOrDefault(message.CString(), "");
                 NoteTransactionContext(portalSql);
-                _pending.Enqueue(new Pending(Start(portalSql, truncated: false), Simple: false));
+                _pending.Enqueue(new Pending(Start(portalSql, truncated: false, out var portalStep), Simple: false, portalStep));
                 break;
         }
     }
@@ -90,6 +91,17 @@ public sealed partial class StatementTracer(SiteAgentOptions site, TraceContextS
                 }
 
                 head.Span?.SetTag("db.response.command_tag", tag);
+                if (head.Step is { Step: TwoPhaseStep.Prepare } voted)
+                {
+                    // The site voted yes: it holds the transaction until the coordinator's decision arrives.
+                    head.Span?.SetTag("mediai.2pc.vote", "yes");
+                    _awaitingDecision.Add(voted.Gid);
+                }
+                else if (head.Step is { } decided)
+                {
+                    _awaitingDecision.Remove(decided.Gid);
+                }
+
                 if (RowCount().Match(tag) is { Success: true } rows)
                 {
                     head.Span?.SetTag("db.response.returned_rows", long.Parse(rows.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
@@ -113,6 +125,11 @@ public sealed partial class StatementTracer(SiteAgentOptions site, TraceContextS
                 failed.Span?.SetTag("db.response.status_code", sqlState);
                 failed.Span?.SetTag("error.type", sqlState);
                 failed.Span?.SetStatus(ActivityStatusCode.Error, fields.GetValueOrDefault(ErrorField.Message, ""));
+                if (failed.Step is { Step: TwoPhaseStep.Prepare })
+                {
+                    failed.Span?.SetTag("mediai.2pc.vote", "no");
+                }
+
                 if (!failed.Simple)
                 {
                     End(_pending.Dequeue().Span);
@@ -190,48 +207,42 @@ public sealed partial class StatementTracer(SiteAgentOptions site, TraceContextS
         }
     }
 
-    private OpenSpan? Start(string sql, bool truncated)
+    private OpenSpan? Start(string sql, bool truncated, out TwoPhaseStep? step)
     {
-        var step = TwoPhaseStep.Match(sql);
+        step = TwoPhaseStep.Match(sql);
+
         if (step is null && (!site.TraceStatements || (_transactionParent is null && CitusMaintenance().IsMatch(sql))))
         {
             return null;
         }
 
-        // The API's traceparent, else the transaction a 2PC step belongs to, else the client's statement.
+        // The API's traceparent wins (a PREPARE under it is remembered for its COMMIT PREPARED).
+        // Else a 2PC step, or any step where the ledger is another agent's, is a draft placed
+        // after the fact: under its commit's phase, or the trace its gid was prepared in. Else
+        // the client's statement the ledger has open now, else the gid's trace, else a root.
         var parent = _transactionParent;
-        if (step is not null)
+        if (step is { Step: TwoPhaseStep.Prepare } && parent is { } explicitParent)
         {
-            if (step.Step == TwoPhaseStep.Prepare && parent is { } prepared)
-            {
-                store.Remember(step.Gid, prepared);
-            }
-            else if (step.Step != TwoPhaseStep.Prepare)
-            {
-                parent = store.Find(step.Gid) ?? parent;
-            }
-        }
-
-        if (parent is null && _clientPid != 0)
-        {
-            parent = statements.FindNow(_clientPid, DateTime.UtcNow);
+            store.Remember(step.Gid, explicitParent);
         }
 
         var operation = step?.Step ?? Operation(sql);
         var shards = Shards(sql);
         var name = $"{site.Name}: {operation}{(shards.Length > 0 ? " " + shards : "")}";
         OpenSpan? span;
-        if (parent is null && _clientPid != 0 && !statements.IsLocal)
+        if (parent is null && _clientPid != 0 && (step is not null || !statements.IsLocal))
         {
             span = OpenSpan.Draft(new SpanDraft(name, _clientPid, step));
         }
         else
         {
-            span = OpenSpan.Live(Spans.Start(name, ActivityKind.Server, parent ?? default));
-            if (span is not null && step is { Step: TwoPhaseStep.Prepare } && parent is { } found && _transactionParent is null)
+            parent ??= _clientPid != 0 ? statements.FindNow(_clientPid, DateTime.UtcNow) : null;
+            if (parent is null && step is { Step: not TwoPhaseStep.Prepare })
             {
-                store.Remember(step.Gid, found);
+                parent = store.Find(step.Gid);
             }
+
+            span = OpenSpan.Live(Spans.Start(name, ActivityKind.Server, parent ?? default));
         }
 
         if (span is null)
@@ -279,11 +290,54 @@ public sealed partial class StatementTracer(SiteAgentOptions site, TraceContextS
     {
         while (_pending.TryDequeue(out var open))
         {
-            open.Span?.SetStatus(ActivityStatusCode.Error, reason);
-            open.Span?.SetTag("error.type", "link_closed");
+            if (open.Step is { Step: not TwoPhaseStep.Prepare } decision && _awaitingDecision.Remove(decision.Gid))
+            {
+                // The decision was sent and never reached the node: the site is in doubt.
+                open.Span?.SetStatus(ActivityStatusCode.Error, InDoubtMessage(decision.Gid, reason));
+                open.Span?.SetTag("error.type", "in_doubt");
+                open.Span?.SetTag("mediai.2pc.outcome", "in doubt");
+            }
+            else
+            {
+                open.Span?.SetStatus(ActivityStatusCode.Error, reason);
+                open.Span?.SetTag("error.type", "link_closed");
+            }
+
             End(open.Span);
         }
+
+        // Prepared here, never decided here: the transaction now waits at this site for recovery.
+        foreach (var gid in _awaitingDecision)
+        {
+            InDoubt(gid, reason);
+        }
+
+        _awaitingDecision.Clear();
     }
+
+    /// <summary>A span for a prepared transaction whose decision never reached this site: an in-doubt error, in phase 2.</summary>
+    private void InDoubt(string gid, string reason)
+    {
+        var step = new TwoPhaseStep(TwoPhaseStep.CommitPrepared, gid);
+        var name = $"{site.Name}: IN DOUBT (no COMMIT PREPARED reached {site.City})";
+        var span = _clientPid != 0
+            ? OpenSpan.Draft(new SpanDraft(name, _clientPid, step))
+            : OpenSpan.Live(Spans.Start(name, ActivityKind.Server, store.Find(gid) ?? default));
+        span?.SetTag("mediai.site", site.Name);
+        span?.SetTag("mediai.city", site.City);
+        span?.SetTag("db.system", "postgresql");
+        span?.SetTag("db.system.name", "postgresql");
+        span?.SetTag("db.transaction.gid", gid);
+        span?.SetTag("mediai.2pc.step", "IN DOUBT");
+        span?.SetTag("mediai.2pc.outcome", "in doubt");
+        span?.SetTag("error.type", "in_doubt");
+        span?.SetStatus(ActivityStatusCode.Error, InDoubtMessage(gid, reason));
+        End(span);
+    }
+
+    private string InDoubtMessage(string gid, string reason) =>
+        $"In doubt: the link to {site.City} closed after it voted yes ({reason}). {site.City} holds transaction {gid} prepared " +
+        "until recovery: SELECT recover_prepared_transactions() on the coordinator.";
 
     private static string Operation(string sql)
     {
@@ -323,5 +377,5 @@ public sealed partial class StatementTracer(SiteAgentOptions site, TraceContextS
     private static partial Regex ShardName();
 
     /// <summary>A statement sent and not yet answered, in the order the node answers.</summary>
-    private sealed record Pending(OpenSpan? Span, bool Simple);
+    private sealed record Pending(OpenSpan? Span, bool Simple, TwoPhaseStep? Step);
 }
