@@ -58,11 +58,16 @@ public static class Extensions
                 // Npgsql's own spans: the client side of every query the lab sends.
                 .AddSource("Npgsql")
                 .AddAspNetCoreInstrumentation(options =>
-                    // Health probes every few seconds would bury the lab's real traces.
+                    // Health probes every few seconds would bury the lab's real traces; so would the
+                    // agents' placing of spans (GET /statements/…), plumbing of tracing itself: one
+                    // per site statement a student types.
                     options.Filter = context =>
                         !context.Request.Path.StartsWithSegments(HealthEndpointPath)
-                        && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
-                .AddHttpClientInstrumentation());
+                        && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath)
+                        && !context.Request.Path.StartsWithSegments(MediAI.Lab.AgentRoutes.Statements))
+                .AddHttpClientInstrumentation(options =>
+                    options.FilterHttpRequestMessage = request =>
+                        request.RequestUri is not { } uri || !uri.AbsolutePath.StartsWith(MediAI.Lab.AgentRoutes.Statements, StringComparison.Ordinal)));
         }
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))

@@ -86,23 +86,23 @@ public sealed class StatementLedger(SiteAgentOptions site)
 
         lock (entries)
         {
-            for (var i = entries.Count - 1; i >= 0; i--)
+            // The statement whose time holds the work's start (the door saw the statement before the
+            // coordinator did, and answers after its nodes did), else one within the slack.
+            var entry = entries.LastOrDefault(e => e.Start <= start && (e.End is null || start <= e.End))
+                ?? entries.LastOrDefault(e => e.Start - Slack <= start && (e.End is null || start <= e.End + Slack));
+            if (entry is null)
             {
-                var entry = entries[i];
-                if (entry.Start - Slack <= start && (entry.End is null || start <= entry.End + Slack))
-                {
-                    if (step is null)
-                    {
-                        return entry.Context;
-                    }
-
-                    entry.TwoPhase ??= new TwoPhaseSpans(site, entry.Context);
-                    return entry.TwoPhase.Place(step, start, end ?? start);
-                }
+                return null;
             }
-        }
 
-        return null;
+            if (step is null)
+            {
+                return entry.Context;
+            }
+
+            entry.TwoPhase ??= new TwoPhaseSpans(site, entry.Context);
+            return entry.TwoPhase.Place(step, start, end ?? start);
+        }
     }
 
     private sealed class Entry(ActivityContext context, DateTime start)
