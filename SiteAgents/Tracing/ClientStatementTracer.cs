@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.RegularExpressions;
 using MediAI.SiteAgents.Protocol;
 
@@ -13,12 +12,10 @@ namespace MediAI.SiteAgents.Tracing;
 /// </summary>
 public sealed partial class ClientStatementTracer(SiteAgentOptions site, StatementLedger ledger) : ILinkObserver
 {
-    private const int MaxQueryText = 2048;
     private const int MaxName = 60;
 
     private readonly Queue<Sent> _sent = new();
-    private readonly Dictionary<string, string> _statements = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _portals = new(StringComparer.Ordinal);
+    private readonly ExtendedQueries _extended = new();
     private int _pid;
     private string _database = "";
     private string _application = "";
@@ -37,16 +34,11 @@ public sealed partial class ClientStatementTracer(SiteAgentOptions site, Stateme
             case (Flow.Upstream, FrontendCode.Query):
                 Begin(message.QueryText, message.Truncated, simple: true);
                 break;
-            case (Flow.Upstream, FrontendCode.Parse):
-                var (statement, text) = message.ParseText;
-                _statements[statement] = text;
-                break;
-            case (Flow.Upstream, FrontendCode.Bind):
-                var (portal, bound) = message.BindNames;
-                _portals[portal] = _statements.GetValueOrDefault(bound, "");
+            case (Flow.Upstream, FrontendCode.Parse or FrontendCode.Bind):
+                _extended.Note(message);
                 break;
             case (Flow.Upstream, FrontendCode.Execute):
-                Begin(_portals.GetValueOrDefault(message.CString(), ""), truncated: false, simple: false);
+                Begin(_extended.SqlOf(message), truncated: false, simple: false);
                 break;
             case (Flow.Downstream, BackendCode.BackendKeyData):
                 _pid = message.BackendPid;
@@ -157,7 +149,7 @@ public sealed partial class ClientStatementTracer(SiteAgentOptions site, Stateme
         span.SetTag("db.system", "postgresql");
         span.SetTag("db.system.name", "postgresql");
         span.SetTag("db.namespace", _database);
-        span.SetTag("db.query.text", sql.Length > MaxQueryText ? sql[..MaxQueryText] + "…" : truncated ? sql + "…" : sql);
+        span.SetTag("db.query.text", SpanText.QueryText(sql, truncated));
         if (_application.Length > 0)
         {
             span.SetTag("client.application_name", _application);
@@ -172,9 +164,9 @@ public sealed partial class ClientStatementTracer(SiteAgentOptions site, Stateme
     private static void Completed(Activity? span, string tag)
     {
         span?.SetTag("db.response.command_tag", tag);
-        if (RowCount().Match(tag) is { Success: true } rows)
+        if (SpanText.Rows(tag) is { } rows)
         {
-            span?.SetTag("db.response.returned_rows", long.Parse(rows.Groups[1].Value, CultureInfo.InvariantCulture));
+            span?.SetTag("db.response.returned_rows", rows);
         }
     }
 
@@ -205,9 +197,6 @@ public sealed partial class ClientStatementTracer(SiteAgentOptions site, Stateme
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();
-
-    [GeneratedRegex(@"(\d+)$")]
-    private static partial Regex RowCount();
 
     /// <summary>A statement sent and not yet answered, in the order the node answers.</summary>
     private sealed record Sent(Activity? Span, bool Simple);

@@ -15,11 +15,9 @@ namespace MediAI.SiteAgents.Tracing;
 /// </summary>
 public sealed partial class StatementTracer(SiteAgentOptions site, TraceContextStore store, IClientStatements statements, LateSpans late) : ILinkObserver
 {
-    private const int MaxQueryText = 2048;
 
     private readonly Queue<Pending> _pending = new();
-    private readonly Dictionary<string, string> _statements = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _portals = new(StringComparer.Ordinal);
+    private readonly ExtendedQueries _extended = new();
     private ActivityContext? _transactionParent;
     private string? _distributedTransactionId;
     private string _database = "";
@@ -63,16 +61,11 @@ public sealed partial class StatementTracer(SiteAgentOptions site, TraceContextS
                 NoteTransactionContext(sql);
                 _pending.Enqueue(new Pending(Start(sql, message.Truncated, out var step), Simple: true, step));
                 break;
-            case FrontendCode.Parse:
-                var (statement, text) = message.ParseText;
-                _statements[statement] = text;
-                break;
-            case FrontendCode.Bind:
-                var (portal, boundStatement) = message.BindNames;
-                _portals[portal] = _statements.GetValueOrDefault(boundStatement, "");
+            case FrontendCode.Parse or FrontendCode.Bind:
+                _extended.Note(message);
                 break;
             case FrontendCode.Execute:
-                var portalSql = _portals.GetValueOrDefault(message.CString(), "");
+                var portalSql = _extended.SqlOf(message);
                 NoteTransactionContext(portalSql);
                 _pending.Enqueue(new Pending(Start(portalSql, truncated: false, out var portalStep), Simple: false, portalStep));
                 break;
@@ -102,9 +95,9 @@ public sealed partial class StatementTracer(SiteAgentOptions site, TraceContextS
                     _awaitingDecision.Remove(decided.Gid);
                 }
 
-                if (RowCount().Match(tag) is { Success: true } rows)
+                if (SpanText.Rows(tag) is { } rows)
                 {
-                    head.Span?.SetTag("db.response.returned_rows", long.Parse(rows.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+                    head.Span?.SetTag("db.response.returned_rows", rows);
                 }
 
                 // A simple Query may hold several statements: it ends at ReadyForQuery.
@@ -256,7 +249,7 @@ public sealed partial class StatementTracer(SiteAgentOptions site, TraceContextS
         span.SetTag("db.system.name", "postgresql");
         span.SetTag("db.namespace", _database);
         span.SetTag("db.operation.name", operation);
-        span.SetTag("db.query.text", sql.Length > MaxQueryText ? sql[..MaxQueryText] + "…" : truncated ? sql + "…" : sql);
+        span.SetTag("db.query.text", SpanText.QueryText(sql, truncated));
         span.SetTag("server.address", site.Node.Host);
         span.SetTag("server.port", site.Node.Port);
         if (shards.Length > 0)
@@ -362,9 +355,6 @@ public sealed partial class StatementTracer(SiteAgentOptions site, TraceContextS
 
     [GeneratedRegex(@"assign_distributed_transaction_id\(([^)]*)\)")]
     private static partial Regex DistributedTransactionId();
-
-    [GeneratedRegex(@"(\d+)$")]
-    private static partial Regex RowCount();
 
     /// <summary>Citus's connections to the nodes: CITUS_APPLICATION_NAME_PREFIX and the initiating backend's global pid.</summary>
     [GeneratedRegex(@"^citus_internal gpid=(\d+)")]

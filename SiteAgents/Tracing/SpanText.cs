@@ -1,0 +1,21 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace MediAI.SiteAgents.Tracing;
+
+/// <summary>What spans say of a statement, the same way for the door's roots and the nodes' parts.</summary>
+public static partial class SpanText
+{
+    private const int MaxQueryText = 2048;
+
+    /// <summary>db.query.text, bounded (a COPY or a generated INSERT can be megabytes); "…" where cut.</summary>
+    public static string QueryText(string sql, bool truncated) =>
+        sql.Length > MaxQueryText ? sql[..MaxQueryText] + "…" : truncated ? sql + "…" : sql;
+
+    /// <summary>The rows a command tag reports ("SELECT 20", "INSERT 0 1"), or null ("BEGIN").</summary>
+    public static long? Rows(string commandTag) =>
+        RowCount().Match(commandTag) is { Success: true } rows ? long.Parse(rows.Groups[1].Value, CultureInfo.InvariantCulture) : null;
+
+    [GeneratedRegex(@"(\d+)$")]
+    private static partial Regex RowCount();
+}
