@@ -15,21 +15,7 @@ public sealed class LabSettingException(string message) : Exception(message)
     public static string Required(IConfiguration configuration, string key) =>
         configuration[key] is { Length: > 0 } value ? value : throw new LabSettingException($"Setting {PathOf(configuration, key)} is missing. {StartThroughAppHost}");
 
-    /// <summary>A whole number at <paramref name="key"/> (or <paramref name="fallback"/> when unset), or an exception naming it.</summary>
-    public static int Number(IConfiguration configuration, string key, int? fallback = null)
-    {
-        var text = configuration[key];
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return fallback ?? throw new LabSettingException($"Setting {PathOf(configuration, key)} is missing. {StartThroughAppHost}");
-        }
-
-        return int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var number)
-            ? number
-            : throw new LabSettingException($"Setting {PathOf(configuration, key)} = '{text}' is not a whole number. {StartThroughAppHost}");
-    }
-
-    /// <summary>The full key (Lab:Nodes:3:Port) when reading inside a section.</summary>
+    /// <summary>The full key (Site:Name) when reading inside a section.</summary>
     private static string PathOf(IConfiguration configuration, string key) =>
         configuration is IConfigurationSection section ? $"{section.Path}:{key}" : key;
 

@@ -14,7 +14,7 @@ public static class StatementEndpoints
     {
         app.MapGet(AgentRoutes.Statements + "/{pid:int}", (int pid, string? at, string? end, string? step, StatementLedger ledger) =>
         {
-            if (!Time(at, out var start) || (end is not null && !Time(end, out _)))
+            if (!Time(at, out var start) || !OptionalTime(end, out var until))
             {
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["at"] = ["at (and end) as UTC times in ISO 8601 (2026-11-26T03:55:00.1234567Z)"] });
             }
@@ -24,7 +24,6 @@ public static class StatementEndpoints
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["step"] = [$"one of {TwoPhaseStep.Prepare}, {TwoPhaseStep.CommitPrepared}, {TwoPhaseStep.RollbackPrepared}"] });
             }
 
-            DateTime? until = end is not null && Time(end, out var e) ? e : null;
             return ledger.Find(pid, start, until, step) is { } context
                 ? Results.Ok(new StatementParent($"00-{context.TraceId}-{context.SpanId}-{(context.TraceFlags.HasFlag(System.Diagnostics.ActivityTraceFlags.Recorded) ? "01" : "00")}"))
                 : Results.NotFound();
@@ -34,4 +33,22 @@ public static class StatementEndpoints
 
     private static bool Time(string? text, out DateTime time) =>
         DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out time);
+
+    /// <summary>Absent is fine (null); present must be a time.</summary>
+    private static bool OptionalTime(string? text, out DateTime? time)
+    {
+        time = null;
+        if (text is null)
+        {
+            return true;
+        }
+
+        if (!Time(text, out var parsed))
+        {
+            return false;
+        }
+
+        time = parsed;
+        return true;
+    }
 }

@@ -16,6 +16,7 @@ public sealed partial class ClientStatementTracer(SiteAgentOptions site, Stateme
 
     private readonly Queue<Sent> _sent = new();
     private readonly ExtendedQueries _extended = new();
+    private readonly KeyValuePair<string, object?>[] _siteTags = SpanText.SiteTags(site);
     private int _pid;
     private string _database = "";
     private string _application = "";
@@ -129,9 +130,9 @@ public sealed partial class ClientStatementTracer(SiteAgentOptions site, Stateme
             ledger.Close(_pid, span.Context, span.StartTimeUtc + span.Duration);
         }
 
-        if (_block is not null && EndsBlock().IsMatch(span.GetTagItem("db.query.text") as string ?? ""))
+        if (_block is not null && EndsBlock().Match(span.GetTagItem("db.query.text") as string ?? "") is { Success: true } ends)
         {
-            _block.DisplayName = $"BEGIN … {((string)span.GetTagItem("db.query.text")!).Trim().Split(' ', 2)[0].TrimEnd(';').ToUpperInvariant()}";
+            _block.DisplayName = $"BEGIN … {ends.Groups[1].Value.ToUpperInvariant()}";
         }
     }
 
@@ -142,12 +143,12 @@ public sealed partial class ClientStatementTracer(SiteAgentOptions site, Stateme
             return;
         }
 
-        span.SetTag("mediai.site", site.Name);
-        span.SetTag("mediai.city", site.City);
+        foreach (var (key, value) in _siteTags)
+        {
+            span.SetTag(key, value);
+        }
+
         span.SetTag("mediai.client", true);
-        // db.system for the dashboard's database icon and summary; db.system.name for current semantic conventions.
-        span.SetTag("db.system", "postgresql");
-        span.SetTag("db.system.name", "postgresql");
         span.SetTag("db.namespace", _database);
         span.SetTag("db.query.text", SpanText.QueryText(sql, truncated));
         if (_application.Length > 0)

@@ -12,6 +12,18 @@ public static partial class SpanText
     public static string QueryText(string sql, bool truncated) =>
         sql.Length > MaxQueryText ? sql[..MaxQueryText] + "…" : truncated ? sql + "…" : sql;
 
+    /// <summary>
+    /// Which site a span is from, and that it is a PostgreSQL call: db.system for the dashboard's
+    /// database icon and summary, db.system.name for current semantic conventions.
+    /// </summary>
+    public static KeyValuePair<string, object?>[] SiteTags(SiteAgentOptions site) =>
+    [
+        new("mediai.site", site.Name),
+        new("mediai.city", site.City),
+        new("db.system", "postgresql"),
+        new("db.system.name", "postgresql"),
+    ];
+
     /// <summary>The rows a command tag reports ("SELECT 20", "INSERT 0 1"), or null ("BEGIN").</summary>
     public static long? Rows(string commandTag) =>
         RowCount().Match(commandTag) is { Success: true } rows ? long.Parse(rows.Groups[1].Value, CultureInfo.InvariantCulture) : null;

@@ -123,6 +123,7 @@ public sealed class StatementLedger(SiteAgentOptions site)
         private Activity? _prepare;
         private Activity? _decide;
         private readonly SiteAgentOptions _site;
+        private readonly Lock _gate = new();
         private bool _finished;
 
         public TwoPhaseSpans(SiteAgentOptions site, ActivityContext statement)
@@ -133,7 +134,7 @@ public sealed class StatementLedger(SiteAgentOptions site)
 
         public ActivityContext? Place(string step, DateTime start, DateTime end)
         {
-            lock (this)
+            lock (_gate)
             {
                 Activity? phase;
                 if (step == TwoPhaseStep.Prepare)
@@ -155,7 +156,7 @@ public sealed class StatementLedger(SiteAgentOptions site)
 
         public void Finish()
         {
-            lock (this)
+            lock (_gate)
             {
                 if (_finished)
                 {

@@ -18,6 +18,7 @@ public sealed partial class StatementTracer(SiteAgentOptions site, TraceContextS
 
     private readonly Queue<Pending> _pending = new();
     private readonly ExtendedQueries _extended = new();
+    private readonly KeyValuePair<string, object?>[] _siteTags = SpanText.SiteTags(site);
     private ActivityContext? _transactionParent;
     private string? _distributedTransactionId;
     private string _database = "";
@@ -243,10 +244,11 @@ public sealed partial class StatementTracer(SiteAgentOptions site, TraceContextS
             return null;
         }
 
-        span.SetTag("mediai.site", site.Name);
-        span.SetTag("mediai.city", site.City);
-        span.SetTag("db.system", "postgresql");
-        span.SetTag("db.system.name", "postgresql");
+        foreach (var (key, value) in _siteTags)
+        {
+            span.SetTag(key, value);
+        }
+
         span.SetTag("db.namespace", _database);
         span.SetTag("db.operation.name", operation);
         span.SetTag("db.query.text", SpanText.QueryText(sql, truncated));
@@ -316,10 +318,11 @@ public sealed partial class StatementTracer(SiteAgentOptions site, TraceContextS
         var span = _clientPid != 0
             ? OpenSpan.Draft(new SpanDraft(name, _clientPid, step))
             : OpenSpan.Live(Spans.Start(name, ActivityKind.Server, store.Find(gid) ?? default));
-        span?.SetTag("mediai.site", site.Name);
-        span?.SetTag("mediai.city", site.City);
-        span?.SetTag("db.system", "postgresql");
-        span?.SetTag("db.system.name", "postgresql");
+        foreach (var (key, value) in _siteTags)
+        {
+            span?.SetTag(key, value);
+        }
+
         span?.SetTag("db.transaction.gid", gid);
         span?.SetTag("mediai.2pc.step", "IN DOUBT");
         span?.SetTag("mediai.2pc.outcome", "in doubt");
