@@ -34,6 +34,9 @@ public static class SiteAgentApp
         if (string.IsNullOrEmpty(site.CoordinatorAgent))
         {
             builder.Services.AddSingleton<IClientStatements, LocalClientStatements>();
+            // Statements typed past the door (docker exec … psql): roots made from pg_stat_activity.
+            builder.Services.AddSingleton<IBackendActivity, NodeBackends>();
+            builder.Services.AddSingleton<SynthesizedRoots>();
         }
         else
         {

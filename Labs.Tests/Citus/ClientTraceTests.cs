@@ -98,7 +98,7 @@ public sealed class ClientTraceTests(CitusCluster cluster)
     }
 
     /// <summary>The emergency consultation as a student types it in psql: Yuki Tanaka's record at Tokyo, her bill at Paris, one COMMIT.</summary>
-    private static string Consultation(string examType) => $"""
+    internal static string Consultation(string examType) => $"""
         BEGIN;
         INSERT INTO MedicalRecords (idPatient, country, date, examType, result, aiModelUsed, aiScore, aiVersion)
           VALUES (16, 'Japan', NOW()::DATE, '{examType}', 'General check', 'DiagNet-3', 0.8934, 'v3.2');
@@ -130,7 +130,7 @@ public sealed class ClientTraceTests(CitusCluster cluster)
     }
 
     /// <param name="since">When the test began: its bill is the consultation billed since (a constant: Citus refuses now() beside column references in a DELETE).</param>
-    private async Task CleanUpAsync(string examType, DateTime since)
+    internal static async Task CleanUpAsync(CitusCluster cluster, string examType, DateTime since)
     {
         await using var connection = await cluster.Coordinator.OpenAsync(LabSites.Database);
         await using var command = new Npgsql.NpgsqlCommand(
@@ -181,7 +181,7 @@ public sealed class ClientTraceTests(CitusCluster cluster)
         }
         finally
         {
-            await CleanUpAsync(examType, before);
+            await CleanUpAsync(cluster, examType, before);
         }
     }
 
@@ -230,7 +230,7 @@ public sealed class ClientTraceTests(CitusCluster cluster)
         finally
         {
             await tokyo.Http.PostAsync("/reset", null);
-            await CleanUpAsync(examType, before);
+            await CleanUpAsync(cluster, examType, before);
         }
     }
 }

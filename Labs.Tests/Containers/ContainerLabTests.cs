@@ -174,6 +174,18 @@ public sealed class ContainerLabTests
                 Assert.Contains($"{site}: PREPARE TRANSACTION", spans[$"agent-{site}"]);
             }
 
+            // A SELECT typed in psql, at the door and inside the coordinator's container (past the door):
+            // each is one new trace in the dashboard, a root with every site's part under it.
+            const string count = "SELECT count(*) FROM Patients";
+            var atTheDoor = DateTime.UtcNow;
+            Assert.Equal(0, (await Psql.CommandAsync(port, count, "mediAI")).ExitCode);
+            await AssertOneTraceAsync(telemetry, count, atTheDoor, timeout.Token);
+            var pastTheDoor = DateTime.UtcNow;
+            var exec = ContainerEngine.Docker("exec", "citus_master", "psql", "-U", "postgres", "-d", "mediAI", "-c", count);
+            Assert.True(exec.Ok, exec.Output);
+            var made = await AssertOneTraceAsync(telemetry, count, pastTheDoor, timeout.Token);
+            Assert.NotNull(made.Attribute("mediai.root")); // made by Paris's agent from pg_stat_activity
+
             // The handout's citus_add_node('citus_worker1', 5432): in container mode the name resolves
             // on the containers' network, and Citus answers with a distributed deadlock (solutions/README.md).
             var add = await Psql.CommandAsync(port, "SELECT citus_add_node('citus_worker1', 5432);", "mediAI");
@@ -187,6 +199,37 @@ public sealed class ContainerLabTests
             await AssertNothingLeftAsync();
             ContainerEngine.RemoveVolumes(prefix);
         }
+    }
+
+    /// <summary>
+    /// Exactly one trace whose root is <paramref name="sql"/>, begun after <paramref name="since"/>,
+    /// with a span from each site's agent under it, and no agent span of its time outside it.
+    /// </summary>
+    private static async Task<LabApp.DashboardSpan> AssertOneTraceAsync(HttpClient telemetry, string sql, DateTime since, CancellationToken cancellationToken)
+    {
+        string[] agents = ["agent-montreal", "agent-paris", "agent-tokyo", "agent-tunis"];
+        IReadOnlyList<LabApp.DashboardSpan> spans = [];
+        List<LabApp.DashboardSpan> roots = [];
+        for (var attempt = 0; attempt < 60; attempt++)
+        {
+            spans = await LabApp.SpansAsync(telemetry, cancellationToken);
+            roots = [.. spans.Where(s => s.ParentSpanId.Length == 0 && s.Start >= since.AddSeconds(-1) && s.Attribute("db.query.text") == sql)];
+            if (roots.Count == 1 && agents.All(a => spans.Any(s => s.TraceId == roots[0].TraceId && s != roots[0] && s.Service == a)))
+            {
+                break;
+            }
+
+            await Task.Delay(500, cancellationToken);
+        }
+
+        var root = Assert.Single(roots);
+        var trace = spans.Where(s => s.TraceId == root.TraceId).ToList();
+        Assert.Equal(agents, trace.Where(s => s != root).Select(s => s.Service).Distinct().Order());
+        // A fragment: an agent's span of the statement's time in another trace.
+        var last = trace.Max(s => s.Start);
+        Assert.Empty(spans.Where(s => s.TraceId != root.TraceId && s.Attribute("mediai.site") is not null && s.Start >= root.Start && s.Start <= last)
+            .Select(s => $"{s.Service}: {s.Name}"));
+        return root;
     }
 
     [Fact]

@@ -89,4 +89,55 @@ public static class LabApp
         Assert.All(scopes, s => Assert.Contains(s, seenScopes));
         return spans;
     }
+
+    /// <summary>A span as the dashboard's telemetry API returns it (OTLP JSON).</summary>
+    public sealed record DashboardSpan(string Service, string TraceId, string SpanId, string ParentSpanId, string Name, DateTime Start, IReadOnlyDictionary<string, string> Attributes)
+    {
+        public string? Attribute(string key) => Attributes.GetValueOrDefault(key);
+    }
+
+    /// <summary>The latest spans the dashboard holds (GET /api/telemetry/spans), from every service.</summary>
+    public static async Task<IReadOnlyList<DashboardSpan>> SpansAsync(HttpClient telemetry, CancellationToken cancellationToken)
+    {
+        using var response = await telemetry.GetAsync("/api/telemetry/spans?limit=20000", cancellationToken);
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+        var spans = new List<DashboardSpan>();
+        foreach (var resourceSpans in body.GetProperty("data").GetProperty("resourceSpans").EnumerateArray())
+        {
+            var service = Attributes(resourceSpans.GetProperty("resource")).GetValueOrDefault("service.name", "");
+            foreach (var scope in resourceSpans.GetProperty("scopeSpans").EnumerateArray())
+            {
+                foreach (var span in scope.GetProperty("spans").EnumerateArray())
+                {
+                    var nanos = long.Parse(span.GetProperty("startTimeUnixNano").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+                    spans.Add(new DashboardSpan(
+                        service,
+                        span.GetProperty("traceId").GetString()!,
+                        span.GetProperty("spanId").GetString()!,
+                        span.TryGetProperty("parentSpanId", out var parent) ? parent.GetString() ?? "" : "",
+                        span.GetProperty("name").GetString()!,
+                        DateTime.UnixEpoch.AddTicks(nanos / 100),
+                        Attributes(span)));
+                }
+            }
+        }
+
+        return spans;
+    }
+
+    private static Dictionary<string, string> Attributes(JsonElement owner)
+    {
+        var attributes = new Dictionary<string, string>();
+        if (owner.TryGetProperty("attributes", out var list))
+        {
+            foreach (var attribute in list.EnumerateArray())
+            {
+                var value = attribute.GetProperty("value");
+                attributes[attribute.GetProperty("key").GetString()!] = value.EnumerateObject().FirstOrDefault().Value.ToString();
+            }
+        }
+
+        return attributes;
+    }
 }

@@ -12,7 +12,8 @@ public static class StatementEndpoints
 {
     public static IEndpointRouteBuilder MapStatementEndpoint(this IEndpointRouteBuilder app)
     {
-        app.MapGet(AgentRoutes.Statements + "/{pid:int}", (int pid, string? at, string? end, string? step, StatementLedger ledger) =>
+        app.MapGet(AgentRoutes.Statements + "/{pid:int}", async (int pid, string? at, string? end, int? node, string? step, string? transaction,
+            IClientStatements statements, CancellationToken cancellationToken) =>
         {
             if (!Time(at, out var start) || !OptionalTime(end, out var until))
             {
@@ -24,9 +25,18 @@ public static class StatementEndpoints
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["step"] = [$"one of {TwoPhaseStep.Prepare}, {TwoPhaseStep.CommitPrepared}, {TwoPhaseStep.RollbackPrepared}"] });
             }
 
-            return ledger.Find(pid, start, until, step) is { } context
-                ? Results.Ok(new StatementParent($"00-{context.TraceId}-{context.SpanId}-{(context.TraceFlags.HasFlag(System.Diagnostics.ActivityTraceFlags.Recorded) ? "01" : "00")}"))
-                : Results.NotFound();
+            if (!statements.IsLocal)
+            {
+                return Results.NotFound(); // the ledger is the coordinator's agent's
+            }
+
+            var work = new NodeWork(pid, node, start, until ?? start, step, transaction);
+            return await statements.FindAsync(work, cancellationToken) switch
+            {
+                { Untraced: true } => Results.Ok(new StatementParent(null, Untraced: true)),
+                { Parent: { } context } => Results.Ok(StatementParent.From(context)),
+                _ => Results.NotFound(),
+            };
         });
         return app;
     }

@@ -12,8 +12,6 @@ namespace MediAI.SiteAgents.Tracing;
 /// </summary>
 public sealed partial class ClientStatementTracer(SiteAgentOptions site, StatementLedger ledger) : ILinkObserver
 {
-    private const int MaxName = 60;
-
     private readonly Queue<Sent> _sent = new();
     private readonly ExtendedQueries _extended = new();
     private readonly KeyValuePair<string, object?>[] _siteTags = SpanText.SiteTags(site);
@@ -95,6 +93,10 @@ public sealed partial class ClientStatementTracer(SiteAgentOptions site, Stateme
         _block?.SetStatus(ActivityStatusCode.Error, reason);
         _block?.Stop();
         _block = null;
+        if (_pid != 0)
+        {
+            ledger.Disconnect(_pid, DateTime.UtcNow);
+        }
     }
 
     /// <summary>A statement sent: a root of its own, or a child of the block it is in (or opens).</summary>
@@ -107,7 +109,7 @@ public sealed partial class ClientStatementTracer(SiteAgentOptions site, Stateme
             Describe(_block, sql, truncated);
         }
 
-        var span = Spans.Start(Name(sql), ActivityKind.Server, _block?.Context ?? default);
+        var span = Spans.Start(SpanText.StatementName(sql), ActivityKind.Server, _block?.Context ?? default);
         Describe(span, sql, truncated);
         if (span is not null && _pid != 0)
         {
@@ -183,21 +185,11 @@ public sealed partial class ClientStatementTracer(SiteAgentOptions site, Stateme
         }
     }
 
-    /// <summary>The statement itself, on one line and short: what the dashboard lists.</summary>
-    private static string Name(string sql)
-    {
-        var line = Whitespace().Replace(sql.Trim(), " ").TrimEnd(';');
-        return line.Length == 0 ? "(empty statement)" : line.Length > MaxName ? line[..MaxName] + "…" : line;
-    }
-
     [GeneratedRegex(@"^\s*(BEGIN|START\s+TRANSACTION)\b", RegexOptions.IgnoreCase)]
     private static partial Regex StartsBlock();
 
     [GeneratedRegex(@"^\s*(COMMIT|END|ROLLBACK|ABORT)\b(?!\s+PREPARED)", RegexOptions.IgnoreCase)]
     private static partial Regex EndsBlock();
-
-    [GeneratedRegex(@"\s+")]
-    private static partial Regex Whitespace();
 
     /// <summary>A statement sent and not yet answered, in the order the node answers.</summary>
     private sealed record Sent(Activity? Span, bool Simple);

@@ -17,19 +17,24 @@ public interface IClientStatements
     /// <summary>The statement backend <paramref name="pid"/> is running now, where the ledger is in this process.</summary>
     ActivityContext? FindNow(int pid, DateTime at);
 
-    /// <summary>The span a node's work from <paramref name="start"/> to <paramref name="until"/> joins (a 2PC step, <paramref name="twoPhaseStep"/>: its phase).</summary>
-    Task<ActivityContext?> FindAsync(int pid, DateTime start, DateTime until, string? twoPhaseStep, CancellationToken cancellationToken);
+    /// <summary>Where a node's <paramref name="work"/> goes: under a span (a 2PC step: its commit's phase), nowhere known, or out.</summary>
+    Task<Placement> FindAsync(NodeWork work, CancellationToken cancellationToken);
 }
 
-/// <summary>This agent keeps the door, hence the ledger (Paris, and agents that were given no coordinator agent).</summary>
-public sealed class LocalClientStatements(StatementLedger ledger) : IClientStatements
+/// <summary>
+/// This agent keeps the door, hence the ledger (Paris, and agents that were given no coordinator
+/// agent). Work of a backend the door never saw gets a root made for it (<see cref="SynthesizedRoots"/>).
+/// </summary>
+public sealed class LocalClientStatements(StatementLedger ledger, SynthesizedRoots roots) : IClientStatements
 {
     public bool IsLocal => true;
 
     public ActivityContext? FindNow(int pid, DateTime at) => ledger.Find(pid, at);
 
-    public Task<ActivityContext?> FindAsync(int pid, DateTime start, DateTime until, string? twoPhaseStep, CancellationToken cancellationToken) =>
-        Task.FromResult(ledger.Find(pid, start, until, twoPhaseStep));
+    public async Task<Placement> FindAsync(NodeWork work, CancellationToken cancellationToken) =>
+        ledger.Find(work.Pid, work.Start, work.End, work.Step, nearest: true) is { } statement
+            ? Placement.Under(statement)
+            : await roots.FindAsync(work, cancellationToken);
 }
 
 /// <summary>Asks the coordinator's agent (<see cref="SiteAgentOptions.CoordinatorAgent"/>) over HTTP.</summary>
@@ -39,28 +44,52 @@ public sealed class RemoteClientStatements(HttpClient http, SiteAgentOptions sit
 
     public ActivityContext? FindNow(int pid, DateTime at) => null;
 
-    public async Task<ActivityContext?> FindAsync(int pid, DateTime start, DateTime until, string? twoPhaseStep, CancellationToken cancellationToken)
+    public async Task<Placement> FindAsync(NodeWork work, CancellationToken cancellationToken)
     {
         static string Time(DateTime t) => Uri.EscapeDataString(t.ToString("O", CultureInfo.InvariantCulture));
-        var uri = new Uri($"http://{site.CoordinatorAgent}{AgentRoutes.Statements}/{pid.ToString(CultureInfo.InvariantCulture)}?at={Time(start)}&end={Time(until)}"
-            + (twoPhaseStep is null ? "" : $"&step={Uri.EscapeDataString(twoPhaseStep)}"));
+        var uri = new Uri(string.Create(CultureInfo.InvariantCulture,
+            $"http://{site.CoordinatorAgent}{AgentRoutes.Statements}/{work.Pid}?at={Time(work.Start)}&end={Time(work.End)}&node={work.Node}")
+            + (work.Step is null ? "" : $"&step={Uri.EscapeDataString(work.Step)}")
+            + (work.Transaction is null ? "" : $"&transaction={Uri.EscapeDataString(work.Transaction)}"));
         try
         {
             using var response = await http.GetAsync(uri, cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
-                return null;
+                return Placement.Unknown;
             }
 
             var found = await response.Content.ReadFromJsonAsync<StatementParent>(cancellationToken);
-            return found is not null && ActivityContext.TryParse(found.TraceParent, null, out var context) ? context : null;
+            return found switch
+            {
+                { Untraced: true } => Placement.Out,
+                { TraceParent: { } traceParent } when ActivityContext.TryParse(traceParent, null, out var context) => Placement.Under(context),
+                _ => Placement.Unknown,
+            };
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
         {
-            return null; // Paris's agent is down or slow: the span stands alone, as without the door
+            return Placement.Unknown; // Paris's agent is down or slow: the span stands alone, as without the door
         }
     }
 }
 
-/// <summary>GET /statements/{pid}: the span a client statement's node parts join, as a W3C traceparent.</summary>
-public sealed record StatementParent(string TraceParent);
+/// <summary>
+/// GET /statements/{pid}: the span a client statement's node parts join, as a W3C traceparent;
+/// or <paramref name="Untraced"/>: the work is the lab's own or Citus's background, and stays out.
+/// </summary>
+public sealed record StatementParent(string? TraceParent, bool Untraced = false)
+{
+    public static StatementParent From(ActivityContext context) =>
+        new($"00-{context.TraceId}-{context.SpanId}-{(context.TraceFlags.HasFlag(ActivityTraceFlags.Recorded) ? "01" : "00")}");
+}
+
+/// <summary>Where a node's work goes: <see cref="Parent"/>; none known (<see cref="Unknown"/>, a root of its own); or <see cref="Out"/> of the traces.</summary>
+public readonly record struct Placement(ActivityContext? Parent, bool Untraced)
+{
+    public static Placement Unknown => default;
+
+    public static Placement Out => new(null, Untraced: true);
+
+    public static Placement Under(ActivityContext parent) => new(parent, Untraced: false);
+}

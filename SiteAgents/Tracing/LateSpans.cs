@@ -11,20 +11,45 @@ namespace MediAI.SiteAgents.Tracing;
 /// </summary>
 public sealed class LateSpans(IClientStatements statements, TraceContextStore store) : BackgroundService
 {
-    private readonly Channel<SpanDraft> _drafts = Channel.CreateBounded<SpanDraft>(
+    private readonly Channel<(SpanDraft Draft, bool Claim)> _drafts = Channel.CreateBounded<(SpanDraft, bool)>(
         new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
-    public void Submit(SpanDraft draft) => _drafts.Writer.TryWrite(draft);
+    /// <summary>The span ended: place it and emit it.</summary>
+    public void Submit(SpanDraft draft) => _drafts.Writer.TryWrite((draft, false));
+
+    /// <summary>
+    /// The span began: tell Paris now, while the client's statement still runs, so a root for a
+    /// client past the door is made from its statement (pg_stat_activity), not after psql -c left.
+    /// </summary>
+    public void Claim(SpanDraft draft) => _drafts.Writer.TryWrite((draft, true));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
-            await foreach (var draft in _drafts.Reader.ReadAllAsync(stoppingToken))
+            await foreach (var (draft, claim) in _drafts.Reader.ReadAllAsync(stoppingToken))
             {
+                if (claim)
+                {
+                    await statements.FindAsync(draft.Work with { End = draft.Start }, stoppingToken);
+                    continue;
+                }
+
                 // One reader, in order: a PREPARE is placed before the COMMIT PREPARED that follows it.
-                var current = await statements.FindAsync(draft.ClientPid, draft.Start, draft.End, draft.Step?.Step, stoppingToken);
+                if (draft.Step is { Step: not TwoPhaseStep.Prepare } own && draft.Work.Transaction is not null && store.FindSent(own.Gid) is { } sent)
+                {
+                    Emit(draft, sent, null); // the backend that prepared decides, in the trace its client sent
+                    continue;
+                }
+
+                var placement = await statements.FindAsync(draft.Work, stoppingToken);
                 var prepared = draft.Step is { Step: not TwoPhaseStep.Prepare } decided ? store.Find(decided.Gid) : null;
+                if (placement.Untraced && prepared is null)
+                {
+                    continue; // the lab's own plumbing or Citus's background: out of the students' traces
+                }
+
+                var current = placement.Parent;
                 if (current is { } here && prepared is { } there && here.TraceId != there.TraceId)
                 {
                     // A decision taken later (recovery) sits in the trace that took it, linked to the one that prepared.

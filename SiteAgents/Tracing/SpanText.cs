@@ -7,6 +7,7 @@ namespace MediAI.SiteAgents.Tracing;
 public static partial class SpanText
 {
     private const int MaxQueryText = 2048;
+    private const int MaxName = 60;
 
     /// <summary>db.query.text, bounded (a COPY or a generated INSERT can be megabytes); "…" where cut.</summary>
     public static string QueryText(string sql, bool truncated) =>
@@ -27,6 +28,16 @@ public static partial class SpanText
     /// <summary>The rows a command tag reports ("SELECT 20", "INSERT 0 1"), or null ("BEGIN").</summary>
     public static long? Rows(string commandTag) =>
         RowCount().Match(commandTag) is { Success: true } rows ? long.Parse(rows.Groups[1].Value, CultureInfo.InvariantCulture) : null;
+
+    /// <summary>A root's name: the statement itself, on one line and short (what the dashboard lists).</summary>
+    public static string StatementName(string sql)
+    {
+        var line = Whitespace().Replace(sql.Trim(), " ").TrimEnd(';');
+        return line.Length == 0 ? "(empty statement)" : line.Length > MaxName ? line[..MaxName] + "…" : line;
+    }
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Whitespace();
 
     [GeneratedRegex(@"(\d+)$")]
     private static partial Regex RowCount();

@@ -26,6 +26,7 @@ public sealed class StatementLedger(SiteAgentOptions site)
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(2);
 
     private readonly ConcurrentDictionary<int, List<Entry>> _byPid = new();
+    private readonly ConcurrentDictionary<int, DateTime> _disconnected = new();
 
     /// <summary>The backend pid inside Citus's global pid.</summary>
     public static int PidOf(long gpid) => (int)(gpid % 10_000_000_000L);
@@ -35,8 +36,10 @@ public sealed class StatementLedger(SiteAgentOptions site)
         if (_byPid.Count >= MaxBackends && !_byPid.ContainsKey(pid))
         {
             _byPid.Clear(); // bounded; a lab has tens of clients, not a thousand
+            _disconnected.Clear();
         }
 
+        _disconnected.TryRemove(pid, out _);
         var entries = _byPid.GetOrAdd(pid, _ => []);
         lock (entries)
         {
@@ -48,6 +51,11 @@ public sealed class StatementLedger(SiteAgentOptions site)
             entries.Add(new Entry(context, start));
         }
     }
+
+    /// <summary>The door's client of backend <paramref name="pid"/> left: later work of that pid is another client's.</summary>
+    public void Disconnect(int pid, DateTime at) => _disconnected[pid] = at;
+
+    private bool Connected(int pid, DateTime at) => !_disconnected.TryGetValue(pid, out var left) || at <= left + Slack;
 
     public void Close(int pid, ActivityContext context, DateTime end)
     {
@@ -77,7 +85,11 @@ public sealed class StatementLedger(SiteAgentOptions site)
     /// The span a node's work for backend <paramref name="pid"/> joins: the statement that was
     /// running at <paramref name="start"/>, or, for a 2PC step, that statement's phase.
     /// </summary>
-    public ActivityContext? Find(int pid, DateTime start, DateTime? end = null, string? step = null)
+    /// <param name="nearest">
+    /// Else, while that client is still connected through the door, its latest statement begun
+    /// before the work: a client at the door never has a part of its work outside its traces.
+    /// </param>
+    public ActivityContext? Find(int pid, DateTime start, DateTime? end = null, string? step = null, bool nearest = false)
     {
         if (!_byPid.TryGetValue(pid, out var entries))
         {
@@ -89,7 +101,8 @@ public sealed class StatementLedger(SiteAgentOptions site)
             // The statement whose time holds the work's start (the door saw the statement before the
             // coordinator did, and answers after its nodes did), else one within the slack.
             var entry = entries.LastOrDefault(e => e.Start <= start && (e.End is null || start <= e.End))
-                ?? entries.LastOrDefault(e => e.Start - Slack <= start && (e.End is null || start <= e.End + Slack));
+                ?? entries.LastOrDefault(e => e.Start - Slack <= start && (e.End is null || start <= e.End + Slack))
+                ?? (nearest && Connected(pid, start) ? entries.LastOrDefault(e => e.Start - Slack <= start) : null);
             if (entry is null)
             {
                 return null;
@@ -100,7 +113,7 @@ public sealed class StatementLedger(SiteAgentOptions site)
                 return entry.Context;
             }
 
-            entry.TwoPhase ??= new TwoPhaseSpans(site, entry.Context);
+            entry.TwoPhase ??= new CommitPhases(site, entry.Context);
             return entry.TwoPhase.Place(step, start, end ?? start);
         }
     }
@@ -110,98 +123,6 @@ public sealed class StatementLedger(SiteAgentOptions site)
         public ActivityContext Context { get; } = context;
         public DateTime Start { get; } = start;
         public DateTime? End { get; set; }
-        public TwoPhaseSpans? TwoPhase { get; set; }
-    }
-
-    /// <summary>
-    /// "two-phase commit" with "phase 1: PREPARE" and "phase 2: COMMIT PREPARED" (or ROLLBACK
-    /// PREPARED) under one statement; each phase spans the steps placed in it.
-    /// </summary>
-    private sealed class TwoPhaseSpans
-    {
-        private readonly Activity? _commit;
-        private Activity? _prepare;
-        private Activity? _decide;
-        private readonly SiteAgentOptions _site;
-        private readonly Lock _gate = new();
-        private bool _finished;
-
-        public TwoPhaseSpans(SiteAgentOptions site, ActivityContext statement)
-        {
-            _site = site;
-            _commit = Tag(Spans.Start("two-phase commit", ActivityKind.Internal, statement), "commit");
-        }
-
-        public ActivityContext? Place(string step, DateTime start, DateTime end)
-        {
-            lock (_gate)
-            {
-                Activity? phase;
-                if (step == TwoPhaseStep.Prepare)
-                {
-                    _prepare ??= Tag(Spans.Start("phase 1: PREPARE (each site votes)", ActivityKind.Internal, _commit?.Context ?? default), "1");
-                    phase = _prepare;
-                }
-                else
-                {
-                    _decide ??= Tag(Spans.Start($"phase 2: {step} (the decision at each site)", ActivityKind.Internal, _commit?.Context ?? default), "2");
-                    phase = _decide;
-                }
-
-                Widen(phase, start, end);
-                Widen(_commit, start, end);
-                return phase?.Context;
-            }
-        }
-
-        public void Finish()
-        {
-            lock (_gate)
-            {
-                if (_finished)
-                {
-                    return;
-                }
-
-                _finished = true;
-                foreach (var span in new[] { _prepare, _decide, _commit })
-                {
-                    span?.Stop();
-                }
-            }
-        }
-
-        private Activity? Tag(Activity? span, string phase)
-        {
-            span?.SetTag("mediai.site", _site.Name);
-            span?.SetTag("mediai.city", _site.City);
-            span?.SetTag("mediai.2pc.phase", phase);
-            if (span is not null)
-            {
-                span.SetStartTime(DateTime.SpecifyKind(DateTime.MaxValue.AddDays(-1), DateTimeKind.Utc)); // set by the first step placed
-            }
-
-            return span;
-        }
-
-        /// <summary>A phase runs from its first step's start to its last step's end.</summary>
-        private static void Widen(Activity? span, DateTime start, DateTime end)
-        {
-            if (span is null)
-            {
-                return;
-            }
-
-            if (start < span.StartTimeUtc)
-            {
-                var oldEnd = span.Duration > TimeSpan.Zero ? span.StartTimeUtc + span.Duration : end;
-                span.SetStartTime(start);
-                span.SetEndTime(oldEnd > end ? oldEnd : end);
-            }
-            else if (end > span.StartTimeUtc + span.Duration)
-            {
-                span.SetEndTime(end);
-            }
-        }
+        public CommitPhases? TwoPhase { get; set; }
     }
 }

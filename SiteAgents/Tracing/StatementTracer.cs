@@ -23,7 +23,7 @@ public sealed partial class StatementTracer(SiteAgentOptions site, TraceContextS
     private string? _distributedTransactionId;
     private string _database = "";
     private string _application = "";
-    private int _clientPid; // the coordinator backend this link works for (Citus's gpid), 0 if none
+    private CitusClient? _client; // the coordinator backend this link works for (Citus's gpid), and its transaction
     private readonly HashSet<string> _awaitingDecision = new(StringComparer.Ordinal); // gids prepared on this link, not yet decided on it
 
     public void Observe(PgMessage message)
@@ -48,7 +48,7 @@ public sealed partial class StatementTracer(SiteAgentOptions site, TraceContextS
                 _application = parameters.GetValueOrDefault("application_name", "");
                 if (CitusGpid().Match(_application) is { Success: true } gpid && long.TryParse(gpid.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture, out var global))
                 {
-                    _clientPid = StatementLedger.PidOf(global);
+                    _client = CitusClient.FromGpid(global);
                 }
 
                 break;
@@ -141,6 +141,7 @@ public sealed partial class StatementTracer(SiteAgentOptions site, TraceContextS
                 {
                     _transactionParent = null;
                     _distributedTransactionId = null;
+                    _client = _client is null ? null : _client with { Transaction = null };
                 }
 
                 break;
@@ -198,6 +199,7 @@ public sealed partial class StatementTracer(SiteAgentOptions site, TraceContextS
         if (DistributedTransactionId().Match(sql) is { Success: true } dtx)
         {
             _distributedTransactionId = dtx.Groups[1].Value;
+            _client = _client is null ? null : _client with { Transaction = CitusTransaction.FromAssignArguments(_distributedTransactionId) };
         }
     }
 
@@ -213,24 +215,32 @@ public sealed partial class StatementTracer(SiteAgentOptions site, TraceContextS
         // The API's traceparent wins (a PREPARE under it is remembered for its COMMIT PREPARED).
         // Else a 2PC step, or any step where the ledger is another agent's, is a draft placed
         // after the fact: under its commit's phase, or the trace its gid was prepared in. Else
-        // the client's statement the ledger has open now, else the gid's trace, else a root.
+        // the client's statement the ledger has open now, else (the client bypassed the door) a
+        // draft Paris makes a root for; without a client, the gid's trace, else a root.
         var parent = _transactionParent;
         if (step is { Step: TwoPhaseStep.Prepare } && parent is { } explicitParent)
         {
-            store.Remember(step.Gid, explicitParent);
+            store.Remember(step.Gid, explicitParent, sent: true);
         }
 
         var operation = step?.Step ?? Operation(sql);
         var shards = Shards(sql);
         var name = $"{site.Name}: {operation}{(shards.Length > 0 ? " " + shards : "")}";
         OpenSpan? span;
-        if (parent is null && _clientPid != 0 && (step is not null || !statements.IsLocal))
+        if (parent is null && _client is { } client
+            && (step is not null || !statements.IsLocal || statements.FindNow(client.Pid, DateTime.UtcNow) is null))
         {
-            span = OpenSpan.Draft(new SpanDraft(name, _clientPid, step));
+            var draft = new SpanDraft(name, client, step);
+            if (step is null)
+            {
+                late.Claim(draft);
+            }
+
+            span = OpenSpan.Draft(draft);
         }
         else
         {
-            parent ??= _clientPid != 0 ? statements.FindNow(_clientPid, DateTime.UtcNow) : null;
+            parent ??= _client is { } known ? statements.FindNow(known.Pid, DateTime.UtcNow) : null;
             if (parent is null && step is { Step: not TwoPhaseStep.Prepare })
             {
                 parent = store.Find(step.Gid);
@@ -315,8 +325,8 @@ public sealed partial class StatementTracer(SiteAgentOptions site, TraceContextS
     {
         var step = new TwoPhaseStep(TwoPhaseStep.CommitPrepared, gid);
         var name = $"{site.Name}: IN DOUBT (no COMMIT PREPARED reached {site.City})";
-        var span = _clientPid != 0
-            ? OpenSpan.Draft(new SpanDraft(name, _clientPid, step))
+        var span = _client is { } client
+            ? OpenSpan.Draft(new SpanDraft(name, client, step))
             : OpenSpan.Live(Spans.Start(name, ActivityKind.Server, store.Find(gid) ?? default));
         foreach (var (key, value) in _siteTags)
         {

@@ -10,17 +10,21 @@ namespace MediAI.SiteAgents.Tracing;
 public sealed class TraceContextStore
 {
     private const int Capacity = 4096;
-    private readonly ConcurrentDictionary<string, ActivityContext> _byGid = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (ActivityContext Context, bool Sent)> _byGid = new(StringComparer.Ordinal);
 
-    public void Remember(string gid, ActivityContext context)
+    /// <param name="sent">The client sent this context (SET LOCAL mediai.traceparent): its decision belongs there too.</param>
+    public void Remember(string gid, ActivityContext context, bool sent = false)
     {
         if (_byGid.Count >= Capacity)
         {
             _byGid.Clear(); // bounded: a lab never has thousands of transactions in doubt
         }
 
-        _byGid[gid] = context;
+        _byGid[gid] = (context, sent);
     }
 
-    public ActivityContext? Find(string gid) => _byGid.TryGetValue(gid, out var context) ? context : null;
+    public ActivityContext? Find(string gid) => _byGid.TryGetValue(gid, out var found) ? found.Context : null;
+
+    /// <summary>The trace the client itself named for this gid's transaction, if it did.</summary>
+    public ActivityContext? FindSent(string gid) => _byGid.TryGetValue(gid, out var found) && found.Sent ? found.Context : null;
 }
