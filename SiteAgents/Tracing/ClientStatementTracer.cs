@@ -19,6 +19,7 @@ public sealed partial class ClientStatementTracer(SiteAgentOptions site, Stateme
     private string _database = "";
     private string _application = "";
     private Activity? _block;
+    private CatalogBurst? _burst;
     private byte _status = TransactionStatus.Idle;
 
     public void Observe(PgMessage message)
@@ -93,13 +94,15 @@ public sealed partial class ClientStatementTracer(SiteAgentOptions site, Stateme
         _block?.SetStatus(ActivityStatusCode.Error, reason);
         _block?.Stop();
         _block = null;
+        _burst?.End();
+        _burst = null;
         if (_pid != 0)
         {
             ledger.Disconnect(_pid, DateTime.UtcNow);
         }
     }
 
-    /// <summary>A statement sent: a root of its own, or a child of the block it is in (or opens).</summary>
+    /// <summary>A statement sent: a root of its own, or a child of the block it is in (or opens), or of its catalog burst.</summary>
     private void Begin(string sql, bool truncated, bool simple)
     {
         var inBlock = _status != TransactionStatus.Idle || StartsBlock().IsMatch(sql);
@@ -109,7 +112,23 @@ public sealed partial class ClientStatementTracer(SiteAgentOptions site, Stateme
             Describe(_block, sql, truncated);
         }
 
-        var span = Spans.Start(SpanText.StatementName(sql), ActivityKind.Server, _block?.Context ?? default);
+        var parent = _block?.Context;
+        if (!inBlock && CatalogBurst.IsCatalogQuery(sql, extendedProtocol: !simple))
+        {
+            parent = _burst?.Join();
+            if (parent is null)
+            {
+                _burst = CatalogBurst.Start(_application, _siteTags);
+                parent = _burst?.Join();
+            }
+        }
+        else
+        {
+            _burst?.End(); // the client's own statement: the burst before it is over
+            _burst = null;
+        }
+
+        var span = Spans.Start(SpanText.StatementName(sql), ActivityKind.Server, parent ?? default);
         Describe(span, sql, truncated);
         if (span is not null && _pid != 0)
         {
@@ -130,6 +149,11 @@ public sealed partial class ClientStatementTracer(SiteAgentOptions site, Stateme
         if (_pid != 0)
         {
             ledger.Close(_pid, span.Context, span.StartTimeUtc + span.Duration);
+        }
+
+        if (_burst is not null && span.ParentSpanId == _burst.SpanId)
+        {
+            _burst.Answered(span.StartTimeUtc + span.Duration);
         }
 
         if (_block is not null && EndsBlock().Match(span.GetTagItem("db.query.text") as string ?? "") is { Success: true } ends)
