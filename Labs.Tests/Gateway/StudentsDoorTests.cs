@@ -61,4 +61,27 @@ public sealed class StudentsDoorTests(GatewayNode fixture) : IClassFixture<Gatew
         var error = await Assert.ThrowsAsync<PostgresException>(() => npgsql.OpenAsync());
         Assert.Equal("57P03", error.SqlState);
     }
+
+    [Fact]
+    public async Task With_statement_spans_off_the_door_only_relays()
+    {
+        var door = FreePort();
+        await using var traced = await TestAgent.StartAsync(fixture.Node, $"door{Guid.NewGuid():N}"[..12], clientPort: door);
+        var quiet = FreePort();
+        await using var untraced = await TestAgent.StartAsync(fixture.Node, $"door{Guid.NewGuid():N}"[..12], clientPort: quiet, traceStatements: false);
+
+        foreach (var port in new[] { door, quiet })
+        {
+            var psql = await Psql.CommandAsync(port, "SELECT 6 * 7");
+            Assert.Contains("42", psql.Output);
+        }
+
+        for (var i = 0; i < 100 && traced.Spans.Count == 0; i++)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Single(traced.Spans, s => s.DisplayName == "SELECT 6 * 7");
+        Assert.Empty(untraced.Spans);
+    }
 }

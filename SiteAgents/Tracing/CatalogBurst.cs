@@ -33,7 +33,10 @@ public sealed partial class CatalogBurst : IDisposable
     /// psql), sets up the session or asks who and where it is.
     /// </summary>
     public static bool IsCatalogQuery(string sql, bool extendedProtocol) =>
-        QualifiedCatalog().IsMatch(sql) || (extendedProtocol && SessionSetup().IsMatch(sql));
+        // A vectorized search first: this runs for every statement on the relay's path.
+        ((sql.Contains("pg_catalog", StringComparison.OrdinalIgnoreCase) || sql.Contains("information_schema", StringComparison.OrdinalIgnoreCase))
+            && QualifiedCatalog().IsMatch(sql))
+        || (extendedProtocol && SessionSetup().IsMatch(sql));
 
     public static CatalogBurst? Start(string application, IEnumerable<KeyValuePair<string, object?>> tags)
     {

@@ -169,22 +169,23 @@ public sealed partial class ClientStatementTracer(SiteAgentOptions site, Stateme
             return;
         }
 
+        // AddTag, not SetTag: a new span has none of these yet, and SetTag searches for each.
         foreach (var (key, value) in _siteTags)
         {
-            span.SetTag(key, value);
+            span.AddTag(key, value);
         }
 
-        span.SetTag("mediai.client", true);
-        span.SetTag("db.namespace", _database);
-        span.SetTag("db.query.text", SpanText.QueryText(sql, truncated));
+        span.AddTag("mediai.client", true);
+        span.AddTag("db.namespace", _database);
+        span.AddTag("db.query.text", SpanText.QueryText(sql, truncated));
         if (_application.Length > 0)
         {
-            span.SetTag("client.application_name", _application);
+            span.AddTag("client.application_name", _application);
         }
 
         if (_pid != 0)
         {
-            span.SetTag("db.postgresql.backend_pid", _pid);
+            span.AddTag("db.postgresql.backend_pid", _pid);
         }
     }
 

@@ -26,19 +26,54 @@ public static partial class SpanText
     ];
 
     /// <summary>The rows a command tag reports ("SELECT 20", "INSERT 0 1"), or null ("BEGIN").</summary>
-    public static long? Rows(string commandTag) =>
-        RowCount().Match(commandTag) is { Success: true } rows ? long.Parse(rows.Groups[1].Value, CultureInfo.InvariantCulture) : null;
+    public static long? Rows(string commandTag)
+    {
+        // The trailing number, read by hand: this runs for every statement on the relay's path.
+        var start = commandTag.Length;
+        while (start > 0 && char.IsAsciiDigit(commandTag[start - 1]))
+        {
+            start--;
+        }
+
+        return start < commandTag.Length && long.TryParse(commandTag.AsSpan(start), NumberStyles.None, CultureInfo.InvariantCulture, out var rows) ? rows : null;
+    }
 
     /// <summary>A root's name: the statement itself, on one line and short (what the dashboard lists).</summary>
     public static string StatementName(string sql)
     {
-        var line = Whitespace().Replace(sql.Trim(), " ").TrimEnd(';');
-        return line.Length == 0 ? "(empty statement)" : line.Length > MaxName ? line[..MaxName] + "…" : line;
+        // Whitespace runs become one space, up to MaxName characters: no regex, no copy of a long statement.
+        Span<char> name = stackalloc char[MaxName + 1];
+        var length = 0;
+        var space = false;
+        foreach (var c in sql.AsSpan().Trim())
+        {
+            if (char.IsWhiteSpace(c))
+            {
+                space = length > 0;
+                continue;
+            }
+
+            if (length + (space ? 2 : 1) > name.Length)
+            {
+                length = name.Length;
+                break;
+            }
+
+            if (space)
+            {
+                name[length++] = ' ';
+                space = false;
+            }
+
+            name[length++] = c;
+        }
+
+        if (length > MaxName)
+        {
+            return string.Concat(name[..MaxName], "…");
+        }
+
+        var line = name[..length].TrimEnd(';');
+        return line.Length == 0 ? "(empty statement)" : new string(line);
     }
-
-    [GeneratedRegex(@"\s+")]
-    private static partial Regex Whitespace();
-
-    [GeneratedRegex(@"(\d+)$")]
-    private static partial Regex RowCount();
 }
