@@ -37,7 +37,8 @@ import http.server, sys
 class Sink(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     def do_POST(self):
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        size = len(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+        print(f"export {self.path} {size} bytes", flush=True)
         self.send_response(200); self.send_header("Content-Type", "application/x-protobuf"); self.send_header("Content-Length", "0"); self.end_headers()
     def log_message(self, *args): pass
 http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Sink).serve_forever()
@@ -113,5 +114,4 @@ awk -v t="$p50t" -v x="$p50x" -v o="$p50o" 'BEGIN { printf "p50 door / socat: sp
 printf '\ndoor memory (RSS MiB, idle -> after all runs; flat = bounded): spans off %d -> %d, traced %d -> %d, collector stalled %d -> %d, collector gone %d -> %d\n' \
   "${before[$AGENT_OFF]}" "$(rss "$AGENT_OFF")" "${before[$AGENT_TRACED]}" "$(rss "$AGENT_TRACED")" \
   "${before[$AGENT_STALL]}" "$(rss "$AGENT_STALL")" "${before[$AGENT_NONE]}" "$(rss "$AGENT_NONE")"
-received=$(grep -c . "$work/collector.log" 2>/dev/null || true)
-echo "collector log lines: ${received:-0} (errors only; exports are silent)"
+echo "collector received $(grep -c '^export /v1/traces' "$work/collector.log" || true) trace exports ($(awk '/^export \/v1\/traces/{b+=$3} END{printf "%.1f", b/1048576}' "$work/collector.log") MiB) from the traced door"

@@ -233,4 +233,77 @@ public sealed class ClientTraceTests(CitusCluster cluster)
             await CleanUpAsync(cluster, examType, before);
         }
     }
+
+    [Fact]
+    public async Task With_tokyo_down_the_statement_ends_red_with_its_sqlstate()
+    {
+        Installations.RequireCitus();
+        var tokyo = cluster.Agent("tokyo");
+        (await tokyo.Http.PostAsync("/presets/down", null)).EnsureSuccessStatusCode();
+        try
+        {
+            const string sql = "SELECT count(*) FROM Patients WHERE country <> 'Nowhere'";
+            var before = DateTime.UtcNow;
+            var psql = await Psql.CommandAsync(cluster.Agent("paris").ClientPort!.Value, sql, LabSites.Database);
+            Assert.NotEqual(0, psql.ExitCode);
+            Activity? root = null;
+            for (var i = 0; i < 100 && root is null; i++)
+            {
+                root = cluster.Agent("paris").Spans.SingleOrDefault(s => IsClientRoot(s) && s.StartTimeUtc >= before && (string?)s.GetTagItem("db.query.text") == sql);
+                await Task.Delay(50);
+            }
+
+            Assert.NotNull(root);
+            Assert.Equal(ActivityStatusCode.Error, root.Status);
+            Assert.Matches("^[0-9A-Z]{5}$", (string)root.GetTagItem("db.response.status_code")!);
+            Assert.Contains(psql.Error.Split('\n')[0].Replace("ERROR:  ", "", StringComparison.Ordinal).Trim(), root.StatusDescription, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await tokyo.Http.PostAsync("/reset", null);
+        }
+    }
+
+    [Fact]
+    public async Task A_client_gone_mid_statement_ends_its_root_red_and_the_sites_parts_still_join_it()
+    {
+        Installations.RequireCitus();
+        // About a second at each site (pg_sleep per row): psql is killed while the sites still work.
+        const string sql = "SELECT count(*) FROM Patients WHERE pg_sleep(0.2) IS NOT NULL";
+        var before = DateTime.UtcNow;
+        var start = new ProcessStartInfo("psql", ["-h", "127.0.0.1", "-p", cluster.Agent("paris").ClientPort!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "-U", "postgres", "-d", LabSites.Database, "-X", "-c", sql])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment = { ["PGPASSWORD"] = TestPostgres.Password },
+        };
+        using (var psql = Process.Start(start)!)
+        {
+            await Task.Delay(500);
+            psql.Kill();
+            await psql.WaitForExitAsync();
+        }
+
+        Activity? root = null;
+        for (var i = 0; i < 200 && root is null; i++)
+        {
+            root = cluster.Agent("paris").Spans.SingleOrDefault(s => IsClientRoot(s) && s.StartTimeUtc >= before && (string?)s.GetTagItem("db.query.text") == sql);
+            await Task.Delay(50);
+        }
+
+        Assert.NotNull(root);
+        Assert.Equal(ActivityStatusCode.Error, root.Status);
+        Assert.Equal("link_closed", root.GetTagItem("error.type"));
+
+        // The coordinator finishes what it sent; each site's part lands in the trace of the statement it was for.
+        IReadOnlyList<Activity> parts = [];
+        for (var i = 0; i < 200 && parts.Select(SiteOf).Distinct().Count() < 4; i++)
+        {
+            parts = [.. cluster.Agents.SelectMany(a => a.Spans).Where(s => s.TraceId == root.TraceId && s != root)];
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(["montreal", "paris", "tokyo", "tunis"], parts.Select(SiteOf).Distinct().Order());
+    }
 }
