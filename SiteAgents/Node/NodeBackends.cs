@@ -27,7 +27,10 @@ public sealed class NodeBackends(SiteAgentOptions site) : IBackendActivity, IAsy
         CommandTimeout = 3,
         MaxPoolSize = 2,
         ApplicationName = $"mediai-agent-{site.Name}",
-    }.ConnectionString).Build();
+    }.ConnectionString)
+        // Asked for every part of a statement typed past the door: its own spans would be thousands of traces.
+        .ConfigureTracing(tracing => tracing.ConfigureCommandFilter(_ => false).EnablePhysicalOpenTracing(false))
+        .Build();
 
     public async Task<BackendActivity?> ReadAsync(int pid, CancellationToken cancellationToken)
     {

@@ -14,5 +14,11 @@ public sealed record NodeWork(int Pid, int? Node, DateTime Start, DateTime End, 
 /// </summary>
 public sealed record CitusClient(int Pid, int Node, string? Transaction)
 {
+    /// <summary>
+    /// The node id in the gpid of a backend that started before its node was in Citus's metadata
+    /// (the bootstrap's, before citus_set_coordinator_host): it keeps that gpid for its life.
+    /// </summary>
+    public const int NodeNotInMetadata = 99_999_999;
+
     public static CitusClient FromGpid(long gpid) => new(StatementLedger.PidOf(gpid), (int)(gpid / 10_000_000_000L), null);
 }

@@ -35,7 +35,7 @@ public sealed class SynthesizedRoots(SiteAgentOptions site, IBackendActivity bac
         if (root is null)
         {
             var backend = await backends.ReadAsync(work.Pid, cancellationToken);
-            if (backend is not null && work.Node is { } node && backend.Node != node)
+            if (backend is not null && work.Node is { } node && node != CitusClient.NodeNotInMetadata && backend.Node != node)
             {
                 return Placement.Unknown; // the pid is a worker's backend: not this coordinator's to root
             }
