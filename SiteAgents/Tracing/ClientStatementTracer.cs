@@ -88,7 +88,7 @@ public sealed partial class ClientStatementTracer(SiteAgentOptions site, Stateme
         {
             open.Span?.SetStatus(ActivityStatusCode.Error, reason);
             open.Span?.SetTag("error.type", "link_closed");
-            End(open.Span);
+            End(open.Span, abandoned: true);
         }
 
         _block?.SetStatus(ActivityStatusCode.Error, reason);
@@ -138,7 +138,8 @@ public sealed partial class ClientStatementTracer(SiteAgentOptions site, Stateme
         _sent.Enqueue(new Sent(span, simple));
     }
 
-    private void End(Activity? span)
+    /// <param name="abandoned">The client left before the answer: the coordinator still runs the statement, and its sites' parts still come.</param>
+    private void End(Activity? span, bool abandoned = false)
     {
         if (span is null)
         {
@@ -148,7 +149,7 @@ public sealed partial class ClientStatementTracer(SiteAgentOptions site, Stateme
         span.Stop();
         if (_pid != 0)
         {
-            ledger.Close(_pid, span.Context, span.StartTimeUtc + span.Duration);
+            ledger.Close(_pid, span.Context, abandoned ? null : span.StartTimeUtc + span.Duration);
         }
 
         if (_burst is not null && span.ParentSpanId == _burst.SpanId)

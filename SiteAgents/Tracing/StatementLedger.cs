@@ -25,6 +25,9 @@ public sealed class StatementLedger(SiteAgentOptions site)
     /// <summary>How long a commit's phases stay open for late steps after the statement ended.</summary>
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long a statement whose client left keeps its sites' later parts (the coordinator finishes what it sent).</summary>
+    private static readonly TimeSpan Abandoned = TimeSpan.FromMinutes(10);
+
     private readonly ConcurrentDictionary<int, List<Entry>> _byPid = new();
     private readonly ConcurrentDictionary<int, DateTime> _disconnected = new();
 
@@ -57,7 +60,8 @@ public sealed class StatementLedger(SiteAgentOptions site)
 
     private bool Connected(int pid, DateTime at) => !_disconnected.TryGetValue(pid, out var left) || at <= left + Slack;
 
-    public void Close(int pid, ActivityContext context, DateTime end)
+    /// <param name="end">When it was answered; null when its client left first (the statement still runs at the coordinator, so later work is still its own).</param>
+    public void Close(int pid, ActivityContext context, DateTime? end)
     {
         if (!_byPid.TryGetValue(pid, out var entries))
         {
@@ -70,7 +74,7 @@ public sealed class StatementLedger(SiteAgentOptions site)
             closed = entries.LastOrDefault(e => e.Context == context);
             if (closed is not null)
             {
-                closed.End = end;
+                closed.End = end ?? DateTime.UtcNow + Abandoned;
             }
         }
 
