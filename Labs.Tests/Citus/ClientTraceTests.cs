@@ -51,6 +51,22 @@ public sealed class ClientTraceTests(CitusCluster cluster)
         return (root, [.. cluster.Agents.SelectMany(a => a.Spans).Where(s => s.TraceId == root.TraceId)], fragments);
     }
 
+    /// <summary>The root the door made for <paramref name="sql"/>, typed after <paramref name="after"/> (it is recorded when the statement ends).</summary>
+    private async Task<Activity> DoorRootAsync(string sql, DateTime after)
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            if (cluster.Agent("paris").Spans.SingleOrDefault(s => IsClientRoot(s) && s.StartTimeUtc >= after && (string?)s.GetTagItem("db.query.text") == sql) is { } root)
+            {
+                return root;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new Xunit.Sdk.XunitException($"the door made no root for: {sql}");
+    }
+
     [Fact]
     public async Task A_count_typed_in_psql_is_one_trace_with_a_root_and_every_sites_part()
     {
@@ -85,14 +101,7 @@ public sealed class ClientTraceTests(CitusCluster cluster)
         var before = DateTime.UtcNow;
         var psql = await Psql.CommandAsync(cluster.Agent("paris").ClientPort!.Value, sql, LabSites.Database);
         Assert.NotEqual(0, psql.ExitCode);
-        Activity? root = null;
-        for (var i = 0; i < 100 && root is null; i++)
-        {
-            root = cluster.Agent("paris").Spans.SingleOrDefault(s => IsClientRoot(s) && s.StartTimeUtc >= before && (string?)s.GetTagItem("db.query.text") == sql);
-            await Task.Delay(50);
-        }
-
-        Assert.NotNull(root);
+        var root = await DoorRootAsync(sql, before);
         Assert.Equal(ActivityStatusCode.Error, root.Status);
         Assert.Equal("42703", root.GetTagItem("db.response.status_code"));
     }
@@ -271,14 +280,7 @@ public sealed class ClientTraceTests(CitusCluster cluster)
             await psql.WaitForExitAsync();
         }
 
-        Activity? root = null;
-        for (var i = 0; i < 200 && root is null; i++)
-        {
-            root = cluster.Agent("paris").Spans.SingleOrDefault(s => IsClientRoot(s) && s.StartTimeUtc >= before && (string?)s.GetTagItem("db.query.text") == sql);
-            await Task.Delay(50);
-        }
-
-        Assert.NotNull(root);
+        var root = await DoorRootAsync(sql, before);
         Assert.Equal(ActivityStatusCode.Error, root.Status);
         Assert.Equal("link_closed", root.GetTagItem("error.type"));
 
