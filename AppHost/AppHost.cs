@@ -1,4 +1,5 @@
 using MediAI.AppHost;
+using MediAI.AppHost.Containers;
 using MediAI.AppHost.Nodes;
 using MediAI.AppHost.Setup;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,13 +8,24 @@ using Microsoft.Extensions.Logging;
 // The MediAI lab, as a list of resources: four Citus nodes (Paris coordinates; Tunis, Montréal,
 // Tokyo store), a one-shot bootstrap that forms the cluster and loads the data, one agent per
 // site, and the coordinator API.
-var builder = DistributedApplication.CreateBuilder(args);
+var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions
+{
+    Args = args,
+    // The dashboard's title: what the student opened, not the project's name ("AppHost").
+    DashboardApplicationName = "MediAI Lab",
+});
 var options = LabOptions.From(builder.Configuration);
 using var loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConsole(o => o.SingleLine = true));
 var logger = loggerFactory.CreateLogger("MediAI.Lab");
 
 var password = builder.AddParameter("postgres-password", "postgres", secret: true);
 var dataDir = LabOptions.DataScripts(builder);
+
+// The professor's offline kit: write the node image to a file, then stop (README, "Classroom offline kit").
+if (options.SaveImage is { } kit)
+{
+    return NodeImageSource.SaveKit(options, kit, logger);
+}
 
 LabCluster cluster;
 try
@@ -28,6 +40,7 @@ catch (LabSetupException e)
 }
 
 logger.LogInformation("MediAI lab: nodes run as {Description}", cluster.Description);
+builder.ReportNodeFailures(cluster, logger);
 
 var agents = cluster.Nodes.Select(node =>
     builder.AddLabService<Projects.SiteAgents>(node.Site.AgentName)
@@ -40,6 +53,10 @@ var agents = cluster.Nodes.Select(node =>
         // No wait for the node: the gateway listens at once and relays once the node is up, so the
         // agents start while the containers do (measured: 3 s off every start).
         .WithHttpHealthCheck("/health")
+        // Nested under its site's node in the dashboard: four sites, not a flat list of eight.
+        .WithParentRelationship(node.Resource)
+        .WithIconName("Router")
+        .WithUrlForEndpoint("http", url => url.DisplayText = $"{node.Site.City} agent API")
         .WithFaultCommands()
         .WithClientDoor(node, cluster))
     .ToList();
@@ -50,6 +67,8 @@ agents.WithDoorKeeper(cluster);
 
 var bootstrap = builder.AddLabWorker<Projects.Coordinator_Api>("cluster-bootstrap")
     .WithArgs("bootstrap")
+    .WithIconName("Wrench")
+    .WithProgressRow()
     .WithCoordinatorOptions(cluster, options, dataDir)
     .WaitForNodes(cluster)
     // The agents come up first: the nodes will reach each other through them (site gateways).
@@ -59,6 +78,8 @@ var api = builder.AddLabService<Projects.Coordinator_Api>("coordinator-api", por
     .WithCoordinatorOptions(cluster, options, dataDir)
     // Service discovery: the API reaches each agent by name (http://agent-tokyo), for the cluster map.
     .WithAgentReferences(agents)
+    .WithIconName("Globe")
+    .WithUrlForEndpoint("http", url => url.DisplayText = "Coordinator API")
     // Starts beside the bootstrap (each request reads the cluster as it is); the lab is "ready"
     // once both are done (LabReadiness).
     .WaitForNodes(cluster)

@@ -30,6 +30,15 @@ public static class LabReadiness
                         bootstrap.Resource.Name,
                         u => KnownResourceStates.TerminalStates.Contains(u.Snapshot.State?.Text),
                         stopping);
+                    if (done.Snapshot.State?.Text == KnownResourceStates.FailedToStart)
+                    {
+                        // A node it waits for failed (NodeFailures printed which and why): nothing waits forever.
+                        logger.LogCritical(
+                            "The lab is not ready: the cluster bootstrap did not start because a node it needs failed (see the node's message above). " +
+                            "Fix that, then stop the lab (Ctrl+C) and run it again.");
+                        return;
+                    }
+
                     if (done.Snapshot.ExitCode is not 0)
                     {
                         logger.LogCritical(

@@ -81,21 +81,22 @@ RESET citus.shard_count;
 
 \echo 'Placement: one shard per country and per siteOrigin (hash alone puts France and Japan together)'
 -- One statement per tenant: Citus refuses to isolate after other changes in the same transaction.
-SELECT format('SELECT isolate_tenant_to_new_shard(%L, %L::text, cascade_option => %L, shard_transfer_mode => %L)',
-              t.name, t.tenant, t.cascade, 'block_writes')
-  FROM (SELECT 'patients' AS name, country AS tenant, 'CASCADE' AS cascade FROM wanted_sites
+-- The leading comment names each step (the lab's bootstrap shows it as its progress).
+SELECT format('/* own shard for %s */ SELECT isolate_tenant_to_new_shard(%L, %L::text, cascade_option => %L, shard_transfer_mode => %L)',
+              t.label, t.name, t.tenant, t.cascade, 'block_writes')
+  FROM (SELECT 'patients' AS name, country AS tenant, 'CASCADE' AS cascade, country AS label FROM wanted_sites
         UNION ALL
-        SELECT 'trainingdata', siteorigin, '' FROM wanted_sites) AS t
+        SELECT 'trainingdata', siteorigin, '', 'training data of ' || siteorigin FROM wanted_sites) AS t
  WHERE NOT EXISTS (SELECT 1 FROM pg_dist_shard s
                     WHERE s.shardid = get_shard_id_for_distribution_column(t.name, t.tenant)
                       AND s.shardminvalue = s.shardmaxvalue) \gexec
 
 \echo 'Placement: moving each tenant''s shard to its site (co-located shards move with it)'
-SELECT format('SELECT citus_move_shard_placement(%s, %L, %s, %L, %s, shard_transfer_mode => %L)',
-              p.shardid, p.nodename, p.nodeport, t.nodename, t.nodeport, 'block_writes')
-  FROM (SELECT 'patients' AS name, country AS tenant, nodename, nodeport FROM wanted_sites
+SELECT format('/* placing %s at %s */ SELECT citus_move_shard_placement(%s, %L, %s, %L, %s, shard_transfer_mode => %L)',
+              t.label, t.site, p.shardid, p.nodename, p.nodeport, t.nodename, t.nodeport, 'block_writes')
+  FROM (SELECT 'patients' AS name, country AS tenant, site, nodename, nodeport, country AS label FROM wanted_sites
         UNION ALL
-        SELECT 'trainingdata', siteorigin, nodename, nodeport FROM wanted_sites) AS t
+        SELECT 'trainingdata', siteorigin, site, nodename, nodeport, 'training data of ' || siteorigin FROM wanted_sites) AS t
   JOIN pg_dist_shard_placement p ON p.shardid = get_shard_id_for_distribution_column(t.name, t.tenant)
  WHERE (p.nodename, p.nodeport) <> (t.nodename, t.nodeport) \gexec
 

@@ -20,9 +20,9 @@ public sealed record NodeImage(string Reference, bool Present, int? PostgresMajo
     public bool HasCitus => CitusVersion is not null;
 
     /// <summary>Repository part of the reference (everything before the tag).</summary>
-    public string Repository => SplitReference().Repository;
+    public string Repository => ImageReference.Split(Reference).Repository;
 
-    public string Tag => SplitReference().Tag;
+    public string Tag => ImageReference.Split(Reference).Tag;
 
     public override string ToString() =>
         $"{Reference} (PostgreSQL {PostgresMajor?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"}, " +
@@ -42,13 +42,5 @@ public sealed record NodeImage(string Reference, bool Present, int? PostgresMajo
         var major = int.TryParse(Get("PG_MAJOR"), out var m) ? m : (int?)null;
         var citus = Get("CITUS_VERSION");
         return new NodeImage(reference, true, major, string.IsNullOrWhiteSpace(citus) ? null : citus.Split(".citus", 2)[0]);
-    }
-
-    private (string Repository, string Tag) SplitReference()
-    {
-        // registry:port/repo:tag — the tag is after the last ':' that follows the last '/'.
-        var slash = Reference.LastIndexOf('/');
-        var colon = Reference.LastIndexOf(':');
-        return colon > slash ? (Reference[..colon], Reference[(colon + 1)..]) : (Reference, "latest");
     }
 }

@@ -35,6 +35,7 @@ public static class ContainerNodes
                 e.Port = hostPort;
                 e.TargetHost = "127.0.0.1";
             })
+            .WithNodeDisplay(site, hostPort)
             .WithContainerRuntimeArgs(
                 // Docker Desktop knows host.docker.internal; Docker Engine on Linux needs it mapped.
                 $"--add-host={HostAccess.ContainerHostName}:host-gateway",

@@ -45,6 +45,17 @@ public static class LabClusterBuilder
     public static LabCluster AddLabCluster(this IDistributedApplicationBuilder builder, LabOptions options, IResourceBuilder<ParameterResource> password, ILogger logger)
     {
         var mode = ResolveMode(builder, options, out var postgres, out var engine);
+        if (mode == NodeMode.Containers && engine == EngineState.Running && builder.ExecutionContext.IsRunMode && options.CheckEngine
+            && NodeImageSource.Ensure(options, logger) is { } noImage)
+        {
+            // No image, so no container would ever start: local mode where it can run, else stop here.
+            postgres = PostgresInstallation.Find(options.PostgresBin) ?? throw new LabSetupException(
+                noImage + " (Local mode needs PostgreSQL 15+ server programs, and none were found on this machine.)");
+            logger.LogCritical("{Problem}", noImage);
+            logger.LogWarning("Continuing in local mode: the nodes run as PostgreSQL processes of {Bin}.", postgres.BinDir);
+            mode = NodeMode.Local;
+        }
+
         var coordinatorPort = ChooseCoordinatorPort(options, logger);
 
         // The nodes' own ports follow the students' door; gateways (site agents, on the host)

@@ -35,6 +35,7 @@ public static class LocalNodes
             .WithEndpoint(port: port, targetPort: port, name: NodeSettings.EndpointName, scheme: "tcp", isProxied: false)
             // libpq in Citus reads PGPASSWORD when this node connects to the others.
             .WithEnvironment("PGPASSWORD", password)
+            .WithNodeDisplay(site, port)
             .WithHealthCheck(healthCheckKey);
 
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(

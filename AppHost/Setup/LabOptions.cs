@@ -32,6 +32,21 @@ public sealed class LabOptions
     /// <summary>PostgreSQL 16 with Citus 12.1 (the handout's Citus release line), from Docker Hub.</summary>
     public const string DefaultImage = "citusdata/citus:12.1.10";
 
+    /// <summary>
+    /// Container mode: a registry mirror to pull the image from when it is not here
+    /// (--Lab:Registry=registry.example.edu:5000); the image is then tagged with its usual name.
+    /// </summary>
+    public string? Registry { get; set; }
+
+    /// <summary>Container mode: a classroom offline kit to load the image from when it is not here (see <see cref="SaveImage"/>).</summary>
+    public string? ImageFile { get; set; }
+
+    /// <summary>Writes the node image (pulled first if needed) to this file as an offline kit, then exits.</summary>
+    public string? SaveImage { get; set; }
+
+    /// <summary>A pull that moves nothing for this many seconds ends with a message (then local mode, where possible).</summary>
+    public int PullTimeout { get; set; } = 60;
+
     /// <summary>Start with every site's WAN latency on (a dashboard command toggles it per site).</summary>
     public bool Wan { get; set; }
 

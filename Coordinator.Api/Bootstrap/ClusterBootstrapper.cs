@@ -32,6 +32,7 @@ public sealed class ClusterBootstrapper(IOptions<LabClusterOptions> options, ILo
     public async Task<BootstrapReport> RunAsync(CancellationToken cancellationToken)
     {
         using var activity = Source.StartActivity("lab bootstrap");
+        Progress("preparing the four nodes");
         var citusVersions = await PrepareAllNodesAsync(cancellationToken);
         var citus = citusVersions.All(v => v is not null);
         if (!citus && citusVersions.Any(v => v is not null))
@@ -70,6 +71,7 @@ public sealed class ClusterBootstrapper(IOptions<LabClusterOptions> options, ILo
         }
         else if (await CountAsync(coordinator, "Patients", cancellationToken) == 0)
         {
+            Progress("loading the seed data");
             await SeedAsync(coordinator, cancellationToken);
             seeded = true;
         }
@@ -93,6 +95,7 @@ public sealed class ClusterBootstrapper(IOptions<LabClusterOptions> options, ILo
         var counts = await CountsAsync(coordinator, cancellationToken);
 
         logger.LogInformation("Rows: {Counts}", string.Join(", ", counts.Select(c => $"{c.Key} {c.Value}")));
+        Progress($"done: {string.Join(", ", counts.Select(c => $"{c.Value} {c.Key}"))}");
         return new BootstrapReport(citus, citusVersions[0], seeded, counts);
     }
 
@@ -217,8 +220,9 @@ public sealed class ClusterBootstrapper(IOptions<LabClusterOptions> options, ILo
         }
 
         logger.LogInformation("{City}: running {Script}", node.City, script);
+        Progress($"running {script}");
         using var activity = Source.StartActivity("run " + script);
-        var runner = new PsqlRunner(connection, logger);
+        var runner = new PsqlRunner(connection, logger).OnProgress(step => Progress(step.ToString()));
         foreach (var (name, value) in variables ?? [])
         {
             runner.WithVariable(name, value);
@@ -233,6 +237,12 @@ public sealed class ClusterBootstrapper(IOptions<LabClusterOptions> options, ILo
             throw Fail(node, e);
         }
     }
+
+    /// <summary>
+    /// One line per step, in a fixed shape: the AppHost reads these from this process's console log
+    /// and shows the latest as the bootstrap's progress in the dashboard (AppHost/BootstrapProgress.cs).
+    /// </summary>
+    private void Progress(string step) => logger.LogInformation(BootstrapProgressLine.Format, step);
 
     /// <summary>paris_host, paris_port, tunis_host, … for init-cluster.sql.</summary>
     private IEnumerable<KeyValuePair<string, string>> ClusterVariables() =>

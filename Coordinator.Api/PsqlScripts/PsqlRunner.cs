@@ -24,10 +24,18 @@ public sealed class ScriptException(string script, int line, string statement, P
 public sealed partial class PsqlRunner(NpgsqlConnection connection, ILogger logger)
 {
     private readonly Dictionary<string, string> _variables = new(StringComparer.Ordinal);
+    private Action<ScriptProgress>? _progress;
 
     public PsqlRunner WithVariable(string name, string value)
     {
         _variables[name] = value;
+        return this;
+    }
+
+    /// <summary>Told before each statement a \gexec generated runs (the bootstrap shows it in the dashboard).</summary>
+    public PsqlRunner OnProgress(Action<ScriptProgress> progress)
+    {
+        _progress = progress;
         return this;
     }
 
@@ -117,8 +125,10 @@ public sealed partial class PsqlRunner(NpgsqlConnection connection, ILogger logg
                 }
             }
 
-            foreach (var statement in generated)
+            for (var index = 0; index < generated.Count; index++)
             {
+                var statement = generated[index];
+                _progress?.Invoke(new ScriptProgress(ScriptProgress.LabelOf(statement), index + 1, generated.Count));
                 logger.LogInformation("  {Statement}", statement);
                 await using var command = new NpgsqlCommand(statement, connection);
                 try

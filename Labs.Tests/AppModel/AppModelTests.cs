@@ -121,6 +121,26 @@ public sealed class AppModelTests
     }
 
     [Fact]
+    public async Task The_dashboard_nests_each_agent_under_its_node_shows_the_bootstraps_progress_and_gives_every_resource_an_icon()
+    {
+        var builder = await ContainerModelAsync();
+        static bool ChildOf(IResource child, string parent) =>
+            child.Annotations.OfType<ResourceRelationshipAnnotation>().Any(r => r.Type == "Parent" && r.Resource.Name == parent);
+
+        foreach (var site in LabSites.All)
+        {
+            Assert.True(ChildOf(Resource(builder, site.AgentName), site.Name), $"{site.AgentName} sits under {site.Name}");
+        }
+
+        var progress = Resource(builder, "cluster-bootstrap-progress");
+        Assert.True(ChildOf(progress, "cluster-bootstrap"));
+        foreach (var resource in builder.Resources.Where(r => r is not ParameterResource))
+        {
+            Assert.True(resource.Annotations.OfType<ResourceIconAnnotation>().Any(), $"{resource.Name} has an icon");
+        }
+    }
+
+    [Fact]
     public async Task One_agent_per_site_the_bootstrap_waits_for_every_node_and_agent_and_the_api_for_the_nodes()
     {
         var builder = await ContainerModelAsync();

@@ -260,6 +260,34 @@ public sealed class ContainerLabTests
         }
     }
 
+    [Fact]
+    public async Task A_node_that_cannot_start_is_named_in_the_terminal_with_its_reason_and_nothing_waits_for_it_forever()
+    {
+        ContainerEngine.Require();
+        var (prefix, port) = Fresh();
+        // Tokyo's kept data as another PostgreSQL version left it: its node refuses to start.
+        var volume = $"{prefix}-tokyo-pg15";
+        try
+        {
+            Assert.True(ContainerEngine.Docker("volume", "create", volume).Ok);
+            var seed = ContainerEngine.Docker("run", "--rm", "-v", $"{volume}:/var/lib/postgresql/data", "--entrypoint", "sh", ContainerEngine.PlainImage,
+                "-c", "echo 14 > /var/lib/postgresql/data/PG_VERSION");
+            Assert.True(seed.Ok, seed.Error);
+
+            await using var lab = AppHostProcess.Start(LabArgs(ContainerEngine.PlainImage, prefix, port));
+            await lab.WaitForLineAsync("Tokyo's node (tokyo) stopped (exit code 1)", StartLimit);
+            await lab.WaitForLineAsync("The lab is not ready: the cluster bootstrap did not start because a node it needs failed", TimeSpan.FromSeconds(60));
+            Assert.Contains("made by PostgreSQL 14; this image runs PostgreSQL 15", lab.Output);
+            Assert.DoesNotContain("MediAI lab ready", lab.Output);
+        }
+        finally
+        {
+            ContainerEngine.RemoveVolumes(prefix);
+        }
+
+        await AssertNothingLeftAsync();
+    }
+
     /// <summary>
     /// Another machine on the network (a namespace of the test's own) finds no lab port open at
     /// this machine's address: not the door, not a node, not a gateway, not an HTTP service. A
