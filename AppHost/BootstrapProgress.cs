@@ -7,23 +7,24 @@ namespace MediAI.AppHost;
 public sealed class BootstrapProgressResource(string name) : Resource(name);
 
 /// <summary>
-/// Shows what the bootstrap is doing while it works ("placing Japan at Tokyo, 6/8"), in the
-/// resources table's State column. A row of its own because DCP owns the State of the bootstrap's
-/// process (it rewrites it on every change); this row's State is the lab's alone.
+/// Shows what the bootstrap is doing while it works ("6/8 placing Japan at Tokyo"), in a row of its
+/// own under cluster-bootstrap (DCP owns the bootstrap process's own row and rewrites it on every
+/// change). The step goes in the Source column, which the dashboard shows as written; the State
+/// column would humanize it ("1 6 placing japan at tokyo").
 /// </summary>
 public static class BootstrapProgress
 {
     public static IResourceBuilder<ExecutableResource> WithProgressRow(this IResourceBuilder<ExecutableResource> bootstrap)
     {
         var builder = bootstrap.ApplicationBuilder;
-        var progress = builder.AddResource(new BootstrapProgressResource(bootstrap.Resource.Name + "-progress"))
+        var progress = builder.AddResource(new BootstrapProgressResource("bootstrap-progress"))
             .WithParentRelationship(bootstrap)
             .WithIconName("TaskListLtr")
             .WithInitialState(new CustomResourceSnapshot
             {
                 ResourceType = "Progress",
-                State = new ResourceStateSnapshot("waiting for the nodes", KnownResourceStateStyles.Info),
-                Properties = [],
+                State = new ResourceStateSnapshot(KnownResourceStates.Waiting, KnownResourceStateStyles.Info),
+                Properties = [new(CustomResourceKnownProperties.Source, "waiting for the nodes")],
             })
             .ExcludeFromManifest();
 
@@ -32,8 +33,12 @@ public static class BootstrapProgress
             var notifications = e.Services.GetRequiredService<ResourceNotificationService>();
             var logs = e.Services.GetRequiredService<ResourceLoggerService>();
             var stopping = e.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
-            Task Show(string text, string style) =>
-                notifications.PublishUpdateAsync(progress.Resource, s => s with { State = new ResourceStateSnapshot(text, style) });
+            Task Show(string state, string style, string? step = null) =>
+                notifications.PublishUpdateAsync(progress.Resource, s => s with
+                {
+                    State = new ResourceStateSnapshot(state, style),
+                    Properties = step is null ? s.Properties : [.. s.Properties.Where(p => p.Name != CustomResourceKnownProperties.Source), new(CustomResourceKnownProperties.Source, step)],
+                });
 
             // Each step the bootstrap logs (a restart from the dashboard logs them again).
             _ = Task.Run(async () =>
@@ -44,7 +49,8 @@ public static class BootstrapProgress
                     {
                         if (batch.Select(l => BootstrapProgressLine.Read(l.Content)).LastOrDefault(s => s is not null) is { } step)
                         {
-                            await Show(step, step.StartsWith("done", StringComparison.Ordinal) ? KnownResourceStateStyles.Success : KnownResourceStateStyles.Info);
+                            var done = step.StartsWith("done", StringComparison.Ordinal);
+                            await Show(done ? KnownResourceStates.Finished : KnownResourceStates.Running, done ? KnownResourceStateStyles.Success : KnownResourceStateStyles.Info, step);
                         }
                     }
                 }
@@ -66,15 +72,14 @@ public static class BootstrapProgress
                             stopping);
                         if (end.Snapshot.ExitCode is not 0)
                         {
-                            await Show($"failed (exit code {end.Snapshot.ExitCode}): see cluster-bootstrap's console log", KnownResourceStateStyles.Error);
+                            var why = end.Snapshot.State?.Text == KnownResourceStates.FailedToStart
+                                ? "did not start: a node it needs failed (see the terminal)"
+                                : $"failed (exit code {end.Snapshot.ExitCode}): see cluster-bootstrap's console log";
+                            await Show("Failed", KnownResourceStateStyles.Error, why);
                         }
                         else
                         {
-                            // The last step logged is "done: …"; mark it finished in green.
-                            await notifications.PublishUpdateAsync(progress.Resource, s => s with
-                            {
-                                State = new ResourceStateSnapshot(s.State?.Text ?? "done", KnownResourceStateStyles.Success),
-                            });
+                            await Show(KnownResourceStates.Finished, KnownResourceStateStyles.Success);
                         }
 
                         // A restart from the dashboard runs it again: wait until it runs, then for its end.

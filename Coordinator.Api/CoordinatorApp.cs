@@ -45,7 +45,10 @@ public static class CoordinatorApp
         builder.AddNpgsqlDataSource("mediai");
         // Users' SQL (queries, fragments) runs as the read-only role, in read-only transactions.
         builder.Configuration[$"ConnectionStrings:{ReadOnlySession.DataSourceKey}"] = lab.ConnectionString(lab.Coordinator, LabSites.Database, LabClusterOptions.ReaderRole);
-        builder.AddKeyedNpgsqlDataSource(ReadOnlySession.DataSourceKey);
+        // No health check of its own: the bootstrap, which runs beside the API, creates this role last,
+        // so the check would log "28P01 password authentication failed" at every start, red in the
+        // dashboard for nothing. The coordinator's check above already says whether Paris answers.
+        builder.AddKeyedNpgsqlDataSource(ReadOnlySession.DataSourceKey, settings => settings.DisableHealthChecks = true);
 
         configure?.Invoke(builder);
         var app = builder.Build();

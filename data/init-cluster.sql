@@ -86,7 +86,7 @@ SELECT format('/* own shard for %s */ SELECT isolate_tenant_to_new_shard(%L, %L:
               t.label, t.name, t.tenant, t.cascade, 'block_writes')
   FROM (SELECT 'patients' AS name, country AS tenant, 'CASCADE' AS cascade, country AS label FROM wanted_sites
         UNION ALL
-        SELECT 'trainingdata', siteorigin, '', 'training data of ' || siteorigin FROM wanted_sites) AS t
+        SELECT 'trainingdata', siteorigin, '', siteorigin || ' training' FROM wanted_sites) AS t
  WHERE NOT EXISTS (SELECT 1 FROM pg_dist_shard s
                     WHERE s.shardid = get_shard_id_for_distribution_column(t.name, t.tenant)
                       AND s.shardminvalue = s.shardmaxvalue) \gexec
@@ -96,7 +96,7 @@ SELECT format('/* placing %s at %s */ SELECT citus_move_shard_placement(%s, %L, 
               t.label, t.site, p.shardid, p.nodename, p.nodeport, t.nodename, t.nodeport, 'block_writes')
   FROM (SELECT 'patients' AS name, country AS tenant, site, nodename, nodeport, country AS label FROM wanted_sites
         UNION ALL
-        SELECT 'trainingdata', siteorigin, site, nodename, nodeport, 'training data of ' || siteorigin FROM wanted_sites) AS t
+        SELECT 'trainingdata', siteorigin, site, nodename, nodeport, siteorigin || ' training' FROM wanted_sites) AS t
   JOIN pg_dist_shard_placement p ON p.shardid = get_shard_id_for_distribution_column(t.name, t.tenant)
  WHERE (p.nodename, p.nodeport) <> (t.nodename, t.nodeport) \gexec
 

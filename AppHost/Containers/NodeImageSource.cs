@@ -12,15 +12,19 @@ namespace MediAI.AppHost.Containers;
 public static class NodeImageSource
 {
     /// <summary>Null when the image is here (now); else one message: what went wrong and the ways out.</summary>
-    public static string? Ensure(LabOptions options, ILogger logger)
+    public static string? Ensure(LabOptions options, ILogger logger) => Acquire(options, logger).Failure;
+
+    /// <summary>How the image came to be here (shown in the dashboard's node-image row), or why it could not.</summary>
+    public static (string? Failure, string Source) Acquire(LabOptions options, ILogger logger)
     {
         var wanted = options.Image;
         if (NodeImage.Inspect(wanted).Present)
         {
-            return null;
+            return (null, "already on this machine");
         }
 
         string how, why;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         if (options.ImageFile is { } file)
         {
             how = $"loaded from {file}";
@@ -33,9 +37,12 @@ public static class NodeImageSource
             var pull = new ImagePull(logger, TimeSpan.FromSeconds(Math.Max(1, options.PullTimeout)))
                 .PullAsync(source, CancellationToken.None).GetAwaiter().GetResult();
             why = pull.Error ?? (source == wanted ? "" : FromMirror(source, wanted) ?? "");
+            how += $" ({pull.Bytes / 1_000_000} MB)";
         }
 
-        return why.Length == 0 ? null : Explain(wanted, how, why);
+        return why.Length == 0
+            ? (null, $"{how} in {clock.Elapsed.TotalSeconds:0} s")
+            : (Explain(wanted, how.Split(" (", 2)[0], why), "");
     }
 
     /// <summary>--Lab:SaveImage=FILE: the image (pulled first if needed) written as a kit; the exit code.</summary>

@@ -45,8 +45,10 @@ public static class LabClusterBuilder
     public static LabCluster AddLabCluster(this IDistributedApplicationBuilder builder, LabOptions options, IResourceBuilder<ParameterResource> password, ILogger logger)
     {
         var mode = ResolveMode(builder, options, out var postgres, out var engine);
-        if (mode == NodeMode.Containers && engine == EngineState.Running && builder.ExecutionContext.IsRunMode && options.CheckEngine
-            && NodeImageSource.Ensure(options, logger) is { } noImage)
+        var (noImage, imageSource) = mode == NodeMode.Containers && engine == EngineState.Running && builder.ExecutionContext.IsRunMode && options.CheckEngine
+            ? NodeImageSource.Acquire(options, logger)
+            : (null, "");
+        if (noImage is not null)
         {
             // No image, so no container would ever start: local mode where it can run, else stop here.
             postgres = PostgresInstallation.Find(options.PostgresBin) ?? throw new LabSetupException(
@@ -81,6 +83,8 @@ public static class LabClusterBuilder
             {
                 logger.LogWarning("{Advice}", LabCluster.NoCitusAdvice($"The image {image.Reference}", LabCluster.GetCitusInContainers));
             }
+
+            builder.AddNodeImageRow(image, imageSource);
 
             var nodes = LabSites.All
                 .Select(site => builder.AddNodeContainer(site, options, image, nodePorts[site.Name], gatewayPorts[site.Name], password))

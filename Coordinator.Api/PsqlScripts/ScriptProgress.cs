@@ -2,12 +2,13 @@ namespace MediAI.Coordinator.Sql;
 
 /// <summary>
 /// One statement of a \gexec batch about to run: its label and its place in the batch
-/// ("placing Japan at Tokyo", 6 of 8).
+/// ("6/8 placing Japan at Tokyo").
 /// </summary>
 /// <param name="Label">The statement's leading <c>/* … */</c> comment (scripts label what they generate), else its first words.</param>
 public sealed record ScriptProgress(string Label, int Index, int Count)
 {
-    public override string ToString() => $"{Label}, {Index}/{Count}";
+    /// <summary>The count first: the dashboard's State column shows only the first 25 characters or so.</summary>
+    public override string ToString() => $"{Index}/{Count} {Label}";
 
     /// <summary>"/* placing Japan at Tokyo */ SELECT …" → "placing Japan at Tokyo"; unlabelled: the statement, cut short.</summary>
     public static string LabelOf(string statement)

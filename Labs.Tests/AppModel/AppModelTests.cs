@@ -132,7 +132,7 @@ public sealed class AppModelTests
             Assert.True(ChildOf(Resource(builder, site.AgentName), site.Name), $"{site.AgentName} sits under {site.Name}");
         }
 
-        var progress = Resource(builder, "cluster-bootstrap-progress");
+        var progress = Resource(builder, "bootstrap-progress");
         Assert.True(ChildOf(progress, "cluster-bootstrap"));
         foreach (var resource in builder.Resources.Where(r => r is not ParameterResource))
         {

@@ -37,6 +37,27 @@ public sealed class LocalLabStartTests
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         timeout.CancelAfter(TimeSpan.FromMinutes(4));
         await using var app = await LabApp.StartAsync(args, timeout.Token);
+        // The bootstrap's steps as its progress row shows them (in the Source column), as they come.
+        var steps = new List<string>();
+        using var stopWatching = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
+        var watching = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var e in app.ResourceNotifications.WatchAsync(stopWatching.Token))
+                {
+                    if (e.Resource.Name == "bootstrap-progress"
+                        && e.Snapshot.Properties.FirstOrDefault(p => p.Name == CustomResourceKnownProperties.Source)?.Value is string step
+                        && (steps.Count == 0 || steps[^1] != step))
+                    {
+                        steps.Add(step);
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }, CancellationToken.None);
 
         await app.ResourceNotifications.WaitForResourceHealthyAsync("coordinator-api", timeout.Token);
         foreach (var site in LabSites.All)
@@ -46,6 +67,16 @@ public sealed class LocalLabStartTests
         }
 
         await LabApp.WaitUntilReadyAsync(app, timeout.Token);
+        await app.ResourceNotifications.WaitForResourceAsync("bootstrap-progress", KnownResourceStates.Finished, timeout.Token);
+        await stopWatching.CancelAsync();
+        await watching;
+        Assert.Equal("done, 65 rows", steps[^1]);
+        Assert.Contains("loading the seed data", steps);
+        if (citusBin is not null)
+        {
+            // A fresh cluster: each country is placed at its site, one numbered step each.
+            Assert.Contains(steps, s => System.Text.RegularExpressions.Regex.IsMatch(s, @"^\d+/\d+ placing Japan at Tokyo$"));
+        }
 
         await using var connection = new NpgsqlConnection(TestPostgres.ConnectionStringFor(port, LabSites.Database));
         await connection.OpenAsync(timeout.Token);

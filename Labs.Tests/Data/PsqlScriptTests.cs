@@ -74,6 +74,30 @@ public sealed class PsqlScriptTests(PlainServer plain)
     }
 
     [Fact]
+    public async Task Each_statement_a_gexec_generates_is_reported_before_it_runs_with_its_label_and_place()
+    {
+        var database = await plain.CreateDatabaseAsync("psql");
+        await using var connection = await plain.Server.OpenAsync(database);
+        var seen = new List<string>();
+        var runner = new PsqlRunner(connection, NullLogger.Instance).OnProgress(p =>
+        {
+            // Reported before it runs: the table holds only the earlier rows.
+            using var count = new NpgsqlCommand("SELECT count(*) FROM placed", connection);
+            seen.Add($"{p} (before: {count.ExecuteScalar()})");
+        });
+        await runner.RunAsync("progress.sql", """
+            CREATE TABLE placed (country text);
+            SELECT format('/* placing %s at %s */ INSERT INTO placed VALUES (%L)', c, s, c)
+              FROM (VALUES ('Japan', 'Tokyo'), ('Canada', 'Montréal')) AS v(c, s) \gexec
+            SELECT 'SELECT 1 AS unlabelled' \gexec
+            """, CancellationToken.None);
+
+        Assert.Equal(
+            ["1/2 placing Japan at Tokyo (before: 0)", "2/2 placing Canada at Montréal (before: 1)", "1/1 SELECT 1 AS unlabelled (before: 2)"],
+            seen);
+    }
+
+    [Fact]
     public async Task A_failing_statement_reports_script_line_and_sqlstate()
     {
         var database = await plain.CreateDatabaseAsync("psql");
