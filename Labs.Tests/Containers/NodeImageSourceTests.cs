@@ -224,6 +224,32 @@ public sealed class NodeImageSourceTests
     }
 
     [Fact]
+    public async Task A_pull_into_an_engine_whose_disk_is_full_says_to_free_space_and_the_lab_goes_on_in_local_mode()
+    {
+        Require();
+        Assert.SkipWhen(SmallDiskEngine.WhyNot is not null, SmallDiskEngine.WhyNot ?? "");
+        await using var registry = await LocalRegistry.StartAsync();
+        var image = Unique("toobig");
+        var dataDir = Directory.CreateTempSubdirectory("mediai-test-").FullName;
+        // The plain node image is ~400 MB: more than the small engine's 64 MB disk.
+        registry.Push(ContainerEngine.PlainImage, image);
+        using var engine = new SmallDiskEngine();
+        try
+        {
+            await using var lab = AppHostProcess.Start(LabArgs(image, dataDir, $"--Lab:Registry={registry.Address}"),
+                new Dictionary<string, string> { ["DOCKER_HOST"] = engine.Host });
+            await lab.WaitForLineAsync(LocalMode, TimeSpan.FromSeconds(90));
+            Assert.Contains("The container engine has no room left for the image (about 400 MB): free some (docker system prune", lab.Output);
+            Assert.Contains("no space left on device", lab.Output);
+            Assert.Contains(WaysOut, lab.Output);
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_kit_written_to_a_disk_too_full_says_so_and_leaves_no_partial_file()
     {
         Require();
