@@ -53,4 +53,13 @@ public static class DockerCli
     }
 
     public static Result Run(params string[] args) => Run(TimeSpan.FromSeconds(20), args);
+
+    /// <summary>A long CLI call whose output the caller streams (a pull, a save); the caller bounds it and kills it.</summary>
+    public static Process Start(params string[] args) =>
+        Process.Start(new ProcessStartInfo(Runtime, args)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        }) ?? throw new InvalidOperationException($"{Runtime} did not start");
 }

@@ -20,12 +20,7 @@ public static partial class ImageKit
         var partial = path + ".partial";
         logger.LogInformation("Writing {Image} to {File} …", reference, path);
         var clock = Stopwatch.StartNew();
-        using var process = Process.Start(new ProcessStartInfo(DockerCli.Runtime, ["save", reference])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        }) ?? throw new InvalidOperationException($"{DockerCli.Runtime} did not start");
+        using var process = DockerCli.Start("save", reference);
         var errors = process.StandardError.ReadToEndAsync(cancellationToken);
         try
         {

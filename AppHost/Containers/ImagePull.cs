@@ -137,12 +137,7 @@ public sealed class ImagePull(ILogger logger, TimeSpan stallTimeout)
     /// <summary>Where the engine's socket cannot be found: the CLI's own lines (one per layer step) are the progress.</summary>
     private static async Task<string?> PullWithCliAsync(string reference, PullProgress progress, CancellationToken cancellationToken)
     {
-        using var process = Process.Start(new ProcessStartInfo(DockerCli.Runtime, ["pull", reference])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        }) ?? throw new InvalidOperationException($"{DockerCli.Runtime} did not start");
+        using var process = DockerCli.Start("pull", reference);
         var errors = process.StandardError.ReadToEndAsync(cancellationToken);
         try
         {
