@@ -47,7 +47,8 @@ public static class BootstrapProgress
                 {
                     await foreach (var batch in logs.WatchAsync(bootstrap.Resource).WithCancellation(stopping))
                     {
-                        if (batch.Select(l => BootstrapProgressLine.Read(l.Content)).LastOrDefault(s => s is not null) is { } step)
+                        // Every step, not only a batch's last: the row's history is the bootstrap's story.
+                        foreach (var step in batch.Select(l => BootstrapProgressLine.Read(l.Content)).OfType<string>())
                         {
                             var done = step.StartsWith("done", StringComparison.Ordinal);
                             await Show(done ? KnownResourceStates.Finished : KnownResourceStates.Running, done ? KnownResourceStateStyles.Success : KnownResourceStateStyles.Info, step);

@@ -11,6 +11,7 @@ public sealed class SmallDiskEngine : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("mediai-test-engine-").FullName;
     private readonly Process _dockerd;
+    private readonly string _bridge = $"mediai-t{Random.Shared.Next(0, 0xFFFFFF):x6}";
 
     public static string? WhyNot =>
         Environment.UserName != "root" ? "Disk-full pull skipped: a second Docker engine on a small disk needs root (CI runs as root)."
@@ -26,10 +27,14 @@ public sealed class SmallDiskEngine : IDisposable
     {
         Directory.CreateDirectory(Disk);
         Assert.Equal(0, Run("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", Disk));
-        // No bridge, no iptables: it only pulls, and leaves the host engine's network alone.
+        // A bridge of its own: with --bridge=none, dockerd deletes docker0 at start, measured — the
+        // host engine's containers then cannot start ("could not find bridge docker0").
+        Assert.Equal(0, Run("ip", "link", "add", "name", _bridge, "type", "bridge"));
+        // Its own small subnet, so it takes no address range of the host engine's (docker0's 172.17/16).
+        Assert.Equal(0, Run("ip", "addr", "add", $"10.253.{Random.Shared.Next(1, 250)}.1/24", "dev", _bridge));
         _dockerd = Process.Start(new ProcessStartInfo("dockerd",
             ["--data-root", Disk, "--exec-root", Path.Combine(_root, "exec"), "-H", Host, "--pidfile", Path.Combine(_root, "dockerd.pid"),
-             "--bridge=none", "--iptables=false", "--ip-masq=false"])
+             $"--bridge={_bridge}", "--iptables=false", "--ip-masq=false"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -78,6 +83,7 @@ public sealed class SmallDiskEngine : IDisposable
         }
 
         _dockerd.Dispose();
+        Run("ip", "link", "delete", _bridge);
         Run("umount", Disk);
         Directory.Delete(_root, recursive: true);
     }
