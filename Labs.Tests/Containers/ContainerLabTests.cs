@@ -279,13 +279,16 @@ public sealed class ContainerLabTests
             await lab.WaitForLineAsync("The lab is not ready: the cluster bootstrap did not start because a node it needs failed", TimeSpan.FromSeconds(60));
             Assert.Contains("made by PostgreSQL 14; this image runs PostgreSQL 15", lab.Output);
             Assert.DoesNotContain("MediAI lab ready", lab.Output);
+            await lab.StopAsync();
+            // The containers go first (a volume in use cannot be removed), then the volumes.
+            await AssertNothingLeftAsync();
         }
         finally
         {
             ContainerEngine.RemoveVolumes(prefix);
         }
 
-        await AssertNothingLeftAsync();
+        Assert.Empty(MediAI.AppHost.Containers.LabVolumes.Existing(prefix));
     }
 
     /// <summary>
