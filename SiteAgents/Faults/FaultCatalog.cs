@@ -18,6 +18,9 @@ public static class FaultCatalog
             [FailPrepare.TypeName] = ("the next PREPARE TRANSACTION fails: the site votes no", (n, _, _, r, _) => new FailPrepare(n, r)),
             [DropAfterPrepare.TypeName] = ("drops the link right after the site acknowledges the next PREPARE", (n, _, _, r, _) => new DropAfterPrepare(n, r)),
             [DropBeforeCommitPrepared.TypeName] = ("drops the link when the next COMMIT PREPARED arrives, before the node sees it", (n, _, _, r, _) => new DropBeforeCommitPrepared(n, r)),
+            [Slicer.TypeName] = ("relays in writes of 'average_size' ± 'size_variation' bytes, 'delay' µs apart", Slicer.Create),
+            [LimitData.TypeName] = ("closes a link once it has carried 'bytes' bytes on the stream", LimitData.Create),
+            [SlowClose.TypeName] = ("when the sender closes, the link closes 'delay' ms later", SlowClose.Create),
         };
 
     public static IFault? TryCreate(FaultRequest request, FaultRegistry registry, out Dictionary<string, string[]> errors)
@@ -42,6 +45,22 @@ public static class FaultCatalog
         }
 
         var fault = entry.Create(name, request.Flow ?? Flow.Downstream, request, registry, errors);
+        if (request.Toxicity is { } toxicity)
+        {
+            if (toxicity is < 0 or > 1 || double.IsNaN(toxicity))
+            {
+                errors["toxicity"] = ["must be from 0 to 1: the share of links the fault acts on"];
+            }
+            else if (!fault.AllowsConnection)
+            {
+                errors["toxicity"] = [$"does not apply to '{type}', which refuses every new link"];
+            }
+            else if (toxicity < 1)
+            {
+                fault = new Toxicity(fault, toxicity);
+            }
+        }
+
         return errors.Count == 0 ? fault : null;
     }
 }

@@ -5,7 +5,7 @@ namespace MediAI.SiteAgents.Faults;
 
 /// <summary>
 /// A fault to add, in Toxiproxy's shape:
-/// <c>{"name": "lag", "type": "latency", "stream": "downstream", "attributes": {"latency": 100, "jitter": 10}}</c>.
+/// <c>{"name": "lag", "type": "latency", "stream": "downstream", "toxicity": 0.5, "attributes": {"latency": 100, "jitter": 10}}</c>.
 /// </summary>
 public sealed class FaultRequest
 {
@@ -13,6 +13,9 @@ public sealed class FaultRequest
     public string? Type { get; set; }
     public string? Stream { get; set; }
     public Dictionary<string, JsonElement>? Attributes { get; set; }
+
+    /// <summary>The share of links the fault acts on, 0 to 1 (Toxiproxy's toxicity; default 1: every link).</summary>
+    public double? Toxicity { get; set; }
 
     [JsonIgnore]
     public Protocol.Flow? Flow => Stream?.ToLowerInvariant() switch

@@ -29,6 +29,9 @@ public interface IFault
     /// <summary>Before a chunk of <paramref name="bytes"/> bytes is relayed on <paramref name="flow"/>: delay it, drop it, or drop the link.</summary>
     ValueTask<ChunkAction> BeforeChunkAsync(Flow flow, long bytes, ConnectionClock clock, CancellationToken cancellationToken) => ValueTask.FromResult(ChunkAction.Relay);
 
+    /// <summary>Before the link is closed because the sender on <paramref name="flow"/> closed its side (slow_close waits here).</summary>
+    ValueTask BeforeCloseAsync(Flow flow, ConnectionClock clock, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
     /// <summary>Before a message is relayed.</summary>
     ValueTask<Verdict> OnMessageAsync(PgMessage message, IFaultTarget target, CancellationToken cancellationToken) => ValueTask.FromResult(Verdict.Forward);
 }

@@ -14,7 +14,7 @@ public sealed class LinkFaults(IFaultSource source, IFaultTarget target, LinkFau
 {
     public delegate void FaultActed(IFault fault, Verdict verdict, Flow flow);
 
-    private readonly ConnectionClock _clock = new();
+    private readonly ConnectionClock _clock = new(target.ConnectionId);
 
     /// <summary>May a new link open? Not while a fault refuses links (a site "down"): the client then sees a reset.</summary>
     public static bool AdmitNewLink(IFaultSource source)
@@ -46,6 +46,19 @@ public sealed class LinkFaults(IFaultSource source, IFaultTarget target, LinkFau
     {
         var faults = source.Snapshot;
         return faults.Count == 0 ? ValueTask.FromResult(ChunkAction.Relay) : AskAsync(faults, flow, bytes, cancellationToken);
+    }
+
+    /// <summary>Before the link closes because <paramref name="flow"/>'s sender closed its side: a fault may hold the close back (slow_close).</summary>
+    public async ValueTask BeforeCloseAsync(Flow flow, CancellationToken cancellationToken)
+    {
+        var faults = source.Snapshot;
+        for (var i = 0; i < faults.Count; i++)
+        {
+            if (faults[i].Flow is not { } only || only == flow)
+            {
+                await faults[i].BeforeCloseAsync(flow, _clock, cancellationToken);
+            }
+        }
     }
 
     private async ValueTask<Verdict> AskAsync(IReadOnlyList<IFault> faults, PgMessage message, CancellationToken cancellationToken)

@@ -97,6 +97,7 @@ public sealed class MessagePump(Flow flow, PipeReader reader, LinkWriter destina
 
             if (result.IsCompleted)
             {
+                await faults.BeforeCloseAsync(flow, cancellationToken);
                 return PumpEnd.PeerClosed;
             }
         }
@@ -110,17 +111,44 @@ public sealed class MessagePump(Flow flow, PipeReader reader, LinkWriter destina
             return null;
         }
 
-        switch (await faults.BeforeChunkAsync(flow, chunk.Length, cancellationToken))
+        var action = await faults.BeforeChunkAsync(flow, chunk.Length, cancellationToken);
+        switch (action.Kind)
         {
-            case ChunkAction.Relay:
+            case ChunkKind.Relay:
                 await destination.WriteAsync(chunk, cancellationToken);
                 return null;
-            case ChunkAction.Close:
+            case ChunkKind.Close:
                 return PumpEnd.Closed;
-            case ChunkAction.Reset:
+            case ChunkKind.Reset:
                 return PumpEnd.Reset;
+            case ChunkKind.RelayThenClose:
+                if (action.Limit > 0)
+                {
+                    await destination.WriteAsync(chunk.Slice(0, Math.Min(action.Limit, chunk.Length)), cancellationToken);
+                }
+
+                return PumpEnd.Closed;
+            case ChunkKind.Sliced:
+                await WriteSlicedAsync(chunk, action, cancellationToken);
+                return null;
             default:
                 return null; // discarded
+        }
+    }
+
+    /// <summary>The chunk in writes of about SliceSize bytes, each its own flush, with a pause between them.</summary>
+    private async ValueTask WriteSlicedAsync(ReadOnlySequence<byte> chunk, ChunkAction action, CancellationToken cancellationToken)
+    {
+        while (!chunk.IsEmpty)
+        {
+            var size = action.SliceSize + (action.SliceVariation == 0 ? 0 : Random.Shared.Next(-action.SliceVariation, action.SliceVariation + 1));
+            var slice = chunk.Slice(0, Math.Clamp(size, 1, chunk.Length));
+            await destination.WriteAsync(slice, cancellationToken);
+            chunk = chunk.Slice(slice.Length);
+            if (!chunk.IsEmpty && action.SliceDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(action.SliceDelay, cancellationToken);
+            }
         }
     }
 }
