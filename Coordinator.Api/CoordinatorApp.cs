@@ -2,6 +2,7 @@ using MediAI.Coordinator.Bootstrap;
 using MediAI.Coordinator.Cluster;
 using MediAI.Coordinator.Endpoints;
 using MediAI.Coordinator.Fragmentation;
+using MediAI.Coordinator.Jobs;
 using MediAI.Coordinator.Queries;
 using MediAI.Coordinator.Replication;
 using MediAI.Coordinator.Transactions;
@@ -36,6 +37,9 @@ public static class CoordinatorApp
         builder.Services.AddSingleton<DistributedTransactions>();
         builder.Services.AddSingleton<FragmentationChecker>();
         builder.Services.AddSingleton<ReplicationDemo>();
+        // Long jobs (fault campaign, data generator, class grading): one runner, one at a time.
+        builder.Services.AddSingleton<JobRunner>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<JobRunner>());
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
 
@@ -62,6 +66,7 @@ public static class CoordinatorApp
         app.MapTransactionEndpoints();
         app.MapFragmentationEndpoints();
         app.MapReplicationEndpoints();
+        app.MapJobEndpoints();
         return app;
     }
 }

@@ -20,7 +20,10 @@ public sealed class TestCoordinator : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public static async Task<TestCoordinator> StartAsync(LabClusterOptions lab, params string[] extra)
+    public static Task<TestCoordinator> StartAsync(LabClusterOptions lab, params string[] extra) => StartAsync(lab, null, extra);
+
+    /// <param name="configure">Adds to the API's services before it is built (a job kind of the test's own).</param>
+    public static async Task<TestCoordinator> StartAsync(LabClusterOptions lab, Action<WebApplicationBuilder>? configure, params string[] extra)
     {
         var args = new List<string> { "--urls=http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", $"--Lab:DataDir={lab.DataDir}" };
         foreach (var n in lab.Nodes)
@@ -31,7 +34,7 @@ public sealed class TestCoordinator : IAsyncDisposable
             ]);
         }
 
-        var app = CoordinatorApp.Build([.. args, .. extra]);
+        var app = CoordinatorApp.Build([.. args, .. extra], configure);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new TestCoordinator(app, new Uri(address));
