@@ -34,7 +34,8 @@ public static class NodeSettings
         new("shared_preload_libraries", "citus"),
         // Inter-node traffic in clear text on loopback / the container network, so site agents
         // can read the protocol (README: "Inter-node SSL is off").
-        new("citus.node_conninfo", "sslmode=disable"),
+        // tcp_user_timeout: an open link whose data goes unanswered is dropped after LabTimeouts.Network.
+        new("citus.node_conninfo", $"sslmode=disable tcp_user_timeout={(int)LabTimeouts.Network.TotalMilliseconds}"),
         // Paris runs its own shards' work through its registered address (its agent's gateway)
         // instead of in-process, so Paris's part of a query or 2PC shows in the trace too.
         new("citus.enable_local_execution", "off"),
@@ -43,6 +44,9 @@ public static class NodeSettings
         // No automatic 2PC recovery (Citus's default: every 60 s): a transaction left in doubt
         // by a failed site waits for the student's recover_prepared_transactions().
         new("citus.recover_2pc_interval", "-1"),
+        // A site that does not answer a new link fails the statement after 5 s, naming the node,
+        // instead of Citus's 30 s (README "How long a failure takes").
+        new("citus.node_connection_timeout", ((int)LabTimeouts.Connect.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture)),
     ];
 
     public static IEnumerable<string> AsArgs(IEnumerable<KeyValuePair<string, string>> settings) =>

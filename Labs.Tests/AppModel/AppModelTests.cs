@@ -114,7 +114,8 @@ public sealed class AppModelTests
             Assert.Contains("wal_level=logical", args);
             Assert.Contains(args, a => a.StartsWith("max_prepared_transactions=", StringComparison.Ordinal));
             Assert.Contains("shared_preload_libraries=citus", args);
-            Assert.Contains("citus.node_conninfo=sslmode=disable", args);
+            Assert.Contains("citus.node_conninfo=sslmode=disable tcp_user_timeout=10000", args);
+            Assert.Contains("citus.node_connection_timeout=5000", args);
             Assert.Contains("citus.enable_local_execution=off", args);
             Assert.Contains("citus.recover_2pc_interval=-1", args);
         }

@@ -3,7 +3,11 @@ using MediAI.SiteAgents.Relay;
 
 namespace MediAI.SiteAgents.Faults;
 
-/// <summary>"timeout": no data gets through; the link is closed 'timeout' ms later (0: kept open, silent).</summary>
+/// <summary>
+/// "timeout": no data gets through; the link is closed 'timeout' ms later. 0: silent, as a site
+/// behind a partition — the link is reset once data has waited on it for the lab's network timeout
+/// (LabTimeouts.Network), as the sender's kernel would do with tcp_user_timeout over a real network.
+/// </summary>
 public sealed class Timeout(string name, Flow? flow, int timeoutMs) : IFault
 {
     public const string TypeName = "timeout";
@@ -19,7 +23,10 @@ public sealed class Timeout(string name, Flow? flow, int timeoutMs) : IFault
     {
         if (timeoutMs == 0)
         {
-            return ChunkAction.Discard;
+            // The first bytes that meet the silence wait out the network timeout (nothing else is
+            // relayed meanwhile: the site does not answer), then the link is reset.
+            await Task.Delay(MediAI.Lab.LabTimeouts.Network, cancellationToken);
+            return ChunkAction.Reset;
         }
 
         // Hold the data back until the timeout has run, then drop the link — even if the
