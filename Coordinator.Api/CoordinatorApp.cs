@@ -1,4 +1,5 @@
 using MediAI.Coordinator.Bootstrap;
+using MediAI.Coordinator.Campaign;
 using MediAI.Coordinator.Cluster;
 using MediAI.Coordinator.Endpoints;
 using MediAI.Coordinator.Fragmentation;
@@ -40,6 +41,7 @@ public static class CoordinatorApp
         // Long jobs (fault campaign, data generator, class grading): one runner, one at a time.
         builder.Services.AddSingleton<JobRunner>();
         builder.Services.AddHostedService(services => services.GetRequiredService<JobRunner>());
+        builder.Services.AddTransient<ILabJobFactory, FaultCampaignFactory>();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
 

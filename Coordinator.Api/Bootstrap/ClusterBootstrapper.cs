@@ -106,6 +106,12 @@ public sealed class ClusterBootstrapper(IOptions<LabClusterOptions> options, ILo
         using var activity = Source.StartActivity("lab reset");
         await using var coordinator = await OpenAsync(_lab.Coordinator, LabSites.Database, cancellationToken);
         await SeedAsync(coordinator, cancellationToken);
+        // A fault campaign's accounts and history go too (they live apart from the MediAI data).
+        await using (var campaign = new NpgsqlCommand(Campaign.CampaignStore.DropSql, coordinator))
+        {
+            await campaign.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         var counts = await CountsAsync(coordinator, cancellationToken);
 
         return counts;

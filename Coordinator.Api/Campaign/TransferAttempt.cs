@@ -1,6 +1,7 @@
 namespace MediAI.Coordinator.Campaign;
 
 /// <summary>What the client was told about a transfer's COMMIT.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<TransferOutcome>))]
 public enum TransferOutcome
 {
     /// <summary>COMMIT answered success: the transfer must be there, whole (durability).</summary>

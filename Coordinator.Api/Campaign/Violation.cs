@@ -1,6 +1,7 @@
 namespace MediAI.Coordinator.Campaign;
 
 /// <summary>The invariants a campaign checks.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<ViolationKind>))]
 public enum ViolationKind
 {
     /// <summary>One leg of a transfer without the other (atomicity).</summary>

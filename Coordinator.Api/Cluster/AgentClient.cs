@@ -41,4 +41,21 @@ public sealed class AgentClient(HttpClient http)
                 $"{name} does not answer ({e.Message}). Is it running? Start it in the dashboard (resource {name}), or restart the lab.");
         }
     }
+
+    /// <summary>Adds a fault at the site (POST /toxics, Toxiproxy's shape); throws with the agent's answer when refused.</summary>
+    public async Task AddFaultAsync(LabSite site, object fault, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsJsonAsync(new Uri($"http://{site.AgentName}{AgentRoutes.Toxics}"), fault, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{site.AgentName} refused the fault: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
+        }
+    }
+
+    /// <summary>Removes every fault at the site (POST /reset).</summary>
+    public async Task HealAsync(LabSite site, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsync(new Uri($"http://{site.AgentName}{AgentRoutes.Reset}"), null, cancellationToken);
+        response.EnsureSuccessStatusCode();
+    }
 }

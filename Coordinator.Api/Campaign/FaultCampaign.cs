@@ -1,0 +1,204 @@
+using System.Diagnostics;
+using MediAI.Coordinator.Cluster;
+using MediAI.Coordinator.Jobs;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace MediAI.Coordinator.Campaign;
+
+/// <summary>What a campaign found: the invariants' verdict, its tallies, and the history it checked.</summary>
+public sealed record CampaignResult(
+    CampaignParameters Parameters,
+    int Transactions,
+    int Faults,
+    IReadOnlyDictionary<string, int> FaultsByKind,
+    int InDoubtBeforeRecovery,
+    double ResolutionMedianMs,
+    double ResolutionMaxMs,
+    InvariantReport Invariants,
+    IReadOnlyList<TransferAttempt> History);
+
+/// <summary>
+/// A fault campaign (a job: one at a time, progress, cancel): N seeded transfers between accounts at
+/// two sites, a seeded fault at one of the two sites for some of them, healed after each; then every
+/// fault healed, recovery run and timed until nothing is prepared anywhere, and the history checked
+/// against what the sites hold (<see cref="InvariantChecker"/>).
+/// </summary>
+public sealed class FaultCampaign(CampaignParameters parameters, LabClusterOptions lab, AgentClient agents) : ILabJob
+{
+    private static readonly TimeSpan ResolutionLimit = TimeSpan.FromSeconds(60);
+
+    public string Description => $"a fault campaign of {parameters.Transactions} transfers (fault rate {parameters.FaultRate:0.##}, seed {parameters.Seed})";
+
+    private string Coordinator(bool pooled = true) =>
+        new NpgsqlConnectionStringBuilder(lab.ConnectionString(lab.Coordinator, LabSites.Database))
+        {
+            // One backend per transfer: a fault that breaks Citus's cached links in one transfer does not leak into the next.
+            Pooling = pooled,
+            ApplicationName = "mediai-campaign",
+            Timeout = 10,
+            CommandTimeout = 60,
+            // A transfer never waits long: not behind a lock, not on a statement (the job stays cancellable).
+            Options = "-c lock_timeout=5000 -c statement_timeout=30000",
+        }.ConnectionString;
+
+    public async Task<object?> RunAsync(JobProgress progress, CancellationToken cancellationToken)
+    {
+        await using (var coordinator = new NpgsqlConnection(Coordinator()))
+        {
+            await coordinator.OpenAsync(cancellationToken);
+            await CitusRequiredException.ThrowIfMissingAsync(coordinator, "A fault campaign (distributed transfers between sites)", cancellationToken);
+
+            progress.Report(0, parameters.Transactions, "creating the campaign's accounts");
+            await CampaignStore.CreateAsync(coordinator, cancellationToken);
+        }
+
+        var random = new Random(parameters.Seed);
+        var history = new List<TransferAttempt>(parameters.Transactions);
+        var resolutions = new List<TimeSpan>();
+        var sites = LabSites.All;
+        for (var id = 1L; id <= parameters.Transactions; id++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var from = sites[random.Next(sites.Count)];
+            var to = sites.Where(s => s != from).ElementAt(random.Next(sites.Count - 1));
+            var (fromAccount, toAccount) = (random.Next(1, CampaignStore.AccountsPerSite + 1), random.Next(1, CampaignStore.AccountsPerSite + 1));
+            var amount = random.Next(1, 51);
+            var fault = random.NextDouble() < parameters.FaultRate ? CampaignFaults.All[random.Next(CampaignFaults.All.Count)] : null;
+            var faulted = random.Next(2) == 0 ? from : to;
+            var request = fault?.Request(random);
+            if (request is not null)
+            {
+                await agents.AddFaultAsync(faulted, request, cancellationToken);
+            }
+
+            var (outcome, number) = await Transfer.RunAsync(Coordinator(pooled: false), id, from, fromAccount, to, toAccount, amount, cancellationToken);
+            var inDoubt = false;
+            if (request is not null)
+            {
+                // Healed at once, then recovered at once: a transaction left prepared holds its rows'
+                // locks, and every later transfer touching them would block behind it (2PC's blocking).
+                await agents.HealAsync(faulted, cancellationToken);
+                var waiting = await PreparedAsync(cancellationToken);
+                inDoubt = number is { } n && waiting.Any(p => Transfer.NumberOf(p.Gid) == n);
+                if (waiting.Count > 0)
+                {
+                    resolutions.Add(await ResolveAsync(cancellationToken));
+                }
+            }
+
+            var kind = fault?.Name ?? "none";
+            history.Add(new TransferAttempt(id, from.Name, to.Name, amount, outcome, kind, inDoubt));
+            progress.Report(id, parameters.Transactions, $"transfer {id}: {from.City} → {to.City}, {(fault is null ? "no fault" : $"{kind} at {faulted.City}")}: {outcome}");
+        }
+
+        // Whatever is left: heal everything, recover, and check against what the sites now hold.
+        await HealAllAsync(cancellationToken);
+        progress.Report(parameters.Transactions, parameters.Transactions, "recovering, then checking the invariants");
+        if ((await PreparedAsync(cancellationToken)).Count > 0)
+        {
+            resolutions.Add(await ResolveAsync(cancellationToken));
+        }
+
+        var left = await PreparedAsync(cancellationToken);
+        var sorted = resolutions.Select(r => r.TotalMilliseconds).Order().ToList();
+        var report = InvariantChecker.Check(history, await ObserveAsync(left, cancellationToken));
+        progress.Log($"{history.Count} transfers, {history.Count(t => t.FaultKind != "none")} faults, {report.Violations.Count} violations, " +
+            $"{resolutions.Count} recoveries (median {Median(sorted):0} ms, max {sorted.LastOrDefault():0} ms)");
+        return new CampaignResult(
+            parameters,
+            history.Count,
+            history.Count(t => t.FaultKind != "none"),
+            history.Where(t => t.FaultKind != "none").GroupBy(t => t.FaultKind).ToDictionary(g => g.Key, g => g.Count()),
+            history.Count(t => t.InDoubtBeforeRecovery),
+            Median(sorted),
+            sorted.LastOrDefault(),
+            report,
+            history);
+    }
+
+    private static double Median(List<double> sorted) => sorted.Count == 0 ? 0 : sorted[sorted.Count / 2];
+
+    /// <summary>Recovery, repeated until nothing is prepared at any site (or a minute): the time from heal to all resolved.</summary>
+    private async Task<TimeSpan> ResolveAsync(CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        do
+        {
+            await RecoverAsync(cancellationToken);
+        }
+        while ((await PreparedAsync(cancellationToken)).Count > 0 && clock.Elapsed < ResolutionLimit);
+
+        return clock.Elapsed;
+    }
+
+    /// <summary>Whatever happened: no fault stays at any site, nothing stays prepared.</summary>
+    public async Task CleanupAsync(CancellationToken cancellationToken)
+    {
+        await HealAllAsync(cancellationToken);
+        await RecoverAsync(cancellationToken);
+    }
+
+    private async Task HealAllAsync(CancellationToken cancellationToken)
+    {
+        foreach (var site in LabSites.All)
+        {
+            await agents.HealAsync(site, cancellationToken);
+        }
+    }
+
+    private async Task RecoverAsync(CancellationToken cancellationToken)
+    {
+        await using var coordinator = new NpgsqlConnection(Coordinator(pooled: false));
+        await coordinator.OpenAsync(cancellationToken);
+        await using var recover = new NpgsqlCommand("SELECT recover_prepared_transactions()", coordinator);
+        await recover.ExecuteScalarAsync(cancellationToken);
+    }
+
+    /// <summary>pg_prepared_xacts at every node, read at the node itself.</summary>
+    private async Task<IReadOnlyList<PreparedLeft>> PreparedAsync(CancellationToken cancellationToken)
+    {
+        var prepared = new List<PreparedLeft>();
+        foreach (var node in lab.Nodes)
+        {
+            await using var connection = new NpgsqlConnection(lab.ConnectionString(node, LabSites.Database));
+            await connection.OpenAsync(cancellationToken);
+            await using var gids = new NpgsqlCommand("SELECT gid FROM pg_prepared_xacts", connection);
+            await using var reader = await gids.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                prepared.Add(new PreparedLeft(node.Site, reader.GetString(0)));
+            }
+        }
+
+        return prepared;
+    }
+
+    private async Task<ObservedState> ObserveAsync(IReadOnlyList<PreparedLeft> left, CancellationToken cancellationToken)
+    {
+        await using var coordinator = new NpgsqlConnection(Coordinator());
+        await coordinator.OpenAsync(cancellationToken);
+        await using var total = new NpgsqlCommand($"SELECT coalesce(sum(balance), 0) FROM {CampaignStore.Schema}.accounts", coordinator);
+        var finalTotal = (decimal)(await total.ExecuteScalarAsync(cancellationToken))!;
+        var legs = new Dictionary<long, AppliedLegs>();
+        await using var read = new NpgsqlCommand($"SELECT transfer_id, bool_or(delta < 0), bool_or(delta > 0) FROM {CampaignStore.Schema}.legs GROUP BY transfer_id", coordinator);
+        await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            legs[reader.GetInt64(0)] = new AppliedLegs(reader.GetBoolean(1), reader.GetBoolean(2));
+        }
+
+        return new ObservedState(CampaignStore.InitialTotal, finalTotal, legs, left);
+    }
+}
+
+/// <summary>POST /jobs/fault-campaign {"transactions": 200, "faultRate": 0.5, "seed": 42}.</summary>
+public sealed class FaultCampaignFactory(IOptions<LabClusterOptions> lab, AgentClient agents) : ILabJobFactory
+{
+    public const string JobKind = "fault-campaign";
+
+    public string Kind => JobKind;
+
+    public ILabJob? Create(System.Text.Json.JsonElement? parameters, Dictionary<string, string[]> errors) =>
+        CampaignParameters.From(parameters, errors) is { } valid ? new FaultCampaign(valid, lab.Value, agents) : null;
+}

@@ -1,0 +1,108 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using MediAI.Labs.Tests.Infrastructure;
+using Npgsql;
+
+namespace MediAI.Labs.Tests.Citus;
+
+/// <summary>
+/// Citus tier: a fault campaign through the API's job runner on the real four-site cluster, its
+/// faults injected by the real site agents: atomicity and durability hold, nothing stays prepared,
+/// the MediAI data is as it was, and a seed replays the same campaign.
+/// </summary>
+[Collection(CitusCluster.Collection)]
+public sealed class FaultCampaignTests(CitusCluster cluster)
+{
+    private Task<TestCoordinator> ApiAsync() =>
+        TestCoordinator.StartAsync(LabConfig.For(cluster.Nodes, gateways: cluster.Agents).Value,
+            // Service discovery as the AppHost gives it: the API reaches each agent by name.
+            [.. LabSites.All.Select((s, i) => $"--services:{s.AgentName}:http:0={cluster.Agents[i].Http.BaseAddress!.ToString().TrimEnd('/')}")]);
+
+    private static async Task<JsonElement> RunAsync(HttpClient api, object parameters, TimeSpan limit)
+    {
+        using var start = await api.PostAsJsonAsync("/jobs/fault-campaign", parameters);
+        var started = await start.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(start.StatusCode == HttpStatusCode.Accepted, started.ToString());
+        var id = started.GetProperty("id").GetString();
+        var deadline = DateTime.UtcNow + limit;
+        while (DateTime.UtcNow < deadline)
+        {
+            var job = await api.GetFromJsonAsync<JsonElement>($"/jobs/{id}");
+            if (job.GetProperty("state").GetString() != "Running")
+            {
+                Assert.True(job.GetProperty("state").GetString() == "Succeeded", job.ToString());
+                return job.GetProperty("result");
+            }
+
+            await Task.Delay(500);
+        }
+
+        Assert.Fail($"the campaign did not end within {limit}");
+        return default;
+    }
+
+    private async Task<long[]> MediAiCountsAsync()
+    {
+        await using var connection = await cluster.Coordinator.OpenAsync("mediAI");
+        await using var count = new NpgsqlCommand(
+            "SELECT (SELECT count(*) FROM Patients), (SELECT count(*) FROM MedicalRecords), (SELECT count(*) FROM TrainingData), (SELECT count(*) FROM Transactions)", connection);
+        await using var reader = await count.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return [reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3)];
+    }
+
+    [Fact]
+    public async Task Two_hundred_transfers_under_faults_keep_money_and_commits_and_leave_nothing_prepared()
+    {
+        Installations.RequireCitus();
+        await using var api = await ApiAsync();
+        var before = await MediAiCountsAsync();
+
+        var result = await RunAsync(api.Http, new { transactions = 200, faultRate = 0.6, seed = 7 }, TimeSpan.FromMinutes(6));
+        var invariants = result.GetProperty("invariants");
+        Assert.True(invariants.GetProperty("violations").GetArrayLength() == 0, invariants.GetProperty("violations").ToString());
+        Assert.Equal(200, result.GetProperty("transactions").GetInt32());
+        Assert.True(result.GetProperty("faults").GetInt32() >= 100, $"{result.GetProperty("faults")} faults");
+        Assert.Equal(12, result.GetProperty("faultsByKind").EnumerateObject().Count()); // every kind of the menu was drawn
+        Assert.True(result.GetProperty("resolutionMaxMs").GetDouble() < 60_000);
+        var history = result.GetProperty("history").EnumerateArray().ToList();
+        Assert.Contains(history, t => t.GetProperty("outcome").GetString() == "Acknowledged");
+        Assert.Contains(history, t => t.GetProperty("outcome").GetString() == "Aborted");
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"faults {result.GetProperty("faults")}, in doubt {result.GetProperty("inDoubtBeforeRecovery")}, resolution median {result.GetProperty("resolutionMedianMs")} ms max {result.GetProperty("resolutionMaxMs")} ms; by kind: {invariants.GetProperty("byFaultKind")}");
+
+        // Nothing prepared anywhere, and the MediAI data as it was.
+        foreach (var node in cluster.Nodes)
+        {
+            await using var connection = await node.OpenAsync("mediAI");
+            await using var prepared = new NpgsqlCommand("SELECT count(*) FROM pg_prepared_xacts", connection);
+            Assert.Equal(0L, await prepared.ExecuteScalarAsync());
+        }
+
+        Assert.Equal(before, await MediAiCountsAsync());
+        foreach (var agent in cluster.Agents)
+        {
+            Assert.Empty((await agent.Http.GetFromJsonAsync<JsonElement>("/status")).GetProperty("faults").EnumerateArray());
+        }
+    }
+
+    [Fact]
+    public async Task The_same_seed_replays_the_same_transfers_and_faults_and_bad_parameters_are_named()
+    {
+        Installations.RequireCitus();
+        await using var api = await ApiAsync();
+        static IEnumerable<string> Plan(JsonElement result) => result.GetProperty("history").EnumerateArray()
+            .Select(t => $"{t.GetProperty("fromSite")}>{t.GetProperty("toSite")} {t.GetProperty("amount")} {t.GetProperty("faultKind")}");
+
+        var first = await RunAsync(api.Http, new { transactions = 15, faultRate = 0.5, seed = 11 }, TimeSpan.FromMinutes(3));
+        var again = await RunAsync(api.Http, new { transactions = 15, faultRate = 0.5, seed = 11 }, TimeSpan.FromMinutes(3));
+        Assert.Equal(Plan(first), Plan(again));
+
+        using var bad = await api.Http.PostAsJsonAsync("/jobs/fault-campaign", new { transactions = 0, faultRate = 2 });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var problem = await bad.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty("transactions", out _));
+        Assert.True(problem.GetProperty("errors").TryGetProperty("faultRate", out _));
+    }
+}
