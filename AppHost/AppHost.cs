@@ -97,6 +97,7 @@ var api = builder.AddLabService<Projects.Coordinator_Api>("coordinator-api", por
             Description = "Yuki Tanaka's record at Tokyo and her bill at Paris, in one distributed transaction (open its trace).",
             IconName = "HeartPulse",
         })
+    .WithFaultCampaignCommand()
     .WithHttpCommand("/transactions/recover", "Recover in-doubt transactions", commandName: "recover-in-doubt",
         commandOptions: new HttpCommandOptions
         {

@@ -114,6 +114,40 @@ public sealed class LocalLabStartTests
         var queryTrace = (await query.Content.ReadFromJsonAsync<JsonElement>(timeout.Token)).GetProperty("traceId").GetString()!;
         await LabApp.AssertTraceAsync(telemetry, queryTrace, ["coordinator-api", .. sites], ["Npgsql", "Microsoft.AspNetCore"], timeout.Token);
 
+        // The dashboard's "Run fault campaign" command, with its arguments: the same job as POST /jobs/fault-campaign.
+        var commands = app.Services.GetRequiredService<ResourceCommandService>();
+        static InteractionInputCollection Arguments(string transactions, string faultRate) => new(
+        [
+            new InteractionInput { Name = "transactions", InputType = InputType.Number, Value = transactions },
+            new InteractionInput { Name = "faultRate", InputType = InputType.Text, Value = faultRate },
+            new InteractionInput { Name = "seed", InputType = InputType.Number, Value = "3" },
+        ]);
+        var campaign = await commands.ExecuteCommandAsync("coordinator-api", "fault-campaign", Arguments("6", "0.5"), timeout.Token);
+        Assert.True(campaign.Success, campaign.Message);
+        var jobId = System.Text.RegularExpressions.Regex.Match(campaign.Message ?? "", "job ([0-9a-f]{12})").Groups[1].Value;
+        JsonElement job;
+        do
+        {
+            await Task.Delay(300, timeout.Token);
+            job = await api.GetFromJsonAsync<JsonElement>($"/jobs/{jobId}", timeout.Token);
+        }
+        while (job.GetProperty("state").GetString() == "Running");
+
+        if (citusBin is null)
+        {
+            Assert.Equal("Failed", job.GetProperty("state").GetString());
+            Assert.Contains("needs Citus", job.GetProperty("error").GetString());
+        }
+        else
+        {
+            Assert.Equal("Succeeded", job.GetProperty("state").GetString());
+            Assert.Equal(0, job.GetProperty("result").GetProperty("invariants").GetProperty("violations").GetArrayLength());
+        }
+
+        var wrong = await commands.ExecuteCommandAsync("coordinator-api", "fault-campaign", Arguments("6", "2"), timeout.Token);
+        Assert.False(wrong.Success);
+        Assert.Contains("faultRate", wrong.Message);
+
         // Service discovery: the API reaches every agent by its service name (http://agent-tokyo, from
         // the AppHost's references; no address configured here) and reports an agent that is down as down.
         await AssertAgentsAsync(api, down: null, timeout.Token);
