@@ -24,7 +24,7 @@ public sealed record CampaignResult(
 /// fault healed, recovery run and timed until nothing is prepared anywhere, and the history checked
 /// against what the sites hold (<see cref="InvariantChecker"/>).
 /// </summary>
-public sealed class FaultCampaign(CampaignParameters parameters, LabClusterOptions lab, AgentClient agents) : ILabJob
+public sealed class FaultCampaign(CampaignParameters parameters, LabClusterOptions lab, AgentClient agents, Action retirePooledBackends) : ILabJob
 {
     private static readonly TimeSpan ResolutionLimit = TimeSpan.FromSeconds(60);
 
@@ -137,6 +137,10 @@ public sealed class FaultCampaign(CampaignParameters parameters, LabClusterOptio
     {
         await HealAllAsync(cancellationToken);
         await RecoverAsync(cancellationToken);
+        // A "down" or reset fault drops every open link at its site, including the idle inter-node
+        // links Citus caches inside the API's pooled backends: each would fail once ("failure on
+        // connection marked as essential", XX000) on its next distributed statement. Retire them.
+        retirePooledBackends();
     }
 
     private async Task HealAllAsync(CancellationToken cancellationToken)
@@ -193,12 +197,23 @@ public sealed class FaultCampaign(CampaignParameters parameters, LabClusterOptio
 }
 
 /// <summary>POST /jobs/fault-campaign {"transactions": 200, "faultRate": 0.5, "seed": 42}.</summary>
-public sealed class FaultCampaignFactory(IOptions<LabClusterOptions> lab, AgentClient agents) : ILabJobFactory
+public sealed class FaultCampaignFactory(
+    IOptions<LabClusterOptions> lab,
+    AgentClient agents,
+    NpgsqlDataSource coordinator,
+    [FromKeyedServices(Queries.ReadOnlySession.DataSourceKey)] NpgsqlDataSource reader) : ILabJobFactory
 {
     public const string JobKind = "fault-campaign";
 
     public string Kind => JobKind;
 
     public ILabJob? Create(System.Text.Json.JsonElement? parameters, Dictionary<string, string[]> errors) =>
-        CampaignParameters.From(parameters, errors) is { } valid ? new FaultCampaign(valid, lab.Value, agents) : null;
+        CampaignParameters.From(parameters, errors) is { } valid ? new FaultCampaign(valid, lab.Value, agents, RetirePooledBackends) : null;
+
+    private void RetirePooledBackends()
+    {
+        NpgsqlConnection.ClearAllPools();
+        coordinator.Clear();
+        reader.Clear();
+    }
 }

@@ -42,6 +42,7 @@ public static class CheckCommand
         {
             Folder, Json, Host, Port, User, Password, Timeout,
         };
+        root.Subcommands.Add(CampaignCommand.Create());
         root.SetAction((result, ct) => GradeAsync(result, ct));
         return root;
     }

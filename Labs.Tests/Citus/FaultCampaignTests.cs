@@ -88,6 +88,51 @@ public sealed class FaultCampaignTests(CitusCluster cluster)
     }
 
     [Fact]
+    public async Task The_cli_runs_a_campaign_through_the_api_prints_its_table_and_is_refused_while_another_runs()
+    {
+        Installations.RequireCitus();
+        await using var api = await ApiAsync();
+        var address = api.Http.BaseAddress!.ToString().TrimEnd('/');
+
+        var run = await LabCheck.RunArgsAsync("campaign", "--api", address, "--transactions", "12", "--seed", "5");
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        Assert.Contains("[12/12]", run.Output);
+        Assert.Contains("tried", run.Output);
+        Assert.Contains("The invariants hold", run.Output);
+        Assert.Contains("seed 5.", run.Output);
+
+        var wrong = await LabCheck.RunArgsAsync("campaign", "--api", address, "--fault-rate", "3");
+        Assert.Equal(2, wrong.ExitCode);
+        Assert.Contains("--fault-rate must be a number from 0 to 1", wrong.Error);
+
+        // While a campaign runs (started from the API), the CLI's is refused, naming it.
+        using var long_ = await api.Http.PostAsJsonAsync("/jobs/fault-campaign", new { transactions = 5000, faultRate = 0 });
+        var running = (await long_.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        var refused = await LabCheck.RunArgsAsync("campaign", "--api", address, "--transactions", "3");
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains($"(job {running}, ", refused.Error);
+        (await api.Http.PostAsync($"/jobs/{running}/cancel", null)).EnsureSuccessStatusCode();
+
+        // Its accounts live apart and go with "Reset lab data".
+        JsonElement ended;
+        do
+        {
+            await Task.Delay(200);
+            ended = await api.Http.GetFromJsonAsync<JsonElement>($"/jobs/{running}");
+        }
+        while (ended.GetProperty("state").GetString() == "Running");
+
+        using (var reset = await api.Http.PostAsync("/lab/reset", null))
+        {
+            Assert.True(reset.IsSuccessStatusCode, await reset.Content.ReadAsStringAsync());
+        }
+
+        await using var connection = await cluster.Coordinator.OpenAsync("mediAI");
+        await using var schema = new NpgsqlCommand("SELECT count(*) FROM pg_namespace WHERE nspname = 'lab_campaign'", connection);
+        Assert.Equal(0L, await schema.ExecuteScalarAsync());
+    }
+
+    [Fact]
     public async Task The_same_seed_replays_the_same_transfers_and_faults_and_bad_parameters_are_named()
     {
         Installations.RequireCitus();

@@ -1,0 +1,142 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace MediAI.Coordinator.Checker;
+
+/// <summary>
+/// "campaign": the fault campaign from a terminal — a client of the API's job runner (the one
+/// runner for the dashboard, the API and this CLI, so a second campaign is refused here too). It
+/// starts the job, prints its progress, and at the end the table per fault kind and each violation.
+/// Ctrl+C cancels the job (which heals its faults). Exit: 0 the invariants hold, 1 a violation, 2 could not run.
+/// </summary>
+public static class CampaignCommand
+{
+    private static readonly Option<string> Api = new("--api") { Description = "The coordinator API", DefaultValueFactory = _ => "http://localhost:5180" };
+    private static readonly Option<int> Transactions = new("--transactions") { Description = "Transfers to run (1 to 5000)", DefaultValueFactory = _ => 200 };
+    private static readonly Option<double> FaultRate = new("--fault-rate") { Description = "The share of transfers a fault hits (0 to 1)", DefaultValueFactory = _ => 0.5 };
+    private static readonly Option<int?> Seed = new("--seed") { Description = "Replays a campaign exactly (default: a new seed)" };
+
+    public static Command Create()
+    {
+        var command = new Command("campaign", "Runs a fault campaign in the running lab: seeded transfers between sites under faults, then checks that no transfer was half-applied or lost.")
+        {
+            Api, Transactions, FaultRate, Seed,
+        };
+        command.SetAction((result, ct) => RunAsync(result, ct));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ParseResult options, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(options.GetValue(Api)!) };
+        var parameters = new Dictionary<string, object> { ["transactions"] = options.GetValue(Transactions), ["faultRate"] = options.GetValue(FaultRate) };
+        if (options.GetValue(Seed) is { } seed)
+        {
+            parameters["seed"] = seed;
+        }
+
+        JsonElement job;
+        try
+        {
+            using var start = await http.PostAsJsonAsync("/jobs/fault-campaign", parameters, cancellationToken);
+            job = await start.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+            if (start.StatusCode != HttpStatusCode.Accepted)
+            {
+                await Console.Error.WriteLineAsync(start.StatusCode == HttpStatusCode.BadRequest && job.TryGetProperty("errors", out var errors)
+                    ? $"The campaign cannot start: {string.Join("; ", errors.EnumerateObject().Select(e => $"--{Dashed(e.Name)} {e.Value[0]}"))}"
+                    : $"The campaign cannot start: {(job.TryGetProperty("detail", out var detail) ? detail.GetString() : start.StatusCode.ToString())}");
+                return 2;
+            }
+        }
+        catch (HttpRequestException e)
+        {
+            await Console.Error.WriteLineAsync($"Cannot reach the coordinator API at {http.BaseAddress}: {e.Message}. Start the lab (dotnet run --project AppHost), or pass --api.");
+            return 2;
+        }
+
+        var id = job.GetProperty("id").GetString()!;
+        Console.WriteLine($"Started {job.GetProperty("description").GetString()} (job {id}). Ctrl+C cancels it.");
+        var shown = "";
+        while (true)
+        {
+            try
+            {
+                await Task.Delay(500, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                Console.WriteLine("Cancelling: the campaign heals its faults and recovers what waits in doubt …");
+                using var cancel = await http.PostAsync($"/jobs/{id}/cancel", null, CancellationToken.None);
+                job = await WaitEndAsync(http, id);
+                Console.WriteLine($"Job {id}: {job.GetProperty("state").GetString()}.");
+                return 2;
+            }
+
+            job = await http.GetFromJsonAsync<JsonElement>($"/jobs/{id}", cancellationToken);
+            var step = $"[{job.GetProperty("progress").GetProperty("done")}/{job.GetProperty("progress").GetProperty("total")}] {job.GetProperty("progress").GetProperty("step").GetString()}";
+            if (step != shown)
+            {
+                Console.WriteLine(step);
+                shown = step;
+            }
+
+            if (job.GetProperty("state").GetString() != "Running")
+            {
+                break;
+            }
+        }
+
+        if (job.GetProperty("state").GetString() != "Succeeded")
+        {
+            await Console.Error.WriteLineAsync($"The campaign {job.GetProperty("state").GetString()?.ToLowerInvariant()}: {(job.TryGetProperty("error", out var error) ? error.GetString() : "")}");
+            return 2;
+        }
+
+        return Print(job.GetProperty("result"));
+    }
+
+    private static async Task<JsonElement> WaitEndAsync(HttpClient http, string id)
+    {
+        while (true)
+        {
+            var job = await http.GetFromJsonAsync<JsonElement>($"/jobs/{id}");
+            if (job.GetProperty("state").GetString() != "Running")
+            {
+                return job;
+            }
+
+            await Task.Delay(500);
+        }
+    }
+
+    /// <summary>The report: one row per fault kind, then each violation; the exit code.</summary>
+    private static int Print(JsonElement result)
+    {
+        var invariants = result.GetProperty("invariants");
+        Console.WriteLine();
+        Console.WriteLine($"{"fault",-28} {"tried",6} {"acked",6} {"aborted",8} {"indet.",7} {"in doubt",9} {"violations",11}");
+        foreach (var row in invariants.GetProperty("byFaultKind").EnumerateArray())
+        {
+            Console.WriteLine($"{row.GetProperty("faultKind").GetString(),-28} {row.GetProperty("attempted"),6} {row.GetProperty("acknowledged"),6} {row.GetProperty("aborted"),8} " +
+                              $"{row.GetProperty("indeterminate"),7} {row.GetProperty("inDoubtBeforeRecovery"),9} {row.GetProperty("violations"),11}");
+        }
+
+        var violations = invariants.GetProperty("violations").EnumerateArray().ToList();
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{result.GetProperty("transactions")} transfers, {result.GetProperty("faults")} faults, {result.GetProperty("inDoubtBeforeRecovery")} in doubt before recovery; " +
+            $"heal to resolved: median {result.GetProperty("resolutionMedianMs").GetDouble():0} ms, max {result.GetProperty("resolutionMaxMs").GetDouble():0} ms; seed {result.GetProperty("parameters").GetProperty("seed")}."));
+        foreach (var violation in violations)
+        {
+            Console.WriteLine($"VIOLATION {violation.GetProperty("kind").GetString()}: {violation.GetProperty("detail").GetString()}");
+        }
+
+        Console.WriteLine(violations.Count == 0 ? "The invariants hold: money conserved, no transfer half-applied, every acknowledged commit there, nothing left prepared." : $"{violations.Count} violations.");
+        return violations.Count == 0 ? 0 : 1;
+    }
+
+    private static string Dashed(string name) => string.Concat(name.Select(c => char.IsUpper(c) ? "-" + char.ToLowerInvariant(c) : c.ToString()));
+}
