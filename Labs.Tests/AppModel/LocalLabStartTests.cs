@@ -125,13 +125,7 @@ public sealed class LocalLabStartTests
         var campaign = await commands.ExecuteCommandAsync("coordinator-api", "fault-campaign", Arguments("6", "0.5"), timeout.Token);
         Assert.True(campaign.Success, campaign.Message);
         var jobId = System.Text.RegularExpressions.Regex.Match(campaign.Message ?? "", "job ([0-9a-f]{12})").Groups[1].Value;
-        JsonElement job;
-        do
-        {
-            await Task.Delay(300, timeout.Token);
-            job = await api.GetFromJsonAsync<JsonElement>($"/jobs/{jobId}", timeout.Token);
-        }
-        while (job.GetProperty("state").GetString() == "Running");
+        var job = await Jobs.JobPolling.EndedAsync(api, jobId, TimeSpan.FromMinutes(2), timeout.Token);
 
         if (citusBin is null)
         {

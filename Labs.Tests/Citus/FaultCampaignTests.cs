@@ -24,22 +24,9 @@ public sealed class FaultCampaignTests(CitusCluster cluster)
         using var start = await api.PostAsJsonAsync("/jobs/fault-campaign", parameters);
         var started = await start.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(start.StatusCode == HttpStatusCode.Accepted, started.ToString());
-        var id = started.GetProperty("id").GetString();
-        var deadline = DateTime.UtcNow + limit;
-        while (DateTime.UtcNow < deadline)
-        {
-            var job = await api.GetFromJsonAsync<JsonElement>($"/jobs/{id}");
-            if (job.GetProperty("state").GetString() != "Running")
-            {
-                Assert.True(job.GetProperty("state").GetString() == "Succeeded", job.ToString());
-                return job.GetProperty("result");
-            }
-
-            await Task.Delay(500);
-        }
-
-        Assert.Fail($"the campaign did not end within {limit}");
-        return default;
+        var job = await Jobs.JobPolling.EndedAsync(api, started.GetProperty("id").GetString()!, limit);
+        Assert.True(job.GetProperty("state").GetString() == "Succeeded", job.ToString());
+        return job.GetProperty("result");
     }
 
     private async Task<long[]> MediAiCountsAsync()
@@ -114,13 +101,7 @@ public sealed class FaultCampaignTests(CitusCluster cluster)
         (await api.Http.PostAsync($"/jobs/{running}/cancel", null)).EnsureSuccessStatusCode();
 
         // Its accounts live apart and go with "Reset lab data".
-        JsonElement ended;
-        do
-        {
-            await Task.Delay(200);
-            ended = await api.Http.GetFromJsonAsync<JsonElement>($"/jobs/{running}");
-        }
-        while (ended.GetProperty("state").GetString() == "Running");
+        await Jobs.JobPolling.EndedAsync(api.Http, running!, TimeSpan.FromMinutes(2));
 
         using (var reset = await api.Http.PostAsync("/lab/reset", null))
         {

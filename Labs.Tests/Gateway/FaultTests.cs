@@ -9,12 +9,6 @@ namespace MediAI.Labs.Tests.Gateway;
 /// <summary>Each fault has its observable effect on real traffic, and healing restores service.</summary>
 public sealed class FaultTests(GatewayNode fixture) : IClassFixture<GatewayNode>
 {
-    private static async Task AddAsync(TestAgent agent, object fault)
-    {
-        using var response = await agent.Http.PostAsJsonAsync("/toxics", fault);
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-    }
-
     private static async Task<int> ScalarAsync(NpgsqlConnection connection, string sql = "SELECT 1")
     {
         await using var command = new NpgsqlCommand(sql, connection);
@@ -42,7 +36,7 @@ public sealed class FaultTests(GatewayNode fixture) : IClassFixture<GatewayNode>
     {
         await using var agent = await fixture.AgentAsync();
         await using var connection = await agent.OpenAsync();
-        await AddAsync(agent, new { name = "lag", type = "latency", stream = "downstream", attributes = new { latency = 300 } });
+        await agent.AddFaultAsync(new { name = "lag", type = "latency", stream = "downstream", attributes = new { latency = 300 } });
         var watch = Stopwatch.StartNew();
         Assert.Equal(1, await ScalarAsync(connection));
         Assert.True(watch.ElapsedMilliseconds >= 280, $"round trip took {watch.ElapsedMilliseconds} ms with 300 ms injected");
@@ -57,7 +51,7 @@ public sealed class FaultTests(GatewayNode fixture) : IClassFixture<GatewayNode>
     {
         await using var agent = await fixture.AgentAsync();
         await using var connection = await agent.OpenAsync();
-        await AddAsync(agent, new { type = "bandwidth", stream = "downstream", attributes = new { rate = 200 } }); // 200 KB/s
+        await agent.AddFaultAsync(new { type = "bandwidth", stream = "downstream", attributes = new { rate = 200 } }); // 200 KB/s
         var watch = Stopwatch.StartNew();
         await using var command = new NpgsqlCommand("SELECT repeat('x', 300 * 1024)", connection); // 300 KB
         Assert.Equal(300 * 1024, ((string)(await command.ExecuteScalarAsync())!).Length);
@@ -71,7 +65,7 @@ public sealed class FaultTests(GatewayNode fixture) : IClassFixture<GatewayNode>
         await using var connection = await agent.OpenAsync();
         // The timeout runs from when the fault applies to the link (Toxiproxy's timeout toxic).
         var watch = Stopwatch.StartNew();
-        await AddAsync(agent, new { type = "timeout", stream = "upstream", attributes = new { timeout = 500 } });
+        await agent.AddFaultAsync(new { type = "timeout", stream = "upstream", attributes = new { timeout = 500 } });
         await Assert.ThrowsAnyAsync<Exception>(() => ScalarAsync(connection));
         Assert.True(watch.ElapsedMilliseconds >= 450, $"closed after {watch.ElapsedMilliseconds} ms, before the 500 ms timeout");
 
@@ -85,7 +79,7 @@ public sealed class FaultTests(GatewayNode fixture) : IClassFixture<GatewayNode>
     {
         await using var agent = await fixture.AgentAsync();
         await using var connection = await agent.OpenAsync();
-        await AddAsync(agent, new { type = "reset_peer", stream = "upstream", attributes = new { timeout = 0 } });
+        await agent.AddFaultAsync(new { type = "reset_peer", stream = "upstream", attributes = new { timeout = 0 } });
         var error = await Assert.ThrowsAnyAsync<NpgsqlException>(() => ScalarAsync(connection));
         Assert.NotNull(error);
     }
@@ -169,7 +163,7 @@ public sealed class FaultTests(GatewayNode fixture) : IClassFixture<GatewayNode>
         await using var agent = await fixture.AgentAsync();
         var table = await TableAsync();
         var gid = $"lost_commit_{Guid.NewGuid():N}";
-        await AddAsync(agent, new { type = "drop_before_commit_prepared" });
+        await agent.AddFaultAsync(new { type = "drop_before_commit_prepared" });
         var run = await Psql.RunAsync(agent.Gateway.Port, $"BEGIN;\nINSERT INTO {table} VALUES (1);\nPREPARE TRANSACTION '{gid}';\nCOMMIT PREPARED '{gid}';\n");
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains(gid, await PreparedAsync());
@@ -184,7 +178,7 @@ public sealed class FaultTests(GatewayNode fixture) : IClassFixture<GatewayNode>
     public async Task An_agent_that_restarts_has_no_faults_and_reaches_its_node()
     {
         var agent = await fixture.AgentAsync();
-        await AddAsync(agent, new { type = "latency", attributes = new { latency = 50 } });
+        await agent.AddFaultAsync(new { type = "latency", attributes = new { latency = 50 } });
         var site = agent.Site;
         await agent.DisposeAsync();
 

@@ -12,12 +12,6 @@ namespace MediAI.Labs.Tests.Gateway;
 /// </summary>
 public sealed class ToxiproxyParityTests(GatewayNode fixture) : IClassFixture<GatewayNode>
 {
-    private static async Task AddAsync(TestAgent agent, object fault)
-    {
-        using var response = await agent.Http.PostAsJsonAsync("/toxics", fault);
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-    }
-
     private static async Task<string> TextAsync(NpgsqlConnection connection, string sql)
     {
         await using var command = new NpgsqlCommand(sql, connection);
@@ -34,7 +28,7 @@ public sealed class ToxiproxyParityTests(GatewayNode fixture) : IClassFixture<Ga
         var plain = watch.Elapsed;
 
         // 5,000 bytes in writes of 50 ± 10: at least 83 writes, 2 ms apart.
-        await AddAsync(agent, new { type = "slicer", stream = "downstream", attributes = new { average_size = 50, size_variation = 10, delay = 2_000 } });
+        await agent.AddFaultAsync(new { type = "slicer", stream = "downstream", attributes = new { average_size = 50, size_variation = 10, delay = 2_000 } });
         watch.Restart();
         Assert.Equal(new string('y', 5_000), await TextAsync(connection, "SELECT repeat('y', 5000)"));
         Assert.True(watch.ElapsedMilliseconds >= 160, $"sliced: {watch.ElapsedMilliseconds} ms (unsliced: {plain.TotalMilliseconds:0} ms)");
@@ -45,7 +39,7 @@ public sealed class ToxiproxyParityTests(GatewayNode fixture) : IClassFixture<Ga
     {
         await using var agent = await fixture.AgentAsync();
         await using var connection = await agent.OpenAsync();
-        await AddAsync(agent, new { name = "cap", type = "limit_data", stream = "downstream", attributes = new { bytes = 20_000 } });
+        await agent.AddFaultAsync(new { name = "cap", type = "limit_data", stream = "downstream", attributes = new { bytes = 20_000 } });
 
         // Under the cap: answered. Over it, on the same link: the link is cut mid-result.
         Assert.Equal(10_000, (await TextAsync(connection, "SELECT repeat('a', 10000)")).Length);
@@ -64,7 +58,7 @@ public sealed class ToxiproxyParityTests(GatewayNode fixture) : IClassFixture<Ga
     public async Task Slow_close_keeps_a_link_open_for_its_delay_after_the_node_closed_it()
     {
         await using var agent = await fixture.AgentAsync();
-        await AddAsync(agent, new { type = "slow_close", stream = "downstream", attributes = new { delay = 1_500 } });
+        await agent.AddFaultAsync(new { type = "slow_close", stream = "downstream", attributes = new { delay = 1_500 } });
         await using var connection = await agent.OpenAsync();
         await using (var pid = new NpgsqlCommand("SELECT pg_backend_pid()", connection))
         {
@@ -120,18 +114,18 @@ public sealed class ToxiproxyParityTests(GatewayNode fixture) : IClassFixture<Ga
 
             object Lag(double toxicity) => new { name = "half", type = "latency", stream = "upstream", toxicity, attributes = new { latency = 100 } };
 
-            await AddAsync(agent, Lag(0.5));
+            await agent.AddFaultAsync(Lag(0.5));
             var first = await SlowAsync();
             var affected = first.Count(s => s);
             Assert.InRange(affected, 4, 16);
 
             // The same fault again (a campaign replayed): the same links.
             (await agent.Http.DeleteAsync("/toxics/half")).EnsureSuccessStatusCode();
-            await AddAsync(agent, Lag(0.5));
+            await agent.AddFaultAsync(Lag(0.5));
             Assert.Equal(first, await SlowAsync());
 
             (await agent.Http.DeleteAsync("/toxics/half")).EnsureSuccessStatusCode();
-            await AddAsync(agent, Lag(0));
+            await agent.AddFaultAsync(Lag(0));
             Assert.DoesNotContain(true, await SlowAsync());
 
             var shown = await agent.Http.GetFromJsonAsync<JsonElement[]>("/toxics") ?? [];

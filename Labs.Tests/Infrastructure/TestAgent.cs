@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using MediAI.SiteAgents;
 using MediAI.SiteAgents.Gateway;
 using Microsoft.AspNetCore.Builder;
@@ -51,6 +52,13 @@ public sealed class TestAgent : IAsyncDisposable
     }
 
     public string GatewayConnectionString(string database = "postgres") => TestPostgres.ConnectionStringFor(Gateway.Port, database);
+
+    /// <summary>Adds a fault (POST /toxics, Toxiproxy's shape); fails the test with the agent's answer when refused.</summary>
+    public async Task AddFaultAsync(object fault)
+    {
+        using var response = await Http.PostAsJsonAsync("/toxics", fault);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
 
     public async Task<NpgsqlConnection> OpenAsync(string database = "postgres")
     {

@@ -46,22 +46,7 @@ public sealed class JobRunnerTests(PlainServer plain)
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
-    private static async Task<JsonElement> EndedAsync(HttpClient http, string id)
-    {
-        for (var i = 0; i < 300; i++)
-        {
-            var job = await http.GetFromJsonAsync<JsonElement>($"/jobs/{id}");
-            if (job.GetProperty("state").GetString() != "Running")
-            {
-                return job;
-            }
-
-            await Task.Delay(50);
-        }
-
-        Assert.Fail($"job {id} still running after 15 s");
-        return default;
-    }
+    private static Task<JsonElement> EndedAsync(HttpClient http, string id) => JobPolling.EndedAsync(http, id, TimeSpan.FromSeconds(15));
 
     [Fact]
     public async Task A_job_runs_with_progress_and_its_result_then_cleans_up()
