@@ -19,7 +19,13 @@ public static class RunAsPostgres
             ? ("setpriv", ["--reuid=" + Account, "--regid=" + Account, "--init-groups", program])
             : (program, []);
 
-    /// <summary>Gives a folder to the postgres account (only when running as root).</summary>
+    /// <summary>Gives a folder or file to the postgres account (only when running as root).</summary>
+    /// <remarks>
+    /// Not recursive, on purpose: the four nodes start side by side, and a recursive chown of the
+    /// shared root raced a sibling node's postgres creating and removing its postmaster.pid
+    /// ("chown: … No such file or directory", exit 1): that node then failed to start (seen in CI).
+    /// What lies below is initdb's, made by the postgres account already.
+    /// </remarks>
     public static void Own(string path)
     {
         if (!Needed)
@@ -27,7 +33,7 @@ public static class RunAsPostgres
             return;
         }
 
-        using var chown = Process.Start("chown", ["-R", $"{Account}:{Account}", path]);
+        using var chown = Process.Start("chown", [$"{Account}:{Account}", path]);
         chown.WaitForExit();
         if (chown.ExitCode != 0)
         {
