@@ -86,7 +86,7 @@ public static partial class ImageKit
         }
 
         var loaded = LoadedImage().Matches(load.Output).Select(m => m.Groups[1].Value.Trim()).ToList();
-        if (!loaded.Any(l => SameImage(l, expected)))
+        if (!loaded.Any(l => ImageReference.Same(l, expected)))
         {
             return $"{path} holds {(loaded.Count > 0 ? string.Join(", ", loaded) : "no tagged image")}, not {expected}. " +
                    $"Use the kit made for this lab, or start the lab with the image it holds: --Lab:Image={loaded.FirstOrDefault() ?? "…"}";
@@ -94,12 +94,6 @@ public static partial class ImageKit
 
         return null;
     }
-
-    /// <summary>docker.io/citusdata/citus:12.1.10 and citusdata/citus:12.1.10 are one image.</summary>
-    private static bool SameImage(string a, string b) => Normalize(a) == Normalize(b);
-
-    private static string Normalize(string reference) =>
-        reference.StartsWith("docker.io/", StringComparison.Ordinal) ? reference["docker.io/".Length..] : reference;
 
     private static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)
     {

@@ -4,11 +4,8 @@ using Microsoft.Extensions.Logging;
 
 namespace MediAI.AppHost.Containers;
 
-/// <summary>How a pull ended: <c>Error</c> is null when the image is here.</summary>
-public sealed record PullResult(string Reference, string? Error, bool Stalled, long Bytes, TimeSpan Took)
-{
-    public bool Ok => Error is null;
-}
+/// <summary>How a pull ended: <c>Error</c> is null when the image is here; <c>Bytes</c> downloaded.</summary>
+public sealed record PullResult(string? Error, long Bytes);
 
 /// <summary>
 /// Pulls an image with its progress in the terminal, and gives up when nothing has moved for
@@ -92,7 +89,7 @@ public sealed class ImagePull(ILogger logger, TimeSpan stallTimeout)
                 logger.LogInformation("Pulled {Image} in {Seconds:0} s ({Progress})", reference, clock.Elapsed.TotalSeconds, progress);
             }
 
-            return new PullResult(reference, error, stalled, progress.Bytes, clock.Elapsed);
+            return new PullResult(error, progress.Bytes);
         }
     }
 
@@ -141,7 +138,6 @@ public sealed class ImagePull(ILogger logger, TimeSpan stallTimeout)
         var errors = process.StandardError.ReadToEndAsync(cancellationToken);
         try
         {
-            var layers = 0;
             while (await process.StandardOutput.ReadLineAsync(cancellationToken) is { } line)
             {
                 // "3f4ca61aafcd: Pull complete": a layer id and a status, as the engine's stream has them.
@@ -150,7 +146,7 @@ public sealed class ImagePull(ILogger logger, TimeSpan stallTimeout)
                 {
                     lock (progress)
                     {
-                        progress.Apply(JsonSerializer.Serialize(new { id = line[..colon], status = line[(colon + 2)..], n = layers++ }));
+                        progress.Apply(JsonSerializer.Serialize(new { id = line[..colon], status = line[(colon + 2)..] }));
                     }
                 }
             }

@@ -22,6 +22,12 @@ public static class ImageReference
         return $"{registry.TrimEnd('/')}/{path}";
     }
 
+    /// <summary>docker.io/citusdata/citus:12.1.10 and citusdata/citus:12.1.10 are one image (Docker Hub is the default registry).</summary>
+    public static bool Same(string a, string b) => WithoutDockerHub(a) == WithoutDockerHub(b);
+
+    private static string WithoutDockerHub(string reference) =>
+        reference.StartsWith("docker.io/", StringComparison.Ordinal) ? reference["docker.io/".Length..] : reference;
+
     /// <summary>Docker's rule: the first part names a registry when it has a '.' or a ':', or is localhost.</summary>
     private static bool LooksLikeRegistry(string part) =>
         part.Contains('.', StringComparison.Ordinal) || part.Contains(':', StringComparison.Ordinal) || part == "localhost";

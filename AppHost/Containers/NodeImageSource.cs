@@ -23,12 +23,12 @@ public static class NodeImageSource
             return (null, "already on this machine");
         }
 
-        string how, why;
+        string how, why, size = "";
         var clock = System.Diagnostics.Stopwatch.StartNew();
         if (options.ImageFile is { } file)
         {
             how = $"loaded from {file}";
-            why = ImageKit.Load(file, wanted, logger) ?? Verify(wanted, wanted, "the kit holds a different image") ?? "";
+            why = ImageKit.Load(file, wanted, logger) ?? Verify(wanted, "the kit holds a different image") ?? "";
         }
         else
         {
@@ -37,12 +37,12 @@ public static class NodeImageSource
             var pull = new ImagePull(logger, TimeSpan.FromSeconds(Math.Max(1, options.PullTimeout)))
                 .PullAsync(source, CancellationToken.None).GetAwaiter().GetResult();
             why = pull.Error ?? (source == wanted ? "" : FromMirror(source, wanted) ?? "");
-            how += $" ({pull.Bytes / 1_000_000} MB)";
+            size = $" ({pull.Bytes / 1_000_000} MB)";
         }
 
         return why.Length == 0
-            ? (null, $"{how} in {clock.Elapsed.TotalSeconds:0} s")
-            : (Explain(wanted, how.Split(" (", 2)[0], why), "");
+            ? (null, $"{how}{size} in {clock.Elapsed.TotalSeconds:0} s")
+            : (Explain(wanted, how, why), "");
     }
 
     /// <summary>--Lab:SaveImage=FILE: the image (pulled first if needed) written as a kit; the exit code.</summary>
@@ -85,15 +85,15 @@ public static class NodeImageSource
     }
 
     /// <summary>An image now present under <paramref name="wanted"/> that is not what it claims is removed again, so no later run uses it.</summary>
-    private static string? Verify(string reference, string wanted, string what)
+    private static string? Verify(string wanted, string what)
     {
-        var mismatch = ImageExpectation.Mismatch(wanted, NodeImage.Inspect(reference));
+        var mismatch = ImageExpectation.Mismatch(wanted, NodeImage.Inspect(wanted));
         if (mismatch is null)
         {
             return null;
         }
 
-        DockerCli.Run("image", "rm", reference);
+        DockerCli.Run("image", "rm", wanted);
         return $"{what}: {mismatch}";
     }
 

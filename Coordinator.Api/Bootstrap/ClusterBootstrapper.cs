@@ -95,7 +95,7 @@ public sealed class ClusterBootstrapper(IOptions<LabClusterOptions> options, ILo
         var counts = await CountsAsync(coordinator, cancellationToken);
 
         logger.LogInformation("Rows: {Counts}", string.Join(", ", counts.Select(c => $"{c.Key} {c.Value}")));
-        // Short: the dashboard's State column shows about 25 characters.
+        // Short: the dashboard shows it in a narrow column (the progress row's Source).
         Progress($"done, {counts.Values.Sum()} rows");
         return new BootstrapReport(citus, citusVersions[0], seeded, counts);
     }

@@ -9,6 +9,9 @@ public static class CampaignFaults
 {
     public sealed record Kind(string Name, Func<Random, object> Request);
 
+    /// <summary>The fault kind of a transfer no fault hit.</summary>
+    public const string None = "none";
+
     public static readonly IReadOnlyList<Kind> All =
     [
         new("down", _ => new { name = "campaign", type = "down" }),

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MediAI.Coordinator.Cluster;
 using MediAI.Coordinator.Jobs;
+using MediAI.Coordinator.Transactions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -87,7 +88,7 @@ public sealed class FaultCampaign(CampaignParameters parameters, LabClusterOptio
                 }
             }
 
-            var kind = fault?.Name ?? "none";
+            var kind = fault?.Name ?? CampaignFaults.None;
             history.Add(new TransferAttempt(id, from.Name, to.Name, amount, outcome, kind, inDoubt));
             progress.Report(id, parameters.Transactions, $"transfer {id}: {from.City} → {to.City}, {(fault is null ? "no fault" : $"{kind} at {faulted.City}")}: {outcome}");
         }
@@ -103,13 +104,13 @@ public sealed class FaultCampaign(CampaignParameters parameters, LabClusterOptio
         var left = await PreparedAsync(cancellationToken);
         var sorted = resolutions.Select(r => r.TotalMilliseconds).Order().ToList();
         var report = InvariantChecker.Check(history, await ObserveAsync(left, cancellationToken));
-        progress.Log($"{history.Count} transfers, {history.Count(t => t.FaultKind != "none")} faults, {report.Violations.Count} violations, " +
+        progress.Log($"{history.Count} transfers, {history.Count(t => t.FaultKind != CampaignFaults.None)} faults, {report.Violations.Count} violations, " +
             $"{resolutions.Count} recoveries (median {Median(sorted):0} ms, max {sorted.LastOrDefault():0} ms)");
         return new CampaignResult(
             parameters,
             history.Count,
-            history.Count(t => t.FaultKind != "none"),
-            history.Where(t => t.FaultKind != "none").GroupBy(t => t.FaultKind).ToDictionary(g => g.Key, g => g.Count()),
+            history.Count(t => t.FaultKind != CampaignFaults.None),
+            history.Where(t => t.FaultKind != CampaignFaults.None).GroupBy(t => t.FaultKind).ToDictionary(g => g.Key, g => g.Count()),
             history.Count(t => t.InDoubtBeforeRecovery),
             Median(sorted),
             sorted.LastOrDefault(),
@@ -159,23 +160,16 @@ public sealed class FaultCampaign(CampaignParameters parameters, LabClusterOptio
         await recover.ExecuteScalarAsync(cancellationToken);
     }
 
-    /// <summary>pg_prepared_xacts at every node, read at the node itself.</summary>
+    /// <summary>What waits prepared at every site; a site that does not answer makes the check impossible, not clean.</summary>
     private async Task<IReadOnlyList<PreparedLeft>> PreparedAsync(CancellationToken cancellationToken)
     {
-        var prepared = new List<PreparedLeft>();
-        foreach (var node in lab.Nodes)
+        var (prepared, unreachable) = await PreparedTransactions.AtEverySiteAsync(lab, cancellationToken);
+        if (unreachable.Count > 0)
         {
-            await using var connection = new NpgsqlConnection(lab.ConnectionString(node, LabSites.Database));
-            await connection.OpenAsync(cancellationToken);
-            await using var gids = new NpgsqlCommand("SELECT gid FROM pg_prepared_xacts", connection);
-            await using var reader = await gids.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                prepared.Add(new PreparedLeft(node.Site, reader.GetString(0)));
-            }
+            throw new InvalidOperationException($"Cannot tell what waits in doubt: {string.Join(", ", unreachable)} did not answer. Is every node running?");
         }
 
-        return prepared;
+        return [.. prepared.Select(p => new PreparedLeft(p.Site, p.Gid))];
     }
 
     private async Task<ObservedState> ObserveAsync(IReadOnlyList<PreparedLeft> left, CancellationToken cancellationToken)

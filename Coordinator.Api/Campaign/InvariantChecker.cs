@@ -59,7 +59,7 @@ public static class InvariantChecker
 
         var byKind = history
             .GroupBy(t => t.FaultKind)
-            .OrderBy(g => g.Key == "none" ? "" : g.Key, StringComparer.Ordinal)
+            .OrderBy(g => g.Key == CampaignFaults.None ? "" : g.Key, StringComparer.Ordinal)
             .Select(g => new FaultKindTally(
                 g.Key,
                 g.Count(),

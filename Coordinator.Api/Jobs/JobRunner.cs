@@ -94,15 +94,6 @@ public sealed partial class JobRunner(ILogger<JobRunner> logger) : IHostedServic
         return true;
     }
 
-    /// <summary>Waits for a job's end, cleanup included (tests, the CLI's in-process mode).</summary>
-    public Task WhenEndedAsync(string id)
-    {
-        lock (_lock)
-        {
-            return _jobs.FirstOrDefault(j => j.Id == id)?.Completion ?? Task.CompletedTask;
-        }
-    }
-
     private async Task RunAsync(Entry entry)
     {
         using var activity = Source.StartActivity($"job {entry.Kind}");

@@ -7,7 +7,7 @@ namespace MediAI.Coordinator.Sql;
 /// <param name="Label">The statement's leading <c>/* … */</c> comment (scripts label what they generate), else its first words.</param>
 public sealed record ScriptProgress(string Label, int Index, int Count)
 {
-    /// <summary>The count first: the dashboard's State column shows only the first 25 characters or so.</summary>
+    /// <summary>The count first: the dashboard's narrow column cuts the end of a long label.</summary>
     public override string ToString() => $"{Index}/{Count} {Label}";
 
     /// <summary>"/* placing Japan at Tokyo */ SELECT …" → "placing Japan at Tokyo"; unlabelled: the statement, cut short.</summary>

@@ -128,26 +128,7 @@ public sealed class DistributedTransactions(NpgsqlDataSource dataSource, IOption
     /// <summary>Prepared transactions at every site (asked directly, not through Citus), and Citus's commit records.</summary>
     public async Task<InDoubt> InDoubtAsync(CancellationToken cancellationToken)
     {
-        var prepared = new List<PreparedAtSite>();
-        var unreachable = new List<string>();
-        foreach (var node in _lab.Nodes)
-        {
-            try
-            {
-                await using var connection = new NpgsqlConnection(_lab.ProbeConnectionString(node));
-                await connection.OpenAsync(cancellationToken);
-                await using var command = new NpgsqlCommand("SELECT gid, prepared FROM pg_prepared_xacts WHERE database = current_database() ORDER BY prepared", connection);
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    prepared.Add(new PreparedAtSite(node.Site, node.City, reader.GetString(0), reader.GetDateTime(1)));
-                }
-            }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException)
-            {
-                unreachable.Add(node.City);
-            }
-        }
+        var (prepared, unreachable) = await PreparedTransactions.AtEverySiteAsync(_lab, cancellationToken);
 
         var records = new List<string>();
         try

@@ -5,7 +5,7 @@ public enum ChunkKind
 {
     Relay,
 
-    /// <summary>Drop the bytes, keep the link (Toxiproxy's timeout with timeout 0).</summary>
+    /// <summary>Drop the bytes, keep the link (no fault asks for it since "timeout" 0 resets after the network timeout; the pump still honours it).</summary>
     Discard,
 
     /// <summary>Drop the link.</summary>
