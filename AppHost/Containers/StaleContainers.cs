@@ -41,17 +41,42 @@ public static class StaleContainers
                     "(Ctrl+C in its terminal), or use that one.");
             }
 
-            var remove = DockerCli.Run("rm", "--force", container);
-            if (!remove.Ok)
-            {
-                throw new LabSetupException($"Could not remove the stale container {container}: {remove.Error}. Remove it by hand: docker rm -f {container}");
-            }
+            Remove(container);
 
             logger.LogWarning(
                 "Replaced {Container}, left behind by a lab that did not stop cleanly (process {Owner}); its data is kept in the site's volume",
                 container, owner);
         }
     }
+
+    /// <summary>
+    /// A lab that just stopped leaves its removal to DCP, which outlives the AppHost by about a
+    /// second: a lab started at once (Ctrl+C, then run again) finds the old containers with a
+    /// dead owner while the engine is removing them, and its own `rm` is refused ("removal …
+    /// already in progress"). That is not a failure: wait, briefly, for the container to go.
+    /// </summary>
+    private static void Remove(string container)
+    {
+        var deadline = DateTime.UtcNow + RemovalWait;
+        while (true)
+        {
+            var remove = DockerCli.Run("rm", "--force", container);
+            if (remove.Ok || !DockerCli.Run("container", "inspect", "--format", "{{.Id}}", container).Ok)
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new LabSetupException($"Could not remove the stale container {container}: {remove.Error}. Remove it by hand: docker rm -f {container}");
+            }
+
+            Thread.Sleep(RemovalPoll);
+        }
+    }
+
+    private static readonly TimeSpan RemovalWait = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan RemovalPoll = TimeSpan.FromMilliseconds(250);
 
     private static bool IsAlive(int pid)
     {
