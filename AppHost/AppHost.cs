@@ -57,7 +57,7 @@ var agents = cluster.Nodes.Select(node =>
         .WithParentRelationship(node.Resource)
         .WithIconName("Router")
         .WithUrlForEndpoint("http", url => url.DisplayText = $"{node.Site.City} agent API")
-        .WithFaultCommands()
+        .WithFaultCommands(node.Site, cluster.Mode == NodeMode.Containers)
         .WithClientDoor(node, cluster))
     .ToList();
 

@@ -23,7 +23,8 @@ public static class LabSettings
             .WithOption(SiteAgentOptions.Section, nameof(SiteAgentOptions.Wan), options.Wan)
             .WithOption(SiteAgentOptions.Section, nameof(SiteAgentOptions.GatewayPort), node.GatewayPort)
             .WithOption(SiteAgentOptions.Section, nameof(SiteAgentOptions.NodeName),
-                cluster.Mode == NodeMode.Containers ? $"container {node.Site.ContainerName}" : "local PostgreSQL process");
+                cluster.Mode == NodeMode.Containers ? $"container {node.Site.ContainerName}" : "local PostgreSQL process")
+            .WithOption(SiteAgentOptions.Section, nameof(SiteAgentOptions.NodeContainer), cluster.Mode == NodeMode.Containers ? node.Site.ContainerName : "");
         for (var i = 0; i < cluster.GatewayBind.Count; i++)
         {
             agent.WithOption(SiteAgentOptions.Section, $"{nameof(SiteAgentOptions.GatewayBind)}__{i}", cluster.GatewayBind[i]);

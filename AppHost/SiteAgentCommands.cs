@@ -12,12 +12,38 @@ public static class SiteAgentCommands
         (AgentRoutes.FailPrepare, "fail-prepare", "Fail next PREPARE", "The next PREPARE TRANSACTION at this site fails: the site votes no.", "DismissCircle"),
         (AgentRoutes.DropAfterPrepare, "drop-after-prepare", "Drop link after PREPARE", "The next PREPARE is acknowledged, then the link drops before COMMIT PREPARED: an in-doubt transaction.", "LinkDismiss"),
         (AgentRoutes.Reset, "heal-all", "Heal all", "Remove every fault at this site.", "HeartPulse"),
+        (AgentRoutes.NodeKill, "node-kill", "Kill node (crash)", "Kill this site's node at once (SIGKILL): what it prepared survives on disk.", "Flash"),
+        (AgentRoutes.NodeStart, "node-start", "Start node", "Start this site's node again and wait until it answers.", "Play"),
     ];
 
-    public static IResourceBuilder<T> WithFaultCommands<T>(this IResourceBuilder<T> agent)
+    // Container mode only: in local mode the node's process is Aspire's, stopped from its own row.
+    private static readonly (string Path, string Name, string Label, string Description, string Icon) Stop =
+        (AgentRoutes.NodeStop, "node-stop", "Stop node", "Stop this site's node cleanly (docker stop).", "Stop");
+
+    // At the workers: the coordinator killed between the phases, seen from this site's link (exercise 4d).
+    private static readonly (string Path, string Name, string Label, string Description, string Icon)[] CoordinatorCrashes =
+    [
+        (AgentRoutes.CrashCoordinatorBeforeCommitRecord, "crash-coordinator-before", "Crash coordinator before its commit record",
+            "When this site has prepared the next transaction, the coordinator (Paris) is killed before it hears the vote: recovery must roll back.", "ErrorCircle"),
+        (AgentRoutes.CrashCoordinatorAfterCommitRecord, "crash-coordinator-after", "Crash coordinator after its commit record",
+            "When the next COMMIT PREPARED comes to this site, the coordinator (Paris) is killed first: it had decided, recovery must commit.", "CheckmarkCircle"),
+    ];
+
+    public static IResourceBuilder<T> WithFaultCommands<T>(this IResourceBuilder<T> agent, LabSite site, bool containers)
         where T : IResourceWithEndpoints
     {
-        foreach (var (path, name, label, description, icon) in Commands)
+        IEnumerable<(string, string, string, string, string)> commands = Commands;
+        if (containers)
+        {
+            commands = commands.Append(Stop);
+        }
+
+        if (site.Role == SiteRole.Worker)
+        {
+            commands = commands.Concat(CoordinatorCrashes);
+        }
+
+        foreach (var (path, name, label, description, icon) in commands)
         {
             agent.WithHttpCommand(path, label, commandName: name, commandOptions: new HttpCommandOptions
             {

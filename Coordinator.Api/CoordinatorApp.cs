@@ -34,6 +34,7 @@ public static class CoordinatorApp
         builder.Services.AddSingleton<ClusterMap>();
         // The agents by service name (http://agent-tokyo); the map asks them briefly: one retry, 2 s a try.
         builder.Services.AddHttpClient<AgentClient>().AddBriefResilience();
+        builder.Services.AddHttpClient<AgentNodeClient>().AsLongCall(TimeSpan.FromSeconds(120));
         builder.Services.AddSingleton<TracedQueries>();
         builder.Services.AddSingleton<DistributedTransactions>();
         builder.Services.AddSingleton<FragmentationChecker>();

@@ -37,13 +37,28 @@ public static class SiteAgentApp
             // Statements typed past the door (docker exec … psql): roots made from pg_stat_activity.
             builder.Services.AddSingleton<IBackendActivity, NodeBackends>();
             builder.Services.AddSingleton<SynthesizedRoots>();
+            builder.Services.AddSingleton<ICoordinatorNode, OwnCoordinatorNode>();
         }
         else
         {
             builder.Services.AddHttpClient<IClientStatements, RemoteClientStatements>().AddBriefResilience();
+            // No retry: a second kill would find the node down already. Bounded by the kill's own wait.
+            builder.Services.AddHttpClient<ICoordinatorNode, RemoteCoordinatorNode>().AsLongCall(TimeSpan.FromSeconds(100));
         }
 
         builder.Services.AddSingleton<NodeProbe>();
+        // Its node: the container in container mode, the PostgreSQL server in local mode.
+        if (string.IsNullOrEmpty(site.NodeContainer))
+        {
+            builder.Services.AddSingleton<INodeControl, LocalNodeControl>();
+        }
+        else
+        {
+            builder.Services.AddSingleton<INodeControl, ContainerNodeControl>();
+        }
+
+        builder.Services.AddSingleton<NodeCrashes>();
+        builder.Services.AddSingleton<FaultContext>();
         builder.Services.AddSingleton<GatewayListener>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<GatewayListener>());
         builder.Services.AddHealthChecks().AddCheck<GatewayHealthCheck>("gateway");
@@ -55,6 +70,7 @@ public static class SiteAgentApp
         app.MapDefaultEndpoints();
         app.MapFaultEndpoints(site.DistanceToParisKm);
         app.MapStatusEndpoint();
+        app.MapNodeEndpoints();
         app.MapStatementEndpoint();
 
         // An agent starts healthy: no faults but the WAN profile, when asked for.

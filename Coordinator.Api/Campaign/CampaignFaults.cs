@@ -7,7 +7,10 @@ namespace MediAI.Coordinator.Campaign;
 /// </summary>
 public static class CampaignFaults
 {
-    public sealed record Kind(string Name, Func<Random, object> Request);
+    /// <summary>Which node a kind kills, to start it again when the transfer is over.</summary>
+    public enum Kills { Nothing, FaultedSite, Coordinator }
+
+    public sealed record Kind(string Name, Func<Random, object> Request, Kills Kills = Kills.Nothing);
 
     /// <summary>The fault kind of a transfer no fault hit.</summary>
     public const string None = "none";
@@ -26,5 +29,12 @@ public static class CampaignFaults
         new("limit_data", r => new { name = "campaign", type = "limit_data", stream = r.Next(2) == 0 ? "upstream" : "downstream", attributes = new { bytes = r.Next(100, 4_000) } }),
         new("slow_close", r => new { name = "campaign", type = "slow_close", attributes = new { delay = r.Next(50, 300) } }),
         new("toxicity", r => new { name = $"campaign-{r.Next()}", type = "reset_peer", toxicity = 0.5, attributes = new { timeout = 0 } }),
+        new("crash_node_at_prepare", _ => Crash("crash_node", "prepare"), Kills.FaultedSite),
+        new("crash_node_after_prepared", _ => Crash("crash_node", "prepared"), Kills.FaultedSite),
+        new("crash_node_at_commit_prepared", _ => Crash("crash_node", "commit_prepared"), Kills.FaultedSite),
+        new("crash_coordinator_before_commit_record", _ => Crash("crash_coordinator", "prepared"), Kills.Coordinator),
+        new("crash_coordinator_after_commit_record", _ => Crash("crash_coordinator", "commit_prepared"), Kills.Coordinator),
     ];
+
+    private static object Crash(string type, string at) => new { name = "campaign", type, attributes = new { at } };
 }

@@ -25,7 +25,7 @@ public sealed record CampaignResult(
 /// fault healed, recovery run and timed until nothing is prepared anywhere, and the history checked
 /// against what the sites hold (<see cref="InvariantChecker"/>).
 /// </summary>
-public sealed class FaultCampaign(CampaignParameters parameters, LabClusterOptions lab, AgentClient agents, Action retirePooledBackends) : ILabJob
+public sealed class FaultCampaign(CampaignParameters parameters, LabClusterOptions lab, AgentClient agents, AgentNodeClient nodes, Action retirePooledBackends) : ILabJob
 {
     private static readonly TimeSpan ResolutionLimit = TimeSpan.FromSeconds(60);
 
@@ -80,6 +80,14 @@ public sealed class FaultCampaign(CampaignParameters parameters, LabClusterOptio
                 // Healed at once, then recovered at once: a transaction left prepared holds its rows'
                 // locks, and every later transfer touching them would block behind it (2PC's blocking).
                 await agents.HealAsync(faulted, cancellationToken);
+                if (fault!.Kills != CampaignFaults.Kills.Nothing)
+                {
+                    // A crash may have fired or not (the transfer may have failed before its moment): start is idempotent.
+                    await nodes.StartAsync(fault.Kills == CampaignFaults.Kills.Coordinator ? LabSites.Coordinator : faulted, cancellationToken);
+                    // The coordinator's crash ended every pooled session of the API too.
+                    retirePooledBackends();
+                }
+
                 var waiting = await PreparedAsync(cancellationToken);
                 inDoubt = number is { } n && waiting.Any(p => Transfer.NumberOf(p.Gid) == n);
                 if (waiting.Count > 0)
@@ -149,6 +157,7 @@ public sealed class FaultCampaign(CampaignParameters parameters, LabClusterOptio
         foreach (var site in LabSites.All)
         {
             await agents.HealAsync(site, cancellationToken);
+            await nodes.StartAsync(site, cancellationToken);
         }
     }
 
@@ -194,6 +203,7 @@ public sealed class FaultCampaign(CampaignParameters parameters, LabClusterOptio
 public sealed class FaultCampaignFactory(
     IOptions<LabClusterOptions> lab,
     AgentClient agents,
+    AgentNodeClient nodes,
     NpgsqlDataSource coordinator,
     [FromKeyedServices(Queries.ReadOnlySession.DataSourceKey)] NpgsqlDataSource reader) : ILabJobFactory
 {
@@ -202,7 +212,7 @@ public sealed class FaultCampaignFactory(
     public string Kind => JobKind;
 
     public ILabJob? Create(System.Text.Json.JsonElement? parameters, Dictionary<string, string[]> errors) =>
-        CampaignParameters.From(parameters, errors) is { } valid ? new FaultCampaign(valid, lab.Value, agents, RetirePooledBackends) : null;
+        CampaignParameters.From(parameters, errors) is { } valid ? new FaultCampaign(valid, lab.Value, agents, nodes, RetirePooledBackends) : null;
 
     private void RetirePooledBackends()
     {

@@ -63,7 +63,7 @@ public sealed class SetupErrorTests
     [Fact]
     public async Task Docker_installed_but_not_running_is_one_message_saying_what_to_do()
     {
-        Assert.SkipUnless(MediAI.AppHost.Containers.DockerCli.Run("--version").Ok, "needs the docker CLI (installed, engine not required)");
+        Assert.SkipUnless(DockerCli.Run("--version").Ok, "needs the docker CLI (installed, engine not required)");
 
         // The CLI is there, but its engine does not answer: Docker Desktop not started yet.
         var (exitCode, output) = await AppHostProcess.RunToExitAsync(

@@ -159,8 +159,8 @@ public sealed class LocalRegistry : IAsyncDisposable
         }
     }
 
-    private static MediAI.AppHost.Containers.DockerCli.Result DockerCliLong(params string[] args) =>
-        MediAI.AppHost.Containers.DockerCli.Run(TimeSpan.FromMinutes(5), args);
+    private static DockerCli.Result DockerCliLong(params string[] args) =>
+        DockerCli.Run(TimeSpan.FromMinutes(5), args);
 
     public async ValueTask DisposeAsync()
     {

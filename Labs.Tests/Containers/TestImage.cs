@@ -24,7 +24,7 @@ public sealed class TestImage : IDisposable
             }
 
             File.WriteAllText(Path.Combine(context.FullName, "Dockerfile"), $"FROM {ContainerEngine.PlainImage}\nCOPY blob /blob\n");
-            var build = MediAI.AppHost.Containers.DockerCli.Run(TimeSpan.FromMinutes(3), "build", "-q", "-t", Name, context.FullName);
+            var build = DockerCli.Run(TimeSpan.FromMinutes(3), "build", "-q", "-t", Name, context.FullName);
             Assert.True(build.Ok, build.Error);
         }
         finally

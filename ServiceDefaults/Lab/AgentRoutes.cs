@@ -14,6 +14,11 @@ public static class AgentRoutes
     /// <summary>Paris's agent: GET /statements/{pid}?at=… → the span a client statement's node parts join.</summary>
     public const string Statements = "/statements";
 
+    /// <summary>The agent's own node: POST kill (crash), stop (clean), start (and wait until it answers).</summary>
+    public const string NodeKill = "/node/kill";
+    public const string NodeStop = "/node/stop";
+    public const string NodeStart = "/node/start";
+
     public const string Presets = "/presets";
     public const string Down = Presets + "/down";
     public const string Restore = Presets + "/restore";
@@ -22,4 +27,6 @@ public static class AgentRoutes
     public const string FailPrepare = Presets + "/fail-prepare";
     public const string DropAfterPrepare = Presets + "/drop-after-prepare";
     public const string DropBeforeCommitPrepared = Presets + "/drop-before-commit-prepared";
+    public const string CrashCoordinatorBeforeCommitRecord = Presets + "/crash-coordinator-before-commit-record";
+    public const string CrashCoordinatorAfterCommitRecord = Presets + "/crash-coordinator-after-commit-record";
 }

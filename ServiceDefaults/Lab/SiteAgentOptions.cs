@@ -44,6 +44,9 @@ public sealed class SiteAgentOptions
     /// <summary>How a student finds the node (the container's name, or a local process), for error messages.</summary>
     public string NodeName { get; set; } = "node";
 
+    /// <summary>Container mode: the node's container (citus_worker3), which the agent kills, stops and starts; empty in local mode.</summary>
+    public string NodeContainer { get; set; } = "";
+
     /// <summary>The node, from the connection string named after the site (not bound: read by <see cref="From"/>).</summary>
     public NodeAddress Node { get; private set; } = new("", 0, "", "");
 

@@ -13,14 +13,14 @@ public static class FaultEndpoints
     {
         app.MapGet(AgentRoutes.Toxics, (FaultRegistry faults) => faults.Snapshot.Select(Describe));
 
-        app.MapPost(AgentRoutes.Toxics, (FaultRequest? request, FaultRegistry faults) =>
+        app.MapPost(AgentRoutes.Toxics, (FaultRequest? request, FaultRegistry faults, FaultContext context) =>
         {
             if (request is null)
             {
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["a JSON fault: {\"type\": \"latency\", \"stream\": \"downstream\", \"attributes\": {\"latency\": 100}}"] });
             }
 
-            var fault = FaultCatalog.TryCreate(request, faults, out var errors);
+            var fault = FaultCatalog.TryCreate(request, context, out var errors);
             if (fault is null)
             {
                 return Results.ValidationProblem(errors, title: "This fault cannot be added: see which field is wrong.");
@@ -44,8 +44,16 @@ public static class FaultEndpoints
         app.MapPost(AgentRoutes.FailPrepare, (FaultRegistry faults) => Add(faults, new FailPrepare(FailPrepare.TypeName, faults)));
         app.MapPost(AgentRoutes.DropAfterPrepare, (FaultRegistry faults) => Add(faults, new DropAfterPrepare(DropAfterPrepare.TypeName, faults)));
         app.MapPost(AgentRoutes.DropBeforeCommitPrepared, (FaultRegistry faults) => Add(faults, new DropBeforeCommitPrepared(DropBeforeCommitPrepared.TypeName, faults)));
+        app.MapPost(AgentRoutes.CrashCoordinatorBeforeCommitRecord, (FaultRegistry faults, FaultContext context) =>
+            Add(faults, CrashCoordinatorPreset(TwoPhaseMoment.Prepared, context)));
+        app.MapPost(AgentRoutes.CrashCoordinatorAfterCommitRecord, (FaultRegistry faults, FaultContext context) =>
+            Add(faults, CrashCoordinatorPreset(TwoPhaseMoment.CommitPrepared, context)));
         return app;
     }
+
+    private static CrashCoordinator CrashCoordinatorPreset(string at, FaultContext context) =>
+        CrashCoordinator.Create($"{CrashCoordinator.TypeName}_{at}", null,
+            new FaultRequest { Attributes = new() { ["at"] = System.Text.Json.JsonSerializer.SerializeToElement(at) } }, context, []);
 
     /// <summary>Presets are idempotent: asking twice leaves one fault.</summary>
     private static IResult Add(FaultRegistry faults, IFault fault)

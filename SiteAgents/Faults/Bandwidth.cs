@@ -20,7 +20,7 @@ public sealed class Bandwidth(string name, Flow? flow, int rateKbPerSecond) : IF
         return ChunkAction.Relay;
     }
 
-    public static IFault Create(string name, Flow? flow, FaultRequest request, FaultRegistry registry, Dictionary<string, string[]> errors)
+    public static IFault Create(string name, Flow? flow, FaultRequest request, FaultContext context, Dictionary<string, string[]> errors)
     {
         if (request.Attributes?.ContainsKey("rate") != true)
         {

@@ -26,7 +26,7 @@ public sealed class Latency(string name, Flow? flow, int latencyMs, int jitterMs
         return ChunkAction.Relay;
     }
 
-    public static IFault Create(string name, Flow? flow, FaultRequest request, FaultRegistry registry, Dictionary<string, string[]> errors) =>
+    public static IFault Create(string name, Flow? flow, FaultRequest request, FaultContext context, Dictionary<string, string[]> errors) =>
         new Latency(name, flow,
             request.WholeNumber("latency", 0, 0, 60_000, errors),
             request.WholeNumber("jitter", 0, 0, 60_000, errors));

@@ -37,7 +37,7 @@ public sealed class LimitData(string name, Flow? flow, long limit) : IFault
         return ValueTask.FromResult(ChunkAction.RelayThenClose(remaining));
     }
 
-    public static IFault Create(string name, Flow? flow, FaultRequest request, FaultRegistry registry, Dictionary<string, string[]> errors)
+    public static IFault Create(string name, Flow? flow, FaultRequest request, FaultContext context, Dictionary<string, string[]> errors)
     {
         if (request.Attributes?.ContainsKey("bytes") != true)
         {

@@ -18,6 +18,6 @@ public sealed class ResetPeer(string name, Flow? flow, int timeoutMs) : IFault
     public ValueTask<ChunkAction> BeforeChunkAsync(Flow flow, long bytes, ConnectionClock clock, CancellationToken cancellationToken) =>
         ValueTask.FromResult(clock.ElapsedSince(_addedAt).TotalMilliseconds >= timeoutMs ? ChunkAction.Reset : ChunkAction.Relay);
 
-    public static IFault Create(string name, Flow? flow, FaultRequest request, FaultRegistry registry, Dictionary<string, string[]> errors) =>
+    public static IFault Create(string name, Flow? flow, FaultRequest request, FaultContext context, Dictionary<string, string[]> errors) =>
         new ResetPeer(name, flow, request.WholeNumber("timeout", 0, 0, 3_600_000, errors));
 }

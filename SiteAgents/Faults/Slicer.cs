@@ -26,7 +26,7 @@ public sealed class Slicer(string name, Flow? flow, int averageSize, int sizeVar
     public ValueTask<ChunkAction> BeforeChunkAsync(Flow flow, long bytes, ConnectionClock clock, CancellationToken cancellationToken) =>
         ValueTask.FromResult(ChunkAction.Sliced(averageSize, sizeVariation, TimeSpan.FromMicroseconds(delayMicroseconds)));
 
-    public static IFault Create(string name, Flow? flow, FaultRequest request, FaultRegistry registry, Dictionary<string, string[]> errors)
+    public static IFault Create(string name, Flow? flow, FaultRequest request, FaultContext context, Dictionary<string, string[]> errors)
     {
         var average = request.WholeNumber("average_size", 64, 1, 65_536, errors);
         var variation = request.WholeNumber("size_variation", 0, 0, 65_535, errors);

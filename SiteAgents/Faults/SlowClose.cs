@@ -20,6 +20,6 @@ public sealed class SlowClose(string name, Flow? flow, int delayMs) : IFault
     public async ValueTask BeforeCloseAsync(Flow flow, ConnectionClock clock, CancellationToken cancellationToken) =>
         await Task.Delay(delayMs, cancellationToken);
 
-    public static IFault Create(string name, Flow? flow, FaultRequest request, FaultRegistry registry, Dictionary<string, string[]> errors) =>
+    public static IFault Create(string name, Flow? flow, FaultRequest request, FaultContext context, Dictionary<string, string[]> errors) =>
         new SlowClose(name, flow, request.WholeNumber("delay", 0, 0, 600_000, errors));
 }

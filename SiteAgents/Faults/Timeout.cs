@@ -40,6 +40,6 @@ public sealed class Timeout(string name, Flow? flow, int timeoutMs) : IFault
         return ChunkAction.Close;
     }
 
-    public static IFault Create(string name, Flow? flow, FaultRequest request, FaultRegistry registry, Dictionary<string, string[]> errors) =>
+    public static IFault Create(string name, Flow? flow, FaultRequest request, FaultContext context, Dictionary<string, string[]> errors) =>
         new Timeout(name, flow, request.WholeNumber("timeout", 0, 0, 3_600_000, errors));
 }

@@ -14,22 +14,44 @@ public sealed record NodeStatus(bool Reachable, string? Version, string? Error, 
 /// </summary>
 public sealed class NodeProbe(SiteAgentOptions site)
 {
+    /// <summary>The node directly, not through the gateway: no faults in the way.</summary>
+    public string ConnectionString => new NpgsqlConnectionStringBuilder
+    {
+        Host = site.Node.Host,
+        Port = site.Node.Port,
+        Username = site.Node.UserName,
+        Password = site.Node.Password,
+        Database = "postgres",
+        Timeout = 3,
+        Pooling = false,
+        ApplicationName = $"mediai-agent-{site.Name}",
+    }.ConnectionString;
+
+    /// <summary>Polls until the node accepts a session (after a start, or its own crash recovery); false at the limit.</summary>
+    public async Task<bool> WaitUntilReachableAsync(TimeSpan limit, Func<bool>? givesUp, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (true)
+        {
+            if ((await ProbeAsync(cancellationToken)).Reachable)
+            {
+                return true;
+            }
+
+            if (DateTime.UtcNow > deadline || givesUp?.Invoke() == true)
+            {
+                return false;
+            }
+
+            await Task.Delay(200, cancellationToken);
+        }
+    }
+
     public async Task<NodeStatus> ProbeAsync(CancellationToken cancellationToken)
     {
-        var connectionString = new NpgsqlConnectionStringBuilder
-        {
-            Host = site.Node.Host,
-            Port = site.Node.Port,
-            Username = site.Node.UserName,
-            Password = site.Node.Password,
-            Database = "postgres",
-            Timeout = 3,
-            Pooling = false,
-            ApplicationName = $"mediai-agent-{site.Name}",
-        }.ConnectionString;
         try
         {
-            await using var connection = new NpgsqlConnection(connectionString);
+            await using var connection = new NpgsqlConnection(ConnectionString);
             await connection.OpenAsync(cancellationToken);
             await using var command = new NpgsqlCommand("SELECT gid, prepared, owner, database FROM pg_prepared_xacts ORDER BY prepared", connection);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace MediAI.AppHost.Containers;
+namespace MediAI.Lab;
 
 /// <summary>
 /// The container runtime's CLI (docker, or podman through ASPIRE_CONTAINER_RUNTIME), for the few
