@@ -261,6 +261,62 @@ public sealed class ContainerLabTests
     }
 
     [Fact]
+    public async Task A_node_killed_from_the_dashboard_stays_down_until_started_and_one_that_cannot_start_again_is_named_with_its_last_log_lines()
+    {
+        ContainerEngine.Require();
+        var (prefix, port) = Fresh();
+        try
+        {
+            using var timeout = new CancellationTokenSource(StartLimit);
+            await using var app = await LabApp.StartAsync(LabArgs(ContainerEngine.PlainImage, prefix, port), timeout.Token);
+            await LabApp.WaitUntilReadyAsync(app, timeout.Token);
+            var commands = app.Services.GetRequiredService<ResourceCommandService>();
+            using var agent = app.CreateHttpClient("agent-tokyo", "http");
+            string Running() => ContainerEngine.Docker("container", "inspect", "--format", "{{.State.Running}}", "citus_worker3").Output;
+            async Task<bool> ReachableAsync() => (await agent.GetFromJsonAsync<JsonElement>("/status", timeout.Token)).GetProperty("reachable").GetBoolean();
+
+            // The dashboard's "Kill node (crash)": the container is killed and stays down.
+            var killed = await commands.ExecuteCommandAsync("agent-tokyo", "node-kill", timeout.Token);
+            Assert.True(killed.Success, killed.Message);
+            Assert.Equal("false", Running());
+            Assert.False(await ReachableAsync());
+
+            // "Start node" brings it back, answering.
+            var started = await commands.ExecuteCommandAsync("agent-tokyo", "node-start", timeout.Token);
+            Assert.True(started.Success, started.Message);
+            Assert.Equal("true", Running());
+            Assert.True(await ReachableAsync());
+
+            // A clean stop, in container mode, and a second kill of a node already down is named.
+            (await agent.PostAsync("/node/stop", null, timeout.Token)).EnsureSuccessStatusCode();
+            using (var again = await agent.PostAsync("/node/kill", null, timeout.Token))
+            {
+                Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+                Assert.Contains("is not running: nothing to kill", await again.Content.ReadAsStringAsync(timeout.Token));
+            }
+
+            // Its kept data damaged while it is down (another PostgreSQL version's, as in the next test):
+            // the start fails, naming the site, with the node's last log lines saying why.
+            var damage = ContainerEngine.Docker("run", "--rm", "-v", $"{prefix}-tokyo-pg15:/var/lib/postgresql/data", "--entrypoint", "sh",
+                ContainerEngine.PlainImage, "-c", "echo 14 > /var/lib/postgresql/data/PG_VERSION");
+            Assert.True(damage.Ok, damage.Error);
+            using var start = await agent.PostAsync("/node/start", null, timeout.Token);
+            Assert.Equal(HttpStatusCode.InternalServerError, start.StatusCode);
+            Assert.Equal("application/problem+json", start.Content.Headers.ContentType?.MediaType);
+            var problem = await start.Content.ReadFromJsonAsync<JsonElement>(timeout.Token);
+            Assert.Contains("The Tokyo node (container citus_worker3) could not start again", problem.GetProperty("detail").GetString());
+            Assert.Contains(problem.GetProperty("logTail").EnumerateArray(), l => l.GetString()!.Contains("made by PostgreSQL 14", StringComparison.Ordinal));
+
+            await app.StopAsync(timeout.Token);
+        }
+        finally
+        {
+            await AssertNothingLeftAsync();
+            ContainerEngine.RemoveVolumes(prefix);
+        }
+    }
+
+    [Fact]
     public async Task A_node_that_cannot_start_is_named_in_the_terminal_with_its_reason_and_nothing_waits_for_it_forever()
     {
         ContainerEngine.Require();

@@ -40,7 +40,7 @@ public sealed class ContainerNodeControl(SiteAgentOptions site, NodeProbe probe)
     public async Task<NodeActionResult> StartAsync(CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        if (IsRunning() && (await probe.ProbeAsync(cancellationToken)).Reachable)
+        if (await IsRunningAsync() && (await probe.ProbeAsync(cancellationToken)).Reachable)
         {
             return Result("start", "already running", clock);
         }
@@ -48,30 +48,30 @@ public sealed class ContainerNodeControl(SiteAgentOptions site, NodeProbe probe)
         var start = await DockerAsync(["start", Container]);
         if (!start.Ok)
         {
-            throw new NodeControlException($"The {site.City} node (container {Container}) could not be started: {start.Error}", StatusCodes.Status500InternalServerError, LogTail());
+            throw new NodeControlException($"The {site.City} node (container {Container}) could not be started: {start.Error}", StatusCodes.Status500InternalServerError, await LogTailAsync());
         }
 
         // Ready when it accepts a session; given up at once if the container exits (a node that cannot start).
-        if (!await probe.WaitUntilReachableAsync(ReadyLimit, () => !IsRunning(), cancellationToken))
+        if (!await probe.WaitUntilReachableAsync(ReadyLimit, async () => !await IsRunningAsync(), cancellationToken))
         {
             throw new NodeControlException(
-                IsRunning()
+                await IsRunningAsync()
                     ? $"The {site.City} node (container {Container}) was started but does not accept connections after {ReadyLimit.TotalSeconds:0} s. Its last log lines say why."
                     : $"The {site.City} node (container {Container}) could not start again: it exited. Its last log lines say why; " +
                       $"fix that, then start it again (or start the lab fresh: --Lab:Fresh=true).",
                 StatusCodes.Status500InternalServerError,
-                LogTail());
+                await LogTailAsync());
         }
 
         return Result("start", "started; it accepts connections", clock);
     }
 
-    private bool IsRunning() => DockerCli.Run("container", "inspect", "--format", "{{.State.Running}}", Container).Output == "true";
+    private async Task<bool> IsRunningAsync() => (await DockerAsync(["container", "inspect", "--format", "{{.State.Running}}", Container])).Output == "true";
 
-    private List<string> LogTail()
+    private async Task<List<string>> LogTailAsync()
     {
         // The engine interleaves the container's stdout and stderr; 2>&1 is what a student would read.
-        var logs = DockerCli.Run("logs", "--tail", $"{LogLines}", Container);
+        var logs = await DockerAsync(["logs", "--tail", $"{LogLines}", Container]);
         return [.. $"{logs.Output}\n{logs.Error}".Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(LogLines)];
     }
 
@@ -80,7 +80,9 @@ public sealed class ContainerNodeControl(SiteAgentOptions site, NodeProbe probe)
             ? new NodeControlException($"The {site.City} node (container {Container}) is not running: nothing to {action}. Start it: POST /node/start, or the dashboard's 'Start node'.", StatusCodes.Status409Conflict)
             : new NodeControlException($"Could not {action} the {site.City} node (container {Container}): {failed.Error}", StatusCodes.Status500InternalServerError);
 
-    // The CLI call waits on a process: off the caller's thread (a relay's pump may be the caller).
+    // Every CLI call waits on a process, and reads its pipes asynchronously: never on the caller's
+    // thread. The agent runs socket continuations inline (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS):
+    // a blocking wait there stalls the very I/O thread its pipes need — seen: the whole agent hung.
     private static Task<DockerCli.Result> DockerAsync(string[] args) => Task.Run(() => DockerCli.Run(TimeSpan.FromSeconds(30), args));
 
     private NodeActionResult Result(string action, string outcome, Stopwatch clock) =>

@@ -28,7 +28,7 @@ public sealed class NodeProbe(SiteAgentOptions site)
     }.ConnectionString;
 
     /// <summary>Polls until the node accepts a session (after a start, or its own crash recovery); false at the limit.</summary>
-    public async Task<bool> WaitUntilReachableAsync(TimeSpan limit, Func<bool>? givesUp, CancellationToken cancellationToken)
+    public async Task<bool> WaitUntilReachableAsync(TimeSpan limit, Func<Task<bool>>? givesUp, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + limit;
         while (true)
@@ -38,7 +38,7 @@ public sealed class NodeProbe(SiteAgentOptions site)
                 return true;
             }
 
-            if (DateTime.UtcNow > deadline || givesUp?.Invoke() == true)
+            if (DateTime.UtcNow > deadline || (givesUp is not null && await givesUp()))
             {
                 return false;
             }
