@@ -185,6 +185,23 @@ public sealed class ContainerLabTests
             Assert.True(exec.Ok, exec.Output);
             await AssertOneTraceAsync(telemetry, count, pastTheDoor, synthesized: true, timeout.Token); // the root made by Paris's agent
 
+            // Exercise 4d in container mode: the coordinator's container killed before its commit
+            // record (armed from the dashboard at Tokyo), started again from the dashboard, and
+            // recovery rolls Tokyo's prepared part back: neither row of the consultation exists.
+            var commands = app.Services.GetRequiredService<ResourceCommandService>();
+            Assert.True((await commands.ExecuteCommandAsync("agent-tokyo", "crash-coordinator-before", timeout.Token)).Success);
+            var examType = $"Crash {Guid.NewGuid():N}";
+            var crashed = await Psql.RunAsync(port, Citus.ClientTraceTests.Consultation(examType), database: LabSites.Database);
+            Assert.NotEqual(0, crashed.ExitCode);
+            Assert.Equal("false", ContainerEngine.Docker("container", "inspect", "--format", "{{.State.Running}}", "citus_master").Output);
+            var back = await commands.ExecuteCommandAsync("agent-paris", "node-start", timeout.Token);
+            Assert.True(back.Success, back.Message);
+            string PreparedAtTokyo() => ContainerEngine.Docker("exec", "citus_worker3", "psql", "-U", "postgres", "-d", "mediAI", "-Atc", "SELECT count(*) FROM pg_prepared_xacts").Output;
+            Assert.Equal("1", PreparedAtTokyo());
+            Assert.Equal(0, (await Psql.CommandAsync(port, "SELECT recover_prepared_transactions()", "mediAI")).ExitCode);
+            Assert.Equal("0", PreparedAtTokyo());
+            Assert.Equal([[0L]], await QueryAsync(port, $"SELECT count(*) FROM MedicalRecords WHERE examType = '{examType}'"));
+
             // The handout's citus_add_node('citus_worker1', 5432): in container mode the name resolves
             // on the containers' network, and Citus answers with a distributed deadlock (solutions/README.md).
             var add = await Psql.CommandAsync(port, "SELECT citus_add_node('citus_worker1', 5432);", "mediAI");

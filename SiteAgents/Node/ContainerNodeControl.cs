@@ -22,6 +22,12 @@ public sealed class ContainerNodeControl(SiteAgentOptions site, NodeProbe probe)
             throw NotRunningOr(kill, "kill");
         }
 
+        // The engine answers once the signal is sent; the container is down a moment later.
+        for (var i = 0; i < 100 && await IsRunningAsync(); i++)
+        {
+            await Task.Delay(100, cancellationToken);
+        }
+
         return Result("kill", "killed (SIGKILL): the container is down until it is started again", clock);
     }
 

@@ -36,6 +36,15 @@ public sealed class LocalNodeControl(SiteAgentOptions site, NodeProbe probe) : I
             try
             {
                 using var process = Process.GetProcessById(pid);
+                // The node must be this machine's own process (local mode): a pid from another PID
+                // namespace (a container) would name some other program here.
+                if (!process.ProcessName.StartsWith("postgres", StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new NodeControlException(
+                        $"The {site.City} node's server process (pid {pid}) is not a postgres process on this machine: is the node in a container? " +
+                        "Give the agent its container (Site:NodeContainer).", StatusCodes.Status409Conflict);
+                }
+
                 process.Kill();
             }
             catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
