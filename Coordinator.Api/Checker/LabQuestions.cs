@@ -19,6 +19,7 @@ public static class LabQuestions
     private const string Prepare = "part4/4a-prepare-transaction.sql";
     private const string Consultation = "part4/4b-emergency-consultation.sql";
     private const string Failure = "part4/4c-site-failure.sql";
+    private const string CoordinatorCrash = "part4/4d-coordinator-crash.sql";
 
     /// <summary>
     /// What each file must create. They are dropped in the checker's transaction before the file
@@ -66,6 +67,7 @@ public static class LabQuestions
         new("4a", 4, "PREPARE TRANSACTION, COMMIT PREPARED, ROLLBACK PREPARED at one node", Prepare, Answer: true, NeedsCitus: false, Mode: FileMode.State, TwoPhaseCommitGrades.PreparedLocally),
         new("4b", 4, "The emergency consultation: one distributed transaction, read in the trace", Consultation, Answer: true, NeedsCitus: true, Mode: FileMode.State, TwoPhaseCommitGrades.EmergencyConsultation),
         new("4c", 4, "Tokyo's link dropped after PREPARE: in doubt, healed, recovered", Failure, Answer: true, NeedsCitus: true, Mode: FileMode.State, TwoPhaseCommitGrades.SiteFailure),
+        new("4d", 4, "The coordinator killed before and after its commit record, then recovered", CoordinatorCrash, Answer: true, NeedsCitus: true, Mode: FileMode.State, TwoPhaseCommitGrades.CoordinatorCrash),
 
         new("R1", 5, "Reflection: the hardest part, one error and how you solved it", null, Answer: true, NeedsCitus: false, Mode: FileMode.State, c => AnswerGrades.Sentences(c, 3)),
         new("R2", 5, "Reflection: horizontal vs vertical fragmentation", null, Answer: true, NeedsCitus: false, Mode: FileMode.State, AnswerGrades.Answered),

@@ -66,6 +66,35 @@ public static partial class TwoPhaseCommitGrades
         return Verdict.From(problems, "nothing left in doubt, and both rows of the follow-up are at their sites");
     }
 
+    public const string CrashBefore = "Crash before commit record";
+    public const string CrashAfter = "Crash after commit record";
+
+    /// <summary>
+    /// 4d: the coordinator killed between the phases, twice; after recovery the consultation it
+    /// had not decided is gone from both sites, the one it had decided is whole at both.
+    /// </summary>
+    public static async Task<Verdict> CoordinatorCrash(GradeContext c)
+    {
+        var problems = new List<string>();
+        problems.AddRange(await InDoubtAsync(c));
+        problems.AddRange(await RowAtSiteAsync(c, "medicalrecords", "Japan", $"examtype = '{CrashAfter}'", $"the record '{CrashAfter}' (MedicalRecords, country 'Japan', from 4d-crash-after.sql)"));
+        problems.AddRange(await RowAtSiteAsync(c, "transactions", "France", "type = 'crash-after'", "the bill 'crash-after' (Transactions, country 'France', from 4d-crash-after.sql)"));
+        var undecided = await c.ScalarAsync<long>(
+            $"SELECT (SELECT count(*) FROM MedicalRecords WHERE idPatient = 16 AND examType = '{CrashBefore}') + (SELECT count(*) FROM Transactions WHERE idPatient = 16 AND type = 'crash-before')");
+        if (undecided > 0)
+        {
+            problems.Add($"{undecided} row(s) of 4d-crash-before.sql exist: the coordinator died before its commit record, so recovery must roll its parts back. " +
+                "Was the fault armed (agent-tokyo → Crash coordinator before its commit record) when you ran it? Reset lab data, then run 4d again");
+        }
+
+        if (!CitusGid().IsMatch(c.AnswerText) || !c.AnswerMentions("pg_dist_transaction"))
+        {
+            problems.Add("answers.md [4d]: paste the gids you saw prepared and what pg_dist_transaction held for them, for both crashes");
+        }
+
+        return Verdict.From(problems, "the undecided consultation rolled back at both sites, the decided one committed at both, nothing in doubt");
+    }
+
     private static List<string> GidsAndSites(GradeContext c)
     {
         var problems = new List<string>();

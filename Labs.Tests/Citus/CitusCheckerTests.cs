@@ -1,4 +1,5 @@
 using MediAI.Labs.Tests.Infrastructure;
+using Npgsql;
 
 namespace MediAI.Labs.Tests.Citus;
 
@@ -30,15 +31,28 @@ public sealed class CitusCheckerTests(CitusCluster cluster)
             Assert.Contains("WARNING:  failed to commit transaction on", failure.Error);
             Assert.Contains(" recover_prepared_transactions \n-------------------------------\n                             1", failure.Output);
 
+            // 4d: the coordinator killed before, then after its commit record; back, reconnected, recovered.
+            foreach (var (preset, file) in new[] { ("crash-coordinator-before-commit-record", "before"), ("crash-coordinator-after-commit-record", "after") })
+            {
+                (await cluster.Agent("tokyo").Http.PostAsync($"/presets/{preset}", null)).EnsureSuccessStatusCode();
+                var crashed = await Psql.RunAsync(port, await File.ReadAllTextAsync(Path.Combine(LabCheck.Solutions, $"part4/4d-crash-{file}.sql")), database: "mediAI");
+                Assert.Contains("server closed the connection unexpectedly", crashed.Error);
+                (await cluster.Agent("paris").Http.PostAsync("/node/start", null)).EnsureSuccessStatusCode();
+                NpgsqlConnection.ClearAllPools(); // this process's pooled sessions died with Paris
+                var recovered = await StudentRunsAsync("part4/4d-coordinator-crash.sql");
+                Assert.Contains(" recover_prepared_transactions \n-------------------------------\n ", recovered.Output);
+            }
+
             var solutions = await LabCheck.RunAsync(LabCheck.Solutions, port, "--json");
 
             Assert.True(solutions.ExitCode == 0, solutions.Output + solutions.Error);
-            Assert.Equal(22, solutions.Questions.Count);
+            Assert.Equal(23, solutions.Questions.Count);
             Assert.All(solutions.Questions, q => Assert.True(q.GetProperty("outcome").GetString() == "pass", q.ToString()));
         }
         finally
         {
             await cluster.Agent("tokyo").Http.PostAsync("/reset", null);
+            await cluster.Agent("paris").Http.PostAsync("/node/start", null);
             await Psql.RunAsync(port, "DROP TABLE IF EXISTS ConsultationLog;", database: "mediAI");
             await cluster.Bootstrapper().ResetDataAsync(CancellationToken.None);
         }

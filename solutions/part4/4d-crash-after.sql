@@ -1,0 +1,15 @@
+-- Part 4d — The coordinator crashes between the phases: after its commit record.
+-- Before running this file, in the dashboard: agent-tokyo → ⋯ → "Crash coordinator after its commit record"
+-- (when COMMIT PREPARED is on its way to Tokyo, Paris is killed first: it had decided, its commit record is written).
+--
+-- Run it in psql (\i solutions/part4/4d-crash-after.sql). COMMIT never answers: the coordinator is
+-- gone ("server closed the connection unexpectedly"). Then bring Paris back — container mode:
+-- dashboard → agent-paris → ⋯ → "Start node" (or docker start citus_master); local mode: PostgreSQL
+-- restarted itself — reconnect (psql: \c), and run 4d-coordinator-crash.sql.
+
+BEGIN;
+INSERT INTO MedicalRecords (idPatient, country, date, examType, result, aiModelUsed, aiScore, aiVersion)
+VALUES (16, 'Japan', NOW()::DATE, 'Crash after commit record', 'Observation', 'DiagNet-3', 0.8800, 'v3.2');
+INSERT INTO Transactions (idPatient, country, date, type, amount, currency, status)
+VALUES (16, 'France', NOW(), 'crash-after', 60, 'EUR', 'pending');
+COMMIT;   -- no answer: did it commit? Nobody can tell you yet — not even the coordinator, until it looks.
