@@ -70,6 +70,7 @@ public static class CoordinatorApp
         app.MapFragmentationEndpoints();
         app.MapReplicationEndpoints();
         app.MapJobEndpoints();
+        app.MapCampaignEndpoints();
         return app;
     }
 }

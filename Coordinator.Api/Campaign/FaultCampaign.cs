@@ -17,7 +17,11 @@ public sealed record CampaignResult(
     double ResolutionMedianMs,
     double ResolutionMaxMs,
     InvariantReport Invariants,
-    IReadOnlyList<TransferAttempt> History);
+    IReadOnlyList<TransferAttempt> History)
+{
+    /// <summary>Its number in the history kept until the next reset (GET /campaigns/{id}, and /chart).</summary>
+    public long CampaignId { get; init; }
+}
 
 /// <summary>
 /// A fault campaign (a job: one at a time, progress, cancel): N seeded transfers between accounts at
@@ -114,7 +118,7 @@ public sealed class FaultCampaign(CampaignParameters parameters, LabClusterOptio
         var report = InvariantChecker.Check(history, await ObserveAsync(left, cancellationToken));
         progress.Log($"{history.Count} transfers, {history.Count(t => t.FaultKind != CampaignFaults.None)} faults, {report.Violations.Count} violations, " +
             $"{resolutions.Count} recoveries (median {Median(sorted):0} ms, max {sorted.LastOrDefault():0} ms)");
-        return new CampaignResult(
+        var result = new CampaignResult(
             parameters,
             history.Count,
             history.Count(t => t.FaultKind != CampaignFaults.None),
@@ -124,7 +128,17 @@ public sealed class FaultCampaign(CampaignParameters parameters, LabClusterOptio
             sorted.LastOrDefault(),
             report,
             history);
+
+        // Kept until the next reset: a student compares campaigns, and the chart reads it from here.
+        await using var store = new NpgsqlConnection(Coordinator(pooled: false));
+        await store.OpenAsync(cancellationToken);
+        var kept = await CampaignStore.SaveAsync(store, System.Text.Json.JsonSerializer.Serialize(result, Report), cancellationToken);
+        progress.Log($"Kept as campaign {kept}: its chart is at /campaigns/{kept}/chart on the coordinator API");
+        return result with { CampaignId = kept };
     }
+
+    /// <summary>As the API answers it (camelCase).</summary>
+    public static readonly System.Text.Json.JsonSerializerOptions Report = new(System.Text.Json.JsonSerializerDefaults.Web);
 
     private static double Median(List<double> sorted) => sorted.Count == 0 ? 0 : sorted[sorted.Count / 2];
 

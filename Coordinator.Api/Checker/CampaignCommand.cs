@@ -95,7 +95,7 @@ public static class CampaignCommand
             return 2;
         }
 
-        return Print(job.GetProperty("result"));
+        return Print(job.GetProperty("result"), http.BaseAddress!);
     }
 
     private static async Task<JsonElement> WaitEndAsync(HttpClient http, string id)
@@ -113,7 +113,7 @@ public static class CampaignCommand
     }
 
     /// <summary>The report: one row per fault kind, then each violation; the exit code.</summary>
-    private static int Print(JsonElement result)
+    private static int Print(JsonElement result, Uri api)
     {
         var invariants = result.GetProperty("invariants");
         Console.WriteLine();
@@ -135,6 +135,11 @@ public static class CampaignCommand
         }
 
         Console.WriteLine(violations.Count == 0 ? "The invariants hold: money conserved, no transfer half-applied, every acknowledged commit there, nothing left prepared." : $"{violations.Count} violations.");
+        if (result.TryGetProperty("campaignId", out var kept) && kept.GetInt64() > 0)
+        {
+            Console.WriteLine($"Kept as campaign {kept} until the next reset; its chart: {new Uri(api, $"/campaigns/{kept}/chart")}");
+        }
+
         return violations.Count == 0 ? 0 : 1;
     }
 

@@ -77,6 +77,19 @@ public sealed class FaultCampaignTests(CitusCluster cluster)
         }
 
         Assert.Equal(before, await MediAiCountsAsync());
+
+        // Kept until the next reset, with a chart a student opens.
+        var id = result.GetProperty("campaignId").GetInt64();
+        var kept = await api.Http.GetFromJsonAsync<JsonElement[]>("/campaigns");
+        Assert.Contains(kept!, c => c.GetProperty("id").GetInt64() == id && c.GetProperty("violations").GetInt32() == 0 && c.GetProperty("seed").GetInt32() == 7);
+        using var chart = await api.Http.GetAsync($"/campaigns/{id}/chart");
+        Assert.Equal("text/html", chart.Content.Headers.ContentType?.MediaType);
+        var page = await chart.Content.ReadAsStringAsync();
+        Assert.Contains("<svg", page);
+        Assert.All(kinds, k => Assert.Contains($">{k}</text>", page));
+        Assert.Equal(HttpStatusCode.NotFound, (await api.Http.GetAsync($"/campaigns/{id + 1000}/chart")).StatusCode);
+        TestContext.Current.TestOutputHelper?.WriteLine($"chart: {page.Length} characters");
+
         foreach (var agent in cluster.Agents)
         {
             Assert.Empty((await agent.Http.GetFromJsonAsync<JsonElement>("/status")).GetProperty("faults").EnumerateArray());
@@ -96,6 +109,7 @@ public sealed class FaultCampaignTests(CitusCluster cluster)
         Assert.Contains("tried", run.Output);
         Assert.Contains("The invariants hold", run.Output);
         Assert.Contains("seed 5.", run.Output);
+        Assert.Matches(@"Kept as campaign \d+ until the next reset; its chart: http://\S+/campaigns/\d+/chart", run.Output);
 
         var wrong = await LabCheck.RunArgsAsync("campaign", "--api", address, "--fault-rate", "3");
         Assert.Equal(2, wrong.ExitCode);
@@ -120,6 +134,7 @@ public sealed class FaultCampaignTests(CitusCluster cluster)
         await using var connection = await cluster.Coordinator.OpenAsync("mediAI");
         await using var schema = new NpgsqlCommand("SELECT count(*) FROM pg_namespace WHERE nspname = 'lab_campaign'", connection);
         Assert.Equal(0L, await schema.ExecuteScalarAsync());
+        Assert.Empty((await api.Http.GetFromJsonAsync<JsonElement[]>("/campaigns"))!); // the history went with it
     }
 
     [Fact]
