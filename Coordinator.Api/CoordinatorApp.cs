@@ -43,6 +43,7 @@ public static class CoordinatorApp
         builder.Services.AddSingleton<JobRunner>();
         builder.Services.AddHostedService(services => services.GetRequiredService<JobRunner>());
         builder.Services.AddTransient<ILabJobFactory, FaultCampaignFactory>();
+        builder.Services.AddTransient<ILabJobFactory, Bench.FailureTimesFactory>();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
 

@@ -54,7 +54,7 @@ public static class CampaignChart
         foreach (var (name, color) in Segments)
         {
             svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{x}\" y=\"4\" width=\"12\" height=\"12\" fill=\"{color}\"/><text x=\"{x + 16}\" y=\"15\">{name}</text>");
-            x += 22 + (name.Length * 7);
+            x += 24 + (int)(name.Length * 6.6);
         }
 
         var y = Row + 8;
@@ -78,7 +78,7 @@ public static class CampaignChart
             svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{left + 8:0.#}\" y=\"{y + 14}\">{Html(note)}</text>");
             if (row.Violations > 0)
             {
-                svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{left + 8:0.#}\" y=\"{y + 14}\" dx=\"{(note.Length * 7) + 8}\" fill=\"#c62828\" font-weight=\"bold\">{row.Violations} violation(s)</text>");
+                svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{left + 8:0.#}\" y=\"{y + 14}\" dx=\"{(int)(note.Length * 6.6) + 8}\" fill=\"#c62828\" font-weight=\"bold\">{row.Violations} violation(s)</text>");
             }
 
             y += Row;

@@ -38,78 +38,8 @@ public static class CampaignCommand
             parameters["seed"] = seed;
         }
 
-        JsonElement job;
-        try
-        {
-            using var start = await http.PostAsJsonAsync("/jobs/fault-campaign", parameters, cancellationToken);
-            job = await start.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
-            if (start.StatusCode != HttpStatusCode.Accepted)
-            {
-                await Console.Error.WriteLineAsync(start.StatusCode == HttpStatusCode.BadRequest && job.TryGetProperty("errors", out var errors)
-                    ? $"The campaign cannot start: {string.Join("; ", errors.EnumerateObject().Select(e => $"--{Dashed(e.Name)} {e.Value[0]}"))}"
-                    : $"The campaign cannot start: {(job.TryGetProperty("detail", out var detail) ? detail.GetString() : start.StatusCode.ToString())}");
-                return 2;
-            }
-        }
-        catch (HttpRequestException e)
-        {
-            await Console.Error.WriteLineAsync($"Cannot reach the coordinator API at {http.BaseAddress}: {e.Message}. Start the lab (dotnet run --project AppHost), or pass --api.");
-            return 2;
-        }
-
-        var id = job.GetProperty("id").GetString()!;
-        Console.WriteLine($"Started {job.GetProperty("description").GetString()} (job {id}). Ctrl+C cancels it.");
-        var shown = "";
-        while (true)
-        {
-            try
-            {
-                await Task.Delay(500, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                Console.WriteLine("Cancelling: the campaign heals its faults and recovers what waits in doubt …");
-                using var cancel = await http.PostAsync($"/jobs/{id}/cancel", null, CancellationToken.None);
-                job = await WaitEndAsync(http, id);
-                Console.WriteLine($"Job {id}: {job.GetProperty("state").GetString()}.");
-                return 2;
-            }
-
-            job = await http.GetFromJsonAsync<JsonElement>($"/jobs/{id}", cancellationToken);
-            var step = $"[{job.GetProperty("progress").GetProperty("done")}/{job.GetProperty("progress").GetProperty("total")}] {job.GetProperty("progress").GetProperty("step").GetString()}";
-            if (step != shown)
-            {
-                Console.WriteLine(step);
-                shown = step;
-            }
-
-            if (job.GetProperty("state").GetString() != "Running")
-            {
-                break;
-            }
-        }
-
-        if (job.GetProperty("state").GetString() != "Succeeded")
-        {
-            await Console.Error.WriteLineAsync($"The campaign {job.GetProperty("state").GetString()?.ToLowerInvariant()}: {(job.TryGetProperty("error", out var error) ? error.GetString() : "")}");
-            return 2;
-        }
-
-        return Print(job.GetProperty("result"), http.BaseAddress!);
-    }
-
-    private static async Task<JsonElement> WaitEndAsync(HttpClient http, string id)
-    {
-        while (true)
-        {
-            var job = await http.GetFromJsonAsync<JsonElement>($"/jobs/{id}");
-            if (job.GetProperty("state").GetString() != "Running")
-            {
-                return job;
-            }
-
-            await Task.Delay(500);
-        }
+        var result = await JobCli.RunAsync(http, "fault-campaign", parameters, "campaign", Dashed, cancellationToken);
+        return result is { } done ? Print(done, http.BaseAddress!) : 2;
     }
 
     /// <summary>The report: one row per fault kind, then each violation; the exit code.</summary>

@@ -43,6 +43,7 @@ public static class CheckCommand
             Folder, Json, Host, Port, User, Password, Timeout,
         };
         root.Subcommands.Add(CampaignCommand.Create());
+        root.Subcommands.Add(BenchFailuresCommand.Create());
         root.SetAction((result, ct) => GradeAsync(result, ct));
         return root;
     }

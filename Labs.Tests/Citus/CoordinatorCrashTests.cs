@@ -43,7 +43,7 @@ public sealed class CoordinatorCrashTests(CitusCluster cluster)
             }
 
             // Tokyo holds its part prepared, and nobody has resolved it.
-            var gid = Assert.Single(await PreparedAsync("tokyo"));
+            var gid = Assert.Single(await cluster.Node("tokyo").PreparedGidsAsync(LabSites.Database));
             await using (var coordinator = await cluster.Coordinator.OpenAsync(LabSites.Database))
             {
                 // The coordinator's commit record: there only if it decided before it died.
@@ -69,7 +69,7 @@ public sealed class CoordinatorCrashTests(CitusCluster cluster)
             Assert.True(recovered.ExitCode == 0, recovered.Error);
             foreach (var site in LabSites.All)
             {
-                Assert.Empty(await PreparedAsync(site.Name));
+                Assert.Empty(await cluster.Node(site.Name).PreparedGidsAsync(LabSites.Database));
             }
 
             await using var check = await cluster.Coordinator.OpenAsync(LabSites.Database);
@@ -90,19 +90,5 @@ public sealed class CoordinatorCrashTests(CitusCluster cluster)
             await Psql.CommandAsync(door, "SELECT recover_prepared_transactions()", LabSites.Database);
             await ClientTraceTests.CleanUpAsync(cluster, examType, before);
         }
-    }
-
-    private async Task<List<string>> PreparedAsync(string site)
-    {
-        await using var node = await cluster.Node(site).OpenAsync(LabSites.Database);
-        await using var prepared = new NpgsqlCommand("SELECT gid FROM pg_prepared_xacts", node);
-        await using var reader = await prepared.ExecuteReaderAsync();
-        var gids = new List<string>();
-        while (await reader.ReadAsync())
-        {
-            gids.Add(reader.GetString(0));
-        }
-
-        return gids;
     }
 }

@@ -13,29 +13,6 @@ namespace MediAI.Labs.Tests.Gateway;
 /// </summary>
 public sealed class CrashFaultTests(GatewayNode fixture) : IClassFixture<GatewayNode>
 {
-    private async Task<string> TableAsync()
-    {
-        var table = $"t_{Guid.NewGuid():N}";
-        await using var direct = await fixture.Node.OpenAsync();
-        await using var create = new NpgsqlCommand($"CREATE TABLE {table} (x int)", direct);
-        await create.ExecuteNonQueryAsync();
-        return table;
-    }
-
-    private async Task<List<string>> PreparedAsync()
-    {
-        await using var direct = await fixture.Node.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT gid FROM pg_prepared_xacts", direct);
-        await using var reader = await command.ExecuteReaderAsync();
-        var gids = new List<string>();
-        while (await reader.ReadAsync())
-        {
-            gids.Add(reader.GetString(0));
-        }
-
-        return gids;
-    }
-
     private static async Task StartAsync(TestAgent agent)
     {
         using var start = await agent.Http.PostAsync("/node/start", null);
@@ -48,7 +25,7 @@ public sealed class CrashFaultTests(GatewayNode fixture) : IClassFixture<Gateway
     public async Task A_node_killed_at_a_2PC_moment_comes_back_holding_exactly_what_it_had_prepared(string at, bool survives)
     {
         await using var agent = await fixture.AgentAsync();
-        var table = await TableAsync();
+        var table = await fixture.TableAsync();
         var gid = $"crash_{at}_{Guid.NewGuid():N}";
         await agent.AddFaultAsync(new { type = "crash_node", attributes = new { at } });
         var before = DateTime.UtcNow;
@@ -58,7 +35,7 @@ public sealed class CrashFaultTests(GatewayNode fixture) : IClassFixture<Gateway
         Assert.DoesNotContain("PREPARE TRANSACTION", run.Output); // the answer never reached the client
 
         await StartAsync(agent);
-        Assert.Equal(survives, (await PreparedAsync()).Contains(gid));
+        Assert.Equal(survives, (await fixture.Node.PreparedGidsAsync()).Contains(gid));
         Assert.Empty(await agent.Http.GetFromJsonAsync<JsonElement[]>("/toxics") ?? []); // it fired once
 
         // Its span names the moment and the gid (emitted at once: no trace of a transaction here).

@@ -84,29 +84,6 @@ public sealed class FaultTests(GatewayNode fixture) : IClassFixture<GatewayNode>
         Assert.NotNull(error);
     }
 
-    private async Task<string[]> PreparedAsync()
-    {
-        await using var direct = await fixture.Node.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT gid FROM pg_prepared_xacts ORDER BY gid", direct);
-        await using var reader = await command.ExecuteReaderAsync();
-        var gids = new List<string>();
-        while (await reader.ReadAsync())
-        {
-            gids.Add(reader.GetString(0));
-        }
-
-        return [.. gids];
-    }
-
-    private async Task<string> TableAsync()
-    {
-        var table = $"t_{Guid.NewGuid():N}";
-        await using var direct = await fixture.Node.OpenAsync();
-        await using var create = new NpgsqlCommand($"CREATE TABLE {table} (x int)", direct);
-        await create.ExecuteNonQueryAsync();
-        return table;
-    }
-
     private async Task<int> CountAsync(string table)
     {
         await using var direct = await fixture.Node.OpenAsync();
@@ -119,13 +96,13 @@ public sealed class FaultTests(GatewayNode fixture) : IClassFixture<GatewayNode>
     public async Task Fail_prepare_makes_the_site_vote_no_and_nothing_stays_prepared()
     {
         await using var agent = await fixture.AgentAsync();
-        var table = await TableAsync();
+        var table = await fixture.TableAsync();
         var gid = $"vote_no_{Guid.NewGuid():N}";
         (await agent.Http.PostAsync("/presets/fail-prepare", null)).EnsureSuccessStatusCode();
 
         var run = await Psql.RunAsync(agent.Gateway.Port, $"BEGIN;\nINSERT INTO {table} VALUES (1);\nPREPARE TRANSACTION '{gid}';\nROLLBACK;\n", stopOnError: false);
         Assert.Contains("votes NO", run.Error);
-        Assert.DoesNotContain(gid, await PreparedAsync());
+        Assert.DoesNotContain(gid, await fixture.Node.PreparedGidsAsync());
         Assert.Equal(0, await CountAsync(table));
 
         // One-shot: the next PREPARE goes through.
@@ -138,7 +115,7 @@ public sealed class FaultTests(GatewayNode fixture) : IClassFixture<GatewayNode>
     public async Task Drop_after_prepare_leaves_the_transaction_prepared_at_the_node()
     {
         await using var agent = await fixture.AgentAsync();
-        var table = await TableAsync();
+        var table = await fixture.TableAsync();
         var gid = $"in_doubt_{Guid.NewGuid():N}";
         (await agent.Http.PostAsync("/presets/drop-after-prepare", null)).EnsureSuccessStatusCode();
 
@@ -146,7 +123,7 @@ public sealed class FaultTests(GatewayNode fixture) : IClassFixture<GatewayNode>
         var run = await Psql.RunAsync(agent.Gateway.Port, $"BEGIN;\nINSERT INTO {table} VALUES (1);\nPREPARE TRANSACTION '{gid}';\nCOMMIT PREPARED '{gid}';\n");
         Assert.Contains("PREPARE TRANSACTION", run.Output);
         Assert.NotEqual(0, run.ExitCode);
-        Assert.Contains(gid, await PreparedAsync());
+        Assert.Contains(gid, await fixture.Node.PreparedGidsAsync());
 
         var status = await agent.Http.GetFromJsonAsync<JsonElement>("/status");
         Assert.Contains(status.GetProperty("preparedTransactions").EnumerateArray(), p => p.GetProperty("gid").GetString() == gid);
@@ -161,17 +138,17 @@ public sealed class FaultTests(GatewayNode fixture) : IClassFixture<GatewayNode>
     public async Task Drop_before_commit_prepared_keeps_the_node_in_doubt()
     {
         await using var agent = await fixture.AgentAsync();
-        var table = await TableAsync();
+        var table = await fixture.TableAsync();
         var gid = $"lost_commit_{Guid.NewGuid():N}";
         await agent.AddFaultAsync(new { type = "drop_before_commit_prepared" });
         var run = await Psql.RunAsync(agent.Gateway.Port, $"BEGIN;\nINSERT INTO {table} VALUES (1);\nPREPARE TRANSACTION '{gid}';\nCOMMIT PREPARED '{gid}';\n");
         Assert.NotEqual(0, run.ExitCode);
-        Assert.Contains(gid, await PreparedAsync());
+        Assert.Contains(gid, await fixture.Node.PreparedGidsAsync());
         Assert.Equal(0, await CountAsync(table));
 
         var rollback = await Psql.RunAsync(agent.Gateway.Port, $"ROLLBACK PREPARED '{gid}';\n");
         Assert.Equal(0, rollback.ExitCode);
-        Assert.DoesNotContain(gid, await PreparedAsync());
+        Assert.DoesNotContain(gid, await fixture.Node.PreparedGidsAsync());
     }
 
     [Fact]

@@ -52,6 +52,10 @@ public sealed class TestPostgres : IAsyncDisposable
     /// <summary>All rows of a query, as object arrays.</summary>
     public Task<List<object[]>> QueryAsync(string database, string sql) => QueryOnAsync(ConnectionString(database), sql);
 
+    /// <summary>The gids of the transactions prepared at this server, waiting for their decision.</summary>
+    public async Task<List<string>> PreparedGidsAsync(string database = "postgres") =>
+        [.. (await QueryAsync(database, "SELECT gid FROM pg_prepared_xacts ORDER BY gid")).Select(r => (string)r[0])];
+
     /// <summary>All rows of a query on any server (a lab's coordinator, a gateway), as object arrays.</summary>
     public static async Task<List<object[]>> QueryOnAsync(string connectionString, string sql)
     {

@@ -4,8 +4,10 @@ namespace MediAI.Lab;
 
 /// <summary>
 /// The container runtime's CLI (docker, or podman through ASPIRE_CONTAINER_RUNTIME), for the few
-/// questions Aspire has no API for: is an image here, which containers and volumes exist.
-/// Every call is bounded: a wedged engine gives an answer, never a hang.
+/// questions Aspire has no API for — is an image here, which containers and volumes exist (the
+/// AppHost) — and for what an agent does to its node's container: kill, stop, start (SiteAgents).
+/// Every call is bounded: a wedged engine gives an answer, never a hang. It waits on a process:
+/// callers on an I/O thread run it off that thread.
 /// </summary>
 public static class DockerCli
 {

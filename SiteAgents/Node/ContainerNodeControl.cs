@@ -6,14 +6,40 @@ namespace MediAI.SiteAgents.Node;
 /// Container mode: the node is its container (citus_worker3), and a crash is `docker kill`: the
 /// container stays down until started again, as after the handout's `docker stop citus_worker3`.
 /// </summary>
-public sealed class ContainerNodeControl(SiteAgentOptions site, NodeProbe probe) : INodeControl
+public sealed class ContainerNodeControl(SiteAgentOptions site, NodeProbe probe) : INodeControl, IDisposable
 {
     private static readonly TimeSpan ReadyLimit = TimeSpan.FromSeconds(90);
     private const int LogLines = 15;
 
+    // One action at a time: a start asked while a kill is still waiting for the container to go
+    // (the campaign heals as soon as its transfer failed) would find it running, then see it exit
+    // and call that a node that cannot start.
+    private readonly SemaphoreSlim _one = new(1, 1);
+
     private string Container => site.NodeContainer;
 
-    public async Task<NodeActionResult> KillAsync(NodeCrash why, CancellationToken cancellationToken)
+    public void Dispose() => _one.Dispose();
+
+    public Task<NodeActionResult> KillAsync(NodeCrash why, CancellationToken cancellationToken) => OneAtATimeAsync(() => KillNowAsync(cancellationToken), cancellationToken);
+
+    public Task<NodeActionResult> StopAsync(CancellationToken cancellationToken) => OneAtATimeAsync(() => StopNowAsync(), cancellationToken);
+
+    public Task<NodeActionResult> StartAsync(CancellationToken cancellationToken) => OneAtATimeAsync(() => StartNowAsync(cancellationToken), cancellationToken);
+
+    private async Task<NodeActionResult> OneAtATimeAsync(Func<Task<NodeActionResult>> action, CancellationToken cancellationToken)
+    {
+        await _one.WaitAsync(cancellationToken);
+        try
+        {
+            return await action();
+        }
+        finally
+        {
+            _one.Release();
+        }
+    }
+
+    private async Task<NodeActionResult> KillNowAsync(CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var kill = await DockerAsync(["kill", "--signal", "KILL", Container]);
@@ -31,7 +57,7 @@ public sealed class ContainerNodeControl(SiteAgentOptions site, NodeProbe probe)
         return Result("kill", "killed (SIGKILL): the container is down until it is started again", clock);
     }
 
-    public async Task<NodeActionResult> StopAsync(CancellationToken cancellationToken)
+    private async Task<NodeActionResult> StopNowAsync()
     {
         var clock = Stopwatch.StartNew();
         var stop = await DockerAsync(["stop", "--time", "10", Container]);
@@ -43,7 +69,7 @@ public sealed class ContainerNodeControl(SiteAgentOptions site, NodeProbe probe)
         return Result("stop", "stopped cleanly: the container is down until it is started again", clock);
     }
 
-    public async Task<NodeActionResult> StartAsync(CancellationToken cancellationToken)
+    private async Task<NodeActionResult> StartNowAsync(CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         if (await IsRunningAsync() && (await probe.ProbeAsync(cancellationToken)).Reachable)
