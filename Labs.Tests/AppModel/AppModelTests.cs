@@ -186,9 +186,14 @@ public sealed class AppModelTests
         }
 
         Assert.Contains(api.Annotations.OfType<ResourceCommandAnnotation>(), c => c.Name == "reset-lab");
+        var tokyoCommands = Resource(builder, "agent-tokyo").Annotations.OfType<ResourceCommandAnnotation>().Select(c => c.Name)
+            .Where(n => !n.StartsWith("resource-", StringComparison.Ordinal) && n is not ("start" or "stop" or "restart")).ToList();
         Assert.Equal(
-            ["drop-after-prepare", "fail-prepare", "heal-all", "site-down", "site-restore", "wan-off", "wan-on"],
-            Resource(builder, "agent-tokyo").Annotations.OfType<ResourceCommandAnnotation>().Select(c => c.Name)
-                .Where(n => !n.StartsWith("resource-", StringComparison.Ordinal) && n is not ("start" or "stop" or "restart")).Order());
+            ["crash-coordinator-after", "crash-coordinator-before", "drop-after-prepare", "fail-prepare", "heal-all", "node-kill", "node-start", "site-down", "site-restore", "wan-off", "wan-on"],
+            tokyoCommands.Where(n => n != "node-stop").Order());
+        // A clean stop is the container's (docker stop); a local node's process is stopped from its own row.
+        Assert.Equal(Resource(builder, "tokyo") is ContainerResource, tokyoCommands.Contains("node-stop"));
+        // The coordinator cannot crash itself between the phases from its own menu: that is the workers'.
+        Assert.DoesNotContain(Resource(builder, "agent-paris").Annotations.OfType<ResourceCommandAnnotation>(), c => c.Name.StartsWith("crash-coordinator", StringComparison.Ordinal));
     }
 }

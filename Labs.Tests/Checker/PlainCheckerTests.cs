@@ -124,7 +124,7 @@ public sealed class PlainCheckerTests(CheckerLab lab) : IClassFixture<CheckerLab
 
         Assert.Contains("  FAIL  1.1   Horizontal fragments of TrainingData, one view per site", check.Output);
         Assert.Contains(LabCheck.Blanks(LabCheck.Exercises).First(b => b.StartsWith("part1/1.1", StringComparison.Ordinal)) + ": fill in the blank ___", check.Output);
-        Assert.Contains("0 passed, 22 failed, 0 skipped, of 22 questions.", check.Output);
+        Assert.Contains("0 passed, 23 failed, 0 skipped, of 23 questions.", check.Output);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MediAI.Labs.Tests.Infrastructure;
 
@@ -40,8 +41,31 @@ public static class LabApp
     {
         var bootstrap = await app.ResourceNotifications.WaitForResourceAsync(
             "cluster-bootstrap", e => KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text), cancellationToken);
-        Assert.Equal(0, bootstrap.Snapshot.ExitCode);
+        if (bootstrap.Snapshot.ExitCode != 0)
+        {
+            Assert.Fail($"cluster-bootstrap exited with {bootstrap.Snapshot.ExitCode}; its last lines:\n{string.Join("\n", await LastLinesAsync(app, "cluster-bootstrap", 40))}");
+        }
+
         await app.ResourceNotifications.WaitForResourceHealthyAsync("coordinator-api", cancellationToken);
+    }
+
+    /// <summary>What a resource printed last (its console log in the dashboard), read for up to 2 s.</summary>
+    public static async Task<IReadOnlyList<string>> LastLinesAsync(DistributedApplication app, string resource, int count)
+    {
+        var lines = new List<string>();
+        using var enough = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await foreach (var batch in app.Services.GetRequiredService<ResourceLoggerService>().WatchAsync(resource).WithCancellation(enough.Token))
+            {
+                lines.AddRange(batch.Select(l => l.Content));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        return lines.TakeLast(count).ToList();
     }
 
     /// <summary>
