@@ -98,6 +98,7 @@ var api = builder.AddLabService<Projects.Coordinator_Api>("coordinator-api", por
             IconName = "HeartPulse",
         })
     .WithFaultCampaignCommand()
+    .WithDataGeneratorCommand()
     .WithHttpCommand("/transactions/recover", "Recover in-doubt transactions", commandName: "recover-in-doubt",
         commandOptions: new HttpCommandOptions
         {

@@ -44,6 +44,7 @@ public static class CoordinatorApp
         builder.Services.AddHostedService(services => services.GetRequiredService<JobRunner>());
         builder.Services.AddTransient<ILabJobFactory, FaultCampaignFactory>();
         builder.Services.AddTransient<ILabJobFactory, Bench.FailureTimesFactory>();
+        builder.Services.AddTransient<ILabJobFactory, Scale.DataGeneratorFactory>();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
 

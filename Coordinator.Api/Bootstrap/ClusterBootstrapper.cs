@@ -106,10 +106,11 @@ public sealed class ClusterBootstrapper(IOptions<LabClusterOptions> options, ILo
         using var activity = Source.StartActivity("lab reset");
         await using var coordinator = await OpenAsync(_lab.Coordinator, LabSites.Database, cancellationToken);
         await SeedAsync(coordinator, cancellationToken);
-        // A fault campaign's accounts and history go too (they live apart from the MediAI data).
-        await using (var campaign = new NpgsqlCommand(Campaign.CampaignStore.DropSql, coordinator))
+        // A fault campaign's accounts and history, and generated data, go too (they live apart from the MediAI data).
+        foreach (var apart in new[] { Campaign.CampaignStore.DropSql, Scale.ScaleStore.DropSql })
         {
-            await campaign.ExecuteNonQueryAsync(cancellationToken);
+            await using var drop = new NpgsqlCommand(apart, coordinator);
+            await drop.ExecuteNonQueryAsync(cancellationToken);
         }
 
         var counts = await CountsAsync(coordinator, cancellationToken);

@@ -44,6 +44,7 @@ public static class CheckCommand
         };
         root.Subcommands.Add(CampaignCommand.Create());
         root.Subcommands.Add(BenchFailuresCommand.Create());
+        root.Subcommands.Add(GenerateCommand.Create());
         root.SetAction((result, ct) => GradeAsync(result, ct));
         return root;
     }

@@ -44,7 +44,7 @@ public static class JobCli
             }
             catch (OperationCanceledException)
             {
-                Console.WriteLine($"Cancelling: the {what} heals its faults and cleans up …");
+                Console.WriteLine($"Cancelling: the {what} stops and puts the lab back as it found it …");
                 using var cancel = await http.PostAsync($"/jobs/{id}/cancel", null, CancellationToken.None);
                 do
                 {
