@@ -53,7 +53,7 @@ public sealed class CoordinatorCrashTests(CitusCluster cluster)
 
             // The kill is in Tokyo's telemetry: which node, at which moment, for which gid.
             // (Emitted once its transaction's trace is known, or after 3 s without it.)
-            for (var i = 0; i < 50 && !tokyo.Spans.Any(IsKill); i++)
+            for (var i = 0; i < 100 && !tokyo.Spans.Any(IsKill); i++)
             {
                 await Task.Delay(100);
             }

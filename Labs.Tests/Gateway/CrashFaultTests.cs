@@ -38,9 +38,14 @@ public sealed class CrashFaultTests(GatewayNode fixture) : IClassFixture<Gateway
         Assert.Equal(survives, (await fixture.Node.PreparedGidsAsync()).Contains(gid));
         Assert.Empty(await agent.Http.GetFromJsonAsync<JsonElement[]>("/toxics") ?? []); // it fired once
 
-        // Its span names the moment and the gid (emitted at once: no trace of a transaction here).
-        await Task.Delay(TimeSpan.FromSeconds(3.5));
-        var kill = Assert.Single(agent.Spans, s => s.DisplayName == "crash: Testville node killed" && s.StartTimeUtc >= before);
+        // Its span names the moment and the gid (emitted once its transaction's trace is known, or after 3 s without it).
+        bool IsKill(System.Diagnostics.Activity s) => s.DisplayName == "crash: Testville node killed" && s.StartTimeUtc >= before;
+        for (var i = 0; i < 100 && !agent.Spans.Any(IsKill); i++)
+        {
+            await Task.Delay(100);
+        }
+
+        var kill = Assert.Single(agent.Spans, IsKill);
         Assert.Equal(at, kill.GetTagItem("mediai.2pc.moment"));
         Assert.Equal(gid, kill.GetTagItem("mediai.2pc.gid"));
 
