@@ -102,7 +102,7 @@ public static class CampaignChart
             {{verdict}}
             {{svg}}
             <p><small>Each bar is the transfers one fault kind hit ("none": no fault), split by what the client was told. An indeterminate
-            COMMIT lost its connection before the answer; the checker accepts it whole or absent, never half. The same seed replays this
+            COMMIT got no answer it can trust (its connection, or the coordinator that answered, died); the checker accepts it whole or absent, never half. The same seed replays this
             campaign exactly. Kept until "Reset lab data".</small></p>
             </body></html>
             """);
