@@ -42,6 +42,7 @@ public static class CoordinatorApp
         // Long jobs (fault campaign, data generator, class grading): one runner, one at a time.
         builder.Services.AddSingleton<JobRunner>();
         builder.Services.AddHostedService(services => services.GetRequiredService<JobRunner>());
+        builder.Services.AddSingleton<PooledBackends>();
         builder.Services.AddTransient<ILabJobFactory, FaultCampaignFactory>();
         builder.Services.AddTransient<ILabJobFactory, Bench.FailureTimesFactory>();
         builder.Services.AddTransient<ILabJobFactory, Scale.DataGeneratorFactory>();

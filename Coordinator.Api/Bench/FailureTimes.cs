@@ -95,19 +95,13 @@ public sealed class FailureTimes(int repeat, LabClusterOptions lab, AgentClient 
 }
 
 /// <summary>POST /jobs/failure-times {"repeat": 3}.</summary>
-public sealed class FailureTimesFactory(IOptions<LabClusterOptions> lab, AgentClient agents) : ILabJobFactory
+public sealed class FailureTimesFactory(IOptions<LabClusterOptions> lab, AgentClient agents, PooledBackends pooled) : ILabJobFactory
 {
     public string Kind => "failure-times";
 
     public ILabJob? Create(JsonElement? parameters, Dictionary<string, string[]> errors)
     {
-        var repeat = 3;
-        if (parameters is { ValueKind: JsonValueKind.Object } p && p.TryGetProperty("repeat", out var r)
-            && !(r.ValueKind == JsonValueKind.Number && r.TryGetInt32(out repeat) && repeat is >= 1 and <= 9))
-        {
-            errors["repeat"] = ["must be a whole number from 1 to 9: the runs of each case"];
-        }
-
-        return errors.Count == 0 ? new FailureTimes(repeat, lab.Value, agents, NpgsqlConnection.ClearAllPools) : null;
+        var repeat = new JobParameters(parameters, errors, "{\"repeat\": 3}").WholeNumber("repeat", 3, 1, 9, "must be a whole number from 1 to 9: the runs of each case");
+        return errors.Count == 0 ? new FailureTimes(repeat, lab.Value, agents, pooled.Retire) : null;
     }
 }

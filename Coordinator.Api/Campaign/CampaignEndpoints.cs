@@ -20,20 +20,21 @@ public static class CampaignEndpoints
             ProblemMapping.GuardAsync(async () =>
             {
                 await using var connection = await coordinator.OpenConnectionAsync(ct);
-                return Results.Ok((await CampaignStore.HistoryAsync(connection, null, ct)).Select(c =>
+                return Results.Ok((await CampaignStore.HistoryAsync(connection, null, summary: true, ct)).Select(c =>
                 {
-                    var report = JsonDocument.Parse(c.Report).RootElement;
+                    using var summary = JsonDocument.Parse(c.Report);
+                    var report = summary.RootElement;
                     return new
                     {
                         id = c.Id,
                         finishedAt = c.FinishedAt,
                         transactions = report.GetProperty("transactions").GetInt32(),
                         faults = report.GetProperty("faults").GetInt32(),
-                        seed = report.GetProperty("parameters").GetProperty("seed").GetInt32(),
-                        violations = report.GetProperty("invariants").GetProperty("violations").GetArrayLength(),
+                        seed = report.GetProperty("seed").GetInt32(),
+                        violations = report.GetProperty("violations").GetInt32(),
                         chart = $"/campaigns/{c.Id}/chart",
                     };
-                }));
+                }).ToList());
             }, lab.Value));
 
         group.MapGet("/{id:long}", (long id, NpgsqlDataSource coordinator, IOptions<LabClusterOptions> lab, CancellationToken ct) =>
@@ -43,7 +44,7 @@ public static class CampaignEndpoints
 
         group.MapGet("/{id:long}/chart", (long id, NpgsqlDataSource coordinator, IOptions<LabClusterOptions> lab, CancellationToken ct) =>
             ProblemMapping.GuardAsync(async () => await OneAsync(coordinator, id, ct) is { } found
-                ? Results.Content(CampaignChart.Render(id, found.FinishedAt, JsonDocument.Parse(found.Report).RootElement), "text/html; charset=utf-8")
+                ? Chart(id, found.FinishedAt, found.Report)
                 : NotKept(id), lab.Value));
         return app;
     }
@@ -51,8 +52,14 @@ public static class CampaignEndpoints
     private static async Task<(long Id, DateTime FinishedAt, string Report)?> OneAsync(NpgsqlDataSource coordinator, long id, CancellationToken ct)
     {
         await using var connection = await coordinator.OpenConnectionAsync(ct);
-        var rows = await CampaignStore.HistoryAsync(connection, id, ct);
+        var rows = await CampaignStore.HistoryAsync(connection, id, summary: false, ct);
         return rows.Count == 1 ? rows[0] : null;
+    }
+
+    private static IResult Chart(long id, DateTime finishedAt, string report)
+    {
+        using var json = JsonDocument.Parse(report);
+        return Results.Content(CampaignChart.Render(id, finishedAt, json.RootElement), "text/html; charset=utf-8");
     }
 
     private static IResult NotKept(long id) =>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MediAI.Coordinator.Jobs;
 
 namespace MediAI.Coordinator.Campaign;
 
@@ -12,31 +13,10 @@ public sealed record CampaignParameters(int Transactions, double FaultRate, int 
 
     public static CampaignParameters? From(JsonElement? json, Dictionary<string, string[]> errors)
     {
-        var transactions = 200;
-        var faultRate = 0.5;
-        var seed = Random.Shared.Next(1, int.MaxValue);
-        if (json is { ValueKind: JsonValueKind.Object } p)
-        {
-            if (p.TryGetProperty("transactions", out var t) && !(t.ValueKind == JsonValueKind.Number && t.TryGetInt32(out transactions) && transactions is >= 1 and <= MaxTransactions))
-            {
-                errors["transactions"] = [$"must be a whole number from 1 to {MaxTransactions}"];
-            }
-
-            if (p.TryGetProperty("faultRate", out var f) && !(f.ValueKind == JsonValueKind.Number && f.TryGetDouble(out faultRate) && faultRate is >= 0 and <= 1))
-            {
-                errors["faultRate"] = ["must be a number from 0 to 1: the share of transfers a fault hits"];
-            }
-
-            if (p.TryGetProperty("seed", out var s) && !(s.ValueKind == JsonValueKind.Number && s.TryGetInt32(out seed)))
-            {
-                errors["seed"] = ["must be a whole number (the same seed replays the same campaign)"];
-            }
-        }
-        else if (json is { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined })
-        {
-            errors["body"] = ["must be a JSON object: {\"transactions\": 200, \"faultRate\": 0.5, \"seed\": 42}"];
-        }
-
+        var p = new JobParameters(json, errors, "{\"transactions\": 200, \"faultRate\": 0.5, \"seed\": 42}");
+        var transactions = p.WholeNumber("transactions", 200, 1, MaxTransactions, $"must be a whole number from 1 to {MaxTransactions}");
+        var faultRate = p.Number("faultRate", 0.5, 0, 1, "must be a number from 0 to 1: the share of transfers a fault hits");
+        var seed = p.WholeNumber("seed", Random.Shared.Next(1, int.MaxValue), int.MinValue, int.MaxValue, "must be a whole number (the same seed replays the same campaign)");
         return errors.Count == 0 ? new CampaignParameters(transactions, faultRate, seed) : null;
     }
 }

@@ -48,8 +48,17 @@ public static class CampaignStore
         return (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    /// <summary>The campaigns kept since the last reset (none when no campaign ran): number, when, report.</summary>
-    public static async Task<IReadOnlyList<(long Id, DateTime FinishedAt, string Report)>> HistoryAsync(NpgsqlConnection coordinator, long? only, CancellationToken cancellationToken)
+    /// <summary>What a list of campaigns shows of each report, read in the database (a report holds every transfer).</summary>
+    private const string Summary =
+        "jsonb_build_object('transactions', report->'transactions', 'faults', report->'faults', 'seed', report->'parameters'->'seed', " +
+        "'violations', jsonb_array_length(report->'invariants'->'violations'))";
+
+    /// <summary>
+    /// The campaigns kept since the last reset (none when no campaign ran): number, when, and the
+    /// report as JSON text — whole, or only its <see cref="Summary"/>.
+    /// </summary>
+    public static async Task<IReadOnlyList<(long Id, DateTime FinishedAt, string Report)>> HistoryAsync(
+        NpgsqlConnection coordinator, long? only, bool summary, CancellationToken cancellationToken)
     {
         await using var exists = new NpgsqlCommand($"SELECT to_regclass('{Schema}.campaigns') IS NOT NULL", coordinator);
         if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken))!)
@@ -57,7 +66,7 @@ public static class CampaignStore
             return [];
         }
 
-        await using var read = new NpgsqlCommand($"SELECT id, finished_at, report::text FROM {Schema}.campaigns WHERE $1::bigint IS NULL OR id = $1 ORDER BY id", coordinator)
+        await using var read = new NpgsqlCommand($"SELECT id, finished_at, {(summary ? Summary : "report")}::text FROM {Schema}.campaigns WHERE $1::bigint IS NULL OR id = $1 ORDER BY id", coordinator)
         {
             Parameters = { new() { Value = (object?)only ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint } },
         };

@@ -160,10 +160,7 @@ public sealed class FaultCampaign(CampaignParameters parameters, LabClusterOptio
     {
         await HealAllAsync(cancellationToken);
         await RecoverAsync(cancellationToken);
-        // A "down" or reset fault drops every open link at its site, including the idle inter-node
-        // links Citus caches inside the API's pooled backends: each would fail once ("failure on
-        // connection marked as essential", XX000) on its next distributed statement. Retire them.
-        retirePooledBackends();
+        retirePooledBackends(); // the API's sessions, whose cached links the faults broke (PooledBackends)
     }
 
     private async Task HealAllAsync(CancellationToken cancellationToken)
@@ -218,20 +215,12 @@ public sealed class FaultCampaignFactory(
     IOptions<LabClusterOptions> lab,
     AgentClient agents,
     AgentNodeClient nodes,
-    NpgsqlDataSource coordinator,
-    [FromKeyedServices(Queries.ReadOnlySession.DataSourceKey)] NpgsqlDataSource reader) : ILabJobFactory
+    PooledBackends pooled) : ILabJobFactory
 {
     public const string JobKind = "fault-campaign";
 
     public string Kind => JobKind;
 
     public ILabJob? Create(System.Text.Json.JsonElement? parameters, Dictionary<string, string[]> errors) =>
-        CampaignParameters.From(parameters, errors) is { } valid ? new FaultCampaign(valid, lab.Value, agents, nodes, RetirePooledBackends) : null;
-
-    private void RetirePooledBackends()
-    {
-        NpgsqlConnection.ClearAllPools();
-        coordinator.Clear();
-        reader.Clear();
-    }
+        CampaignParameters.From(parameters, errors) is { } valid ? new FaultCampaign(valid, lab.Value, agents, nodes, pooled.Retire) : null;
 }

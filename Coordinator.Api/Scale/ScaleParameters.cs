@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MediAI.Coordinator.Jobs;
 
 namespace MediAI.Coordinator.Scale;
 
@@ -12,35 +13,10 @@ public sealed record ScaleParameters(int Patients, int Seed, bool Skewed)
 
     public static ScaleParameters? From(JsonElement? json, Dictionary<string, string[]> errors)
     {
-        var patients = 1_000_000;
-        var seed = 1;
-        var skewed = false;
-        if (json is { ValueKind: JsonValueKind.Object } p)
-        {
-            if (p.TryGetProperty("patients", out var n) && !(n.ValueKind == JsonValueKind.Number && n.TryGetInt32(out patients) && patients is >= 1 and <= MaxPatients))
-            {
-                errors["patients"] = [$"must be a whole number from 1 to {MaxPatients:N0}"];
-            }
-
-            if (p.TryGetProperty("seed", out var s) && !(s.ValueKind == JsonValueKind.Number && s.TryGetInt32(out seed)))
-            {
-                errors["seed"] = ["must be a whole number (the same seed gives the same rows)"];
-            }
-
-            if (p.TryGetProperty("skewed", out var k) && k.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
-            {
-                errors["skewed"] = ["must be true or false"];
-            }
-            else if (k.ValueKind == JsonValueKind.True)
-            {
-                skewed = true;
-            }
-        }
-        else if (json is { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined })
-        {
-            errors["body"] = ["must be a JSON object: {\"patients\": 1000000, \"seed\": 1, \"skewed\": false}"];
-        }
-
+        var p = new JobParameters(json, errors, "{\"patients\": 1000000, \"seed\": 1, \"skewed\": false}");
+        var patients = p.WholeNumber("patients", 1_000_000, 1, MaxPatients, $"must be a whole number from 1 to {MaxPatients:N0}");
+        var seed = p.WholeNumber("seed", 1, int.MinValue, int.MaxValue, "must be a whole number (the same seed gives the same rows)");
+        var skewed = p.Boolean("skewed", false, "must be true or false");
         return errors.Count == 0 ? new ScaleParameters(patients, seed, skewed) : null;
     }
 }

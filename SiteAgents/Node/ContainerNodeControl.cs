@@ -20,7 +20,7 @@ public sealed class ContainerNodeControl(SiteAgentOptions site, NodeProbe probe)
 
     public void Dispose() => _one.Dispose();
 
-    public Task<NodeActionResult> KillAsync(NodeCrash why, CancellationToken cancellationToken) => OneAtATimeAsync(() => KillNowAsync(cancellationToken), cancellationToken);
+    public Task<NodeActionResult> KillAsync(CancellationToken cancellationToken) => OneAtATimeAsync(() => KillNowAsync(cancellationToken), cancellationToken);
 
     public Task<NodeActionResult> StopAsync(CancellationToken cancellationToken) => OneAtATimeAsync(() => StopNowAsync(), cancellationToken);
 

@@ -15,7 +15,7 @@ public interface ICoordinatorNode
 /// <summary>At Paris: the coordinator's node is this agent's own.</summary>
 public sealed class OwnCoordinatorNode(INodeControl node) : ICoordinatorNode
 {
-    public Task<NodeActionResult> KillAsync(NodeCrash why, CancellationToken cancellationToken) => node.KillAsync(why, cancellationToken);
+    public Task<NodeActionResult> KillAsync(NodeCrash why, CancellationToken cancellationToken) => node.KillAsync(cancellationToken);
 }
 
 /// <summary>Elsewhere: POST /node/kill on Paris's agent, by service name (http://agent-paris).</summary>

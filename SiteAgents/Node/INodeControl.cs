@@ -8,7 +8,7 @@ namespace MediAI.SiteAgents.Node;
 public interface INodeControl
 {
     /// <summary>Kills the node at once (SIGKILL): no shutdown, no checkpoint; what was prepared survives on disk.</summary>
-    Task<NodeActionResult> KillAsync(NodeCrash why, CancellationToken cancellationToken);
+    Task<NodeActionResult> KillAsync(CancellationToken cancellationToken);
 
     /// <summary>Stops the node cleanly.</summary>
     Task<NodeActionResult> StopAsync(CancellationToken cancellationToken);

@@ -15,7 +15,7 @@ public sealed class LocalNodeControl(SiteAgentOptions site, NodeProbe probe) : I
 {
     private static readonly TimeSpan ReadyLimit = TimeSpan.FromSeconds(60);
 
-    public async Task<NodeActionResult> KillAsync(NodeCrash why, CancellationToken cancellationToken)
+    public async Task<NodeActionResult> KillAsync(CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var connection = new NpgsqlConnection(probe.ConnectionString);

@@ -17,7 +17,7 @@ public sealed partial class NodeCrashes(
     // No caller's token: a kill, once asked, goes to its end. The caller's link or request dies
     // with the node it kills (the coordinator's own links, when Paris is the target), and a kill
     // cancelled half-way would neither be reported nor wait for the node to come back.
-    public Task<NodeActionResult> KillOwnAsync(NodeCrash why) => KillAsync(site.City, why, own.KillAsync);
+    public Task<NodeActionResult> KillOwnAsync(NodeCrash why) => KillAsync(site.City, why, (_, ct) => own.KillAsync(ct));
 
     public Task<NodeActionResult> KillCoordinatorAsync(NodeCrash why) => KillAsync(LabSites.Coordinator.City, why, coordinator.KillAsync);
 
