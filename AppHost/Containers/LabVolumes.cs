@@ -21,7 +21,7 @@ public static class LabVolumes
         var list = DockerCli.Run("volume", "ls", "--quiet", "--filter", $"name=^{prefix}-");
         return list.Ok
             ? list.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Where(v => LabSites.All.Any(s => v == $"{prefix}-{s.Name}" || v.StartsWith($"{prefix}-{s.Name}-", StringComparison.Ordinal)))
+                .Where(v => LabSites.Running(withSpare: true).Any(s => v == $"{prefix}-{s.Name}" || v.StartsWith($"{prefix}-{s.Name}-", StringComparison.Ordinal)))
                 .ToList()
             : [];
     }
@@ -33,7 +33,7 @@ public static class LabVolumes
     /// </summary>
     public static void Prepare(string prefix, NodeImage image, bool fresh, ILogger logger)
     {
-        var mine = LabSites.All.Select(s => NameFor(prefix, s, image)).ToHashSet();
+        var mine = LabSites.Running(withSpare: true).Select(s => NameFor(prefix, s, image)).ToHashSet();
         var existing = Existing(prefix);
         if (fresh)
         {

@@ -19,7 +19,7 @@ public static class StaleContainers
     public static void Clear(ILogger logger)
     {
         // One question to the engine for the four names: "name<TAB>owner" for those that exist.
-        var names = LabSites.All.Select(s => s.ContainerName).ToHashSet();
+        var names = LabSites.Running(withSpare: true).Select(s => s.ContainerName).ToHashSet();
         var list = DockerCli.Run("ps", "--all", "--filter", "name=citus_", "--format", $"{{{{.Names}}}}\t{{{{.Label \"{OwnerLabel}\"}}}}");
         var found = list.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => line.Split('\t'))

@@ -63,8 +63,9 @@ public static class LabClusterBuilder
         // The nodes' own ports follow the students' door; gateways (site agents, on the host)
         // take ports well away from PostgreSQL's.
         var taken = new HashSet<int> { coordinatorPort };
-        var nodePorts = LabSites.All.ToDictionary(s => s.Name, _ => Take(FreePorts.FirstFree(coordinatorPort + 1, taken), taken));
-        var gatewayPorts = LabSites.All.ToDictionary(s => s.Name, _ => Take(FreePorts.FirstFree(coordinatorPort + GatewayPortOffset, taken), taken));
+        var sites = LabSites.Running(options.FifthSite);
+        var nodePorts = sites.ToDictionary(s => s.Name, _ => Take(FreePorts.FirstFree(coordinatorPort + 1, taken), taken));
+        var gatewayPorts = sites.ToDictionary(s => s.Name, _ => Take(FreePorts.FirstFree(coordinatorPort + GatewayPortOffset, taken), taken));
 
         if (mode == NodeMode.Containers)
         {
@@ -86,7 +87,7 @@ public static class LabClusterBuilder
 
             builder.AddNodeImageRow(image, imageSource);
 
-            var nodes = LabSites.All
+            var nodes = sites
                 .Select(site => builder.AddNodeContainer(site, options, image, nodePorts[site.Name], gatewayPorts[site.Name], password))
                 .ToList();
             var kept = options.Volumes ? $"data kept in volumes {options.VolumePrefix}-<site>{(image.PostgresMajor is { } m ? $"-pg{m}" : "")}" : "data not kept (--Lab:Volumes=false)";
@@ -94,7 +95,7 @@ public static class LabClusterBuilder
         }
 
         var dataRoot = Path.GetFullPath(options.DataDir ?? LocalDataDirectory.DefaultRoot());
-        var localNodes = LabSites.All
+        var localNodes = sites
             .Select(site => builder.AddLocalNode(site, postgres!, dataRoot, nodePorts[site.Name], gatewayPorts[site.Name], password))
             .ToList();
 

@@ -8,7 +8,12 @@ public static class NodeDisplay
     {
         // Its own port, past the students' door: statements sent here are not traced. Shown, because
         // the handout connects to workers directly; labelled, so no one mistakes it for the door.
-        var role = site.Role == SiteRole.Coordinator ? "coordinator" : "worker";
+        var role = site.Role switch
+        {
+            SiteRole.Coordinator => "coordinator",
+            SiteRole.Worker => "worker",
+            _ => "spare worker (outside the cluster until Part 5.5 adds it)",
+        };
         return node
             .WithIconName("Database")
             .WithUrlForEndpoint(NodeSettings.EndpointName, url => url.DisplayText = $"{site.City} {role}, direct (untraced): localhost:{hostPort}");

@@ -47,6 +47,12 @@ public sealed class LabOptions
     /// <summary>A pull that moves nothing for this many seconds ends with a message (then local mode, where possible).</summary>
     public int PullTimeout { get; set; } = 60;
 
+    /// <summary>
+    /// Also start the fifth site, Dakar (a node and an agent, LabSites.Spare), outside the cluster:
+    /// Part 5.5 adds it, rebalances onto it with citus_rebalance_start, then drains and removes it.
+    /// </summary>
+    public bool FifthSite { get; set; }
+
     /// <summary>Start with every site's WAN latency on (a dashboard command toggles it per site).</summary>
     public bool Wan { get; set; }
 

@@ -32,7 +32,7 @@ public sealed class ClusterBootstrapper(IOptions<LabClusterOptions> options, ILo
     public async Task<BootstrapReport> RunAsync(CancellationToken cancellationToken)
     {
         using var activity = Source.StartActivity("lab bootstrap");
-        Progress("preparing the four nodes");
+        Progress(_lab.Spares.Any() ? "preparing the four nodes and the spare" : "preparing the four nodes");
         var citusVersions = await PrepareAllNodesAsync(cancellationToken);
         var citus = citusVersions.All(v => v is not null);
         if (!citus && citusVersions.Any(v => v is not null))
@@ -59,6 +59,8 @@ public sealed class ClusterBootstrapper(IOptions<LabClusterOptions> options, ILo
         else if (!schemaOnly)
         {
             await RunScriptAsync(coordinator, _lab.Coordinator, "init-cluster.sql", cancellationToken, ClusterVariables());
+            await SpareSites.RecordAsync(coordinator, _lab.Spares, cancellationToken);
+            await FreshSparesAsync(coordinator, cancellationToken);
         }
 
         var seeded = false;
@@ -113,9 +115,56 @@ public sealed class ClusterBootstrapper(IOptions<LabClusterOptions> options, ILo
             await drop.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        await FreshSparesAsync(coordinator, cancellationToken);
         var counts = await CountsAsync(coordinator, cancellationToken);
 
         return counts;
+    }
+
+    /// <summary>
+    /// A spare site outside the cluster gets an empty database again. Citus drops a moved shard's
+    /// old copy later (deferred cleanup); a node removed before that keeps the copy, and the next
+    /// move onto it fails ("orphaned shard … could not be cleaned up"). Outside the cluster, the
+    /// spare holds nothing anyone needs. One that is in the cluster (Part 5.5 under way) is left alone.
+    /// </summary>
+    private async Task FreshSparesAsync(NpgsqlConnection coordinator, CancellationToken cancellationToken)
+    {
+        await using var citus = new NpgsqlCommand("SELECT to_regclass('pg_catalog.pg_dist_node') IS NOT NULL", coordinator);
+        if (!_lab.Spares.Any() || await citus.ExecuteScalarAsync(cancellationToken) is not true)
+        {
+            return;
+        }
+
+        foreach (var spare in _lab.Spares)
+        {
+            await using var member = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_dist_node WHERE nodename = $1 AND nodeport = $2)", coordinator)
+            {
+                Parameters = { new() { Value = spare.ClusterHost }, new() { Value = spare.ClusterPort } },
+            };
+            if (await member.ExecuteScalarAsync(cancellationToken) is true)
+            {
+                continue;
+            }
+
+            try
+            {
+                await using (var postgres = await OpenAsync(spare, "postgres", cancellationToken))
+                {
+                    await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{LabSites.Database}\" WITH (FORCE)", postgres);
+                    await drop.ExecuteNonQueryAsync(cancellationToken);
+                }
+
+                // The drop ended this process's pooled sessions in that database too: forget them.
+                await using var pooled = new NpgsqlConnection(_lab.ConnectionString(spare, LabSites.Database));
+                NpgsqlConnection.ClearPool(pooled);
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            {
+                throw Fail(spare, e);
+            }
+
+            await PrepareNodeAsync(spare, cancellationToken);
+        }
     }
 
     /// <summary>Rows per lab table.</summary>

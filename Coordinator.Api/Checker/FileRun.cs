@@ -95,7 +95,8 @@ public static partial class FileRun
     public static string Describe(PostgresException e) =>
         $"ERROR: {e.MessageText} (SQLSTATE {e.SqlState})"
         + (e.Hint is { Length: > 0 } hint ? $" HINT: {hint}" : "")
-        + (e.SqlState == PostgresErrorCodes.QueryCanceled ? " — the statement ran past the checker's time limit (--timeout)" : "");
+        + (e.SqlState == PostgresErrorCodes.QueryCanceled ? " — the statement ran past the checker's time limit (--timeout)" : "")
+        + (e.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidSchemaName && e.MessageText.Contains("lab_scale", StringComparison.Ordinal) ? $" — {ScaleGrades.NoData}" : "");
 
     public static bool IsExplainOrSetting(string sql) => ExplainOrSetting().IsMatch(sql);
 

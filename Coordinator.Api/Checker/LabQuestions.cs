@@ -20,6 +20,11 @@ public static class LabQuestions
     private const string Consultation = "part4/4b-emergency-consultation.sql";
     private const string Failure = "part4/4c-site-failure.sql";
     private const string CoordinatorCrash = "part4/4d-coordinator-crash.sql";
+    private const string ScaleJoin = "part5/5.1-colocated-vs-repartition.sql";
+    private const string ScaleRouting = "part5/5.2-router-vs-multi-shard.sql";
+    private const string ScaleWan = "part5/5.3-wan.sql";
+    private const string ScaleSkew = "part5/5.4-skew.sql";
+    private const string ScaleRebalance = "part5/5.5-rebalance.sql";
 
     /// <summary>
     /// What each file must create. They are dropped in the checker's transaction before the file
@@ -69,10 +74,19 @@ public static class LabQuestions
         new("4c", 4, "Tokyo's link dropped after PREPARE: in doubt, healed, recovered", Failure, Answer: true, NeedsCitus: true, Mode: FileMode.State, TwoPhaseCommitGrades.SiteFailure),
         new("4d", 4, "The coordinator killed before and after its commit record, then recovered", CoordinatorCrash, Answer: true, NeedsCitus: true, Mode: FileMode.State, TwoPhaseCommitGrades.CoordinatorCrash),
 
-        new("R1", 5, "Reflection: the hardest part, one error and how you solved it", null, Answer: true, NeedsCitus: false, Mode: FileMode.State, c => AnswerGrades.Sentences(c, 3)),
-        new("R2", 5, "Reflection: horizontal vs vertical fragmentation", null, Answer: true, NeedsCitus: false, Mode: FileMode.State, AnswerGrades.Answered),
-        new("R3", 5, "Reflection: why Patients and MedicalRecords share the key", null, Answer: true, NeedsCitus: false, Mode: FileMode.State, AnswerGrades.Answered),
-        new("R4", 5, "Reflection: is 2PC the right choice for a hospital?", null, Answer: true, NeedsCitus: false, Mode: FileMode.State, AnswerGrades.Answered),
+        new("5.1", 5, "Co-located join on generated data: one task per shard group, timed", ScaleJoin, Answer: true, NeedsCitus: true, Mode: FileMode.Autocommit, c => ScaleGrades.Join(c, repartitioned: false)),
+        new("5.1b", 5, "The same join off the distribution key: repartitioned", ScaleJoin, Answer: false, NeedsCitus: true, Mode: FileMode.Autocommit, c => ScaleGrades.Join(c, repartitioned: true)),
+        new("5.2", 5, "A router query: one patient at one site, timed", ScaleRouting, Answer: true, NeedsCitus: true, Mode: FileMode.Autocommit, c => ScaleGrades.Routing(c, router: true)),
+        new("5.2b", 5, "The same without the distribution key: every shard asked", ScaleRouting, Answer: false, NeedsCitus: true, Mode: FileMode.Autocommit, c => ScaleGrades.Routing(c, router: false)),
+        new("5.3", 5, "The same queries with the WAN profile on, timed", ScaleWan, Answer: true, NeedsCitus: true, Mode: FileMode.State, ScaleGrades.WanTimings),
+        new("5.4", 5, "Skew: patients per site, counted on the placements", ScaleSkew, Answer: true, NeedsCitus: true, Mode: FileMode.Autocommit, ScaleGrades.Skew),
+        new("5.4b", 5, "What skew costs: every task's time in EXPLAIN ANALYZE", ScaleSkew, Answer: false, NeedsCitus: true, Mode: FileMode.Autocommit, ScaleGrades.AllTasks),
+        new("5.5", 5, "Rebalancing onto Dakar, then everything put back", ScaleRebalance, Answer: true, NeedsCitus: true, Mode: FileMode.State, ScaleGrades.Rebalance),
+
+        new("R1", 6, "Reflection: the hardest part, one error and how you solved it", null, Answer: true, NeedsCitus: false, Mode: FileMode.State, c => AnswerGrades.Sentences(c, 3)),
+        new("R2", 6, "Reflection: horizontal vs vertical fragmentation", null, Answer: true, NeedsCitus: false, Mode: FileMode.State, AnswerGrades.Answered),
+        new("R3", 6, "Reflection: why Patients and MedicalRecords share the key", null, Answer: true, NeedsCitus: false, Mode: FileMode.State, AnswerGrades.Answered),
+        new("R4", 6, "Reflection: is 2PC the right choice for a hospital?", null, Answer: true, NeedsCitus: false, Mode: FileMode.State, AnswerGrades.Answered),
     ];
 
     public static string PartTitle(int part) => part switch
@@ -81,6 +95,7 @@ public static class LabQuestions
         2 => "Part 2 — Replication and allocation",
         3 => "Part 3 — Distributed queries",
         4 => "Part 4 — Two-phase commit",
+        5 => "Part 5 — At scale: generated data, measured",
         _ => "Reflection",
     };
 }

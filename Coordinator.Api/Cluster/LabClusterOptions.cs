@@ -21,13 +21,18 @@ public sealed class LabClusterOptions
 
     public LabNodeOptions Coordinator => Nodes.Single(n => n.Role == SiteRole.Coordinator);
 
-    public IEnumerable<LabNodeOptions> Workers => Nodes.Where(n => n.Role != SiteRole.Coordinator);
+    public IEnumerable<LabNodeOptions> Workers => Nodes.Where(n => n.Role == SiteRole.Worker);
+
+    /// <summary>The fifth site's node when the lab started it (--Lab:FifthSite=true): prepared, never added to the cluster.</summary>
+    public IEnumerable<LabNodeOptions> Spares => Nodes.Where(n => n.Role == SiteRole.Spare);
 
     /// <summary>Reads the contract, or stops the program naming the missing or wrong setting.</summary>
     public static LabClusterOptions From(IConfiguration configuration)
     {
         var settings = configuration.GetSection(CoordinatorOptions.Section).Get<CoordinatorOptions>() ?? new CoordinatorOptions();
-        var addresses = LabSites.All.ToDictionary(site => site.Name, site => NodeAddress.From(configuration, site.Name));
+        // The four sites always; the spare (Dakar) when the AppHost gave its node (--Lab:FifthSite=true).
+        var sites = LabSites.All.Concat(LabSites.Spare.Where(s => configuration.GetConnectionString(s.Name) is not null)).ToList();
+        var addresses = sites.ToDictionary(site => site.Name, site => NodeAddress.From(configuration, site.Name));
         var coordinator = addresses[LabSites.Coordinator.Name];
         return new LabClusterOptions
         {
@@ -35,7 +40,7 @@ public sealed class LabClusterOptions
             UserName = coordinator.UserName,
             DataDir = settings.DataDir,
             Bootstrap = settings.Bootstrap,
-            Nodes = [.. LabSites.All.Select(site =>
+            Nodes = [.. sites.Select(site =>
             {
                 var node = addresses[site.Name];
                 var (clusterHost, clusterPort) = settings.ClusterAddresses.TryGetValue(site.Name, out var address)

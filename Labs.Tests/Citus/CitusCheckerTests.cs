@@ -6,7 +6,8 @@ namespace MediAI.Labs.Tests.Citus;
 /// <summary>
 /// The checker on the Citus cluster: the untouched exercises pass nothing; a student who works
 /// through the solutions — running Part 4 by hand, with Tokyo's link dropped after PREPARE from
-/// its agent — passes every question.
+/// its agent, then Part 5 on generated data with the fifth site — passes every question, and
+/// Parts 1–4 grade the same before and after the load.
 /// </summary>
 [Collection(CitusCluster.Collection)]
 public sealed class CitusCheckerTests(CitusCluster cluster)
@@ -43,19 +44,62 @@ public sealed class CitusCheckerTests(CitusCluster cluster)
                 Assert.Contains(" recover_prepared_transactions \n-------------------------------\n ", recovered.Output);
             }
 
+            // Before any generated data: Parts 1–4 pass; Part 5 says what to load.
+            var before = await LabCheck.RunAsync(LabCheck.Solutions, port, "--json");
+            Assert.All(before.Questions.Where(q => q.GetProperty("part").GetInt32() != 5), q => Assert.True(q.GetProperty("outcome").GetString() == "pass", q.ToString()));
+            Assert.Contains("no generated data (schema lab_scale)", before.Reasons("5.1"));
+
+            // Part 5: generated data (skewed, as 5.4 asks), then 5.5 run by the student on the fifth site — twice, as a student repeats it.
+            await using (var api = await TestCoordinator.StartAsync(LabConfig.For(cluster.Nodes, gateways: cluster.Agents).Value))
+            {
+                await DataGeneratorTests.GenerateAsync(api.Http, new { patients = 20_000, seed = 3, skewed = true });
+            }
+
+            foreach (var run in new[] { 1, 2 })
+            {
+                var rebalanced = await StudentRunsAsync("part5/5.5-rebalance.sql");
+                Assert.Contains("Dakar", rebalanced.Output);
+            }
+
+            // The answer sheet's [5.5] gives the moves of the lab the solutions were run on (4): this lab's must be the same.
+            var moves = await cluster.Coordinator.QueryAsync(LabSites.Database,
+                "SELECT (SELECT count(*) FROM pg_dist_background_task t WHERE t.job_id = j.job_id) FROM pg_dist_background_job j WHERE job_type = 'rebalance' ORDER BY job_id DESC LIMIT 1");
+            Assert.Equal(4L, moves[0][0]);
+
             var solutions = await LabCheck.RunAsync(LabCheck.Solutions, port, "--json");
 
             Assert.True(solutions.ExitCode == 0, solutions.Output + solutions.Error);
-            Assert.Equal(23, solutions.Questions.Count);
+            Assert.Equal(31, solutions.Questions.Count);
             Assert.All(solutions.Questions, q => Assert.True(q.GetProperty("outcome").GetString() == "pass", q.ToString()));
+            // Parts 1–4 grade the same after the load: the same verdicts, for the same reasons — but 1.4a's
+            // answer ("shards per table", from pg_dist_shard) now rightly counts lab_scale's tables too.
+            foreach (var q in before.Questions.Where(q => q.GetProperty("part").GetInt32() <= 4))
+            {
+                var id = q.GetProperty("id").GetString()!;
+                Assert.Equal((id, before.Outcome(id)), (id, solutions.Outcome(id)));
+                Assert.Equal((id, before.Reasons(id)), (id, id == "1.4a" ? before.Reasons(id) : solutions.Reasons(id)));
+            }
+
+            // No fifth node left in the cluster, every country at its site (the 5.5 grade says so too).
+            Assert.Empty(await cluster.Coordinator.QueryAsync(LabSites.Database, "SELECT 1 FROM pg_dist_node n JOIN lab_spare_sites s USING (nodename, nodeport)"));
         }
         finally
         {
             await cluster.Agent("tokyo").Http.PostAsync("/reset", null);
             await cluster.Agent("paris").Http.PostAsync("/node/start", null);
             await Psql.RunAsync(port, "DROP TABLE IF EXISTS ConsultationLog;", database: "mediAI");
+            await PutBackAfterPart5Async();
             await cluster.Bootstrapper().ResetDataAsync(CancellationToken.None);
         }
+    }
+
+    /// <summary>If 5.5 stopped half-way, the solution's own last steps take Dakar out and send every country home, for the tests after this one.</summary>
+    private async Task PutBackAfterPart5Async()
+    {
+        var file = await File.ReadAllTextAsync(Path.Combine(LabCheck.Solutions, "part5/5.5-rebalance.sql"));
+        await Psql.RunAsync(cluster.Coordinator.Port,
+            "SELECT citus_rebalance_stop() WHERE EXISTS (SELECT 1 FROM pg_dist_background_job WHERE state IN ('scheduled', 'running'));\n"
+            + file[file.IndexOf("-- Put everything back", StringComparison.Ordinal)..], stopOnError: false, database: "mediAI");
     }
 
     [Fact]

@@ -11,7 +11,8 @@ namespace MediAI.Labs.Tests.Citus;
 /// <summary>
 /// The lab's cluster for the Citus tier: four real PostgreSQL servers with Citus (Paris, Tunis,
 /// Montréal, Tokyo), a real site agent in front of each, the nodes registered under the agents'
-/// gateways, formed by the lab's bootstrap. Starts nothing where no Citus is installed.
+/// gateways, formed by the lab's bootstrap; and the spare fifth site (Dakar) beside it, prepared
+/// but outside the cluster, as --Lab:FifthSite=true starts it. Starts nothing where no Citus is installed.
 /// </summary>
 public sealed class CitusCluster : IAsyncLifetime
 {
@@ -30,7 +31,9 @@ public sealed class CitusCluster : IAsyncLifetime
 
     public TestAgent Agent(string site) => Agents[Index(site)];
 
-    private static int Index(string site) => LabSites.All.ToList().FindIndex(s => s.Name == site);
+    private static readonly IReadOnlyList<LabSite> Sites = LabSites.Running(withSpare: true);
+
+    private static int Index(string site) => Sites.ToList().FindIndex(s => s.Name == site);
 
     public async ValueTask InitializeAsync()
     {
@@ -41,10 +44,10 @@ public sealed class CitusCluster : IAsyncLifetime
 
         try
         {
-            Nodes = await TestPostgres.StartManyAsync(citus, LabSites.All.Select(s => s.Name));
+            Nodes = await TestPostgres.StartManyAsync(citus, Sites.Select(s => s.Name));
             // As in the lab: Paris's agent keeps the students' door, the others ask it by name.
             var paris = await TestAgent.StartAsync(Nodes[0], LabSites.Coordinator.Name, LabSites.Coordinator.City, clientPort: FreePorts.FirstFree(29_000 + Random.Shared.Next(0, 1_000), new HashSet<int>()));
-            var workers = await Task.WhenAll(LabSites.All.Skip(1).Select((s, i) =>
+            var workers = await Task.WhenAll(Sites.Skip(1).Select((s, i) =>
                 TestAgent.StartAsync(Nodes[i + 1], s.Name, s.City, doorKeeper: (LabSites.Coordinator.AgentName, paris.Http.BaseAddress!))));
             Agents = [paris, .. workers];
             FirstRun = await Bootstrapper().RunAsync(CancellationToken.None);

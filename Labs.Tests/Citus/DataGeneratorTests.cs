@@ -19,7 +19,8 @@ public sealed class DataGeneratorTests(CitusCluster cluster)
 
     private Task<TestCoordinator> ApiAsync() => TestCoordinator.StartAsync(LabConfig.For(cluster.Nodes, gateways: cluster.Agents).Value);
 
-    private static async Task<JsonElement> GenerateAsync(HttpClient api, object parameters)
+    /// <summary>One generation through the API's job runner, waited for; its result.</summary>
+    internal static async Task<JsonElement> GenerateAsync(HttpClient api, object parameters)
     {
         using var start = await api.PostAsJsonAsync("/jobs/data-generator", parameters);
         var started = await start.Content.ReadFromJsonAsync<JsonElement>();

@@ -1,7 +1,10 @@
 namespace MediAI.Lab;
 
-/// <summary>Whether a site's node coordinates the cluster or stores shards for it.</summary>
-public enum SiteRole { Coordinator, Worker }
+/// <summary>
+/// Whether a site's node coordinates the cluster, stores shards for it, or is a spare: started
+/// (with --Lab:FifthSite=true) but left out of the cluster until Part 5.5 adds it and rebalances.
+/// </summary>
+public enum SiteRole { Coordinator, Worker, Spare }
 
 /// <summary>
 /// One geographic site of the MediAI cluster. The four sites are data, defined here once for the
@@ -39,10 +42,23 @@ public static class LabSites
         new("tokyo", "Tokyo", "Japan", "Tokyo", "JP", SiteRole.Worker, "citus_worker3", 9_710),
     ];
 
+    /// <summary>
+    /// The fifth site (Part 5.5, rebalancing): a worker node and agent like the others, started only
+    /// with --Lab:FifthSite=true, and never added to the cluster by the lab: the student adds it,
+    /// rebalances onto it and drains it. No generated or seeded row is Senegal's.
+    /// </summary>
+    public static readonly IReadOnlyList<LabSite> Spare =
+    [
+        new("dakar", "Dakar", "Senegal", "Dakar", "SN", SiteRole.Spare, "citus_worker4", 4_210),
+    ];
+
+    /// <summary>The sites the lab starts: the four, and the spare when asked for.</summary>
+    public static IReadOnlyList<LabSite> Running(bool withSpare) => withSpare ? [.. All, .. Spare] : All;
+
     public static LabSite Coordinator => All.Single(s => s.Role == SiteRole.Coordinator);
 
-    /// <summary>The site of that resource name (paris, tokyo…), or null.</summary>
-    public static LabSite? Find(string name) => All.FirstOrDefault(s => s.Name == name);
+    /// <summary>The site of that resource name (paris, tokyo… dakar), or null.</summary>
+    public static LabSite? Find(string name) => All.Concat(Spare).FirstOrDefault(s => s.Name == name);
 
     /// <summary>The database every node holds (the handout's name; Citus does not create it on the workers).</summary>
     public const string Database = "mediAI";
