@@ -218,8 +218,17 @@ public static partial class ScaleGrades
     }
 
     /// <summary>The lab has generated data, and Citus (a plain PostgreSQL coordinator is caught earlier: NeedsCitus).</summary>
-    private static async Task<Verdict?> PrerequisiteAsync(GradeContext c) =>
-        await c.ExistsAsync("lab_scale.patients") ? null : Verdict.Fail(NoData);
+    private static async Task<Verdict?> PrerequisiteAsync(GradeContext c)
+    {
+        if (!await c.ExistsAsync("lab_scale.patients") || !await c.ExistsAsync("lab_scale.generation"))
+        {
+            return Verdict.Fail(NoData);
+        }
+
+        return await c.ScalarAsync<bool>("SELECT coalesce(bool_and(finished_at IS NOT NULL), false) FROM lab_scale.generation")
+            ? null
+            : Verdict.Fail("the last generation of data did not finish (lab_scale.generation has no finished_at): generate again, then check again");
+    }
 
     private static StatementRun? LastExplain(GradeContext c) =>
         c.Run.Statements.LastOrDefault(s => s.Result is not null && ExplainPrefix().IsMatch(s.Sql));

@@ -19,6 +19,9 @@ public sealed class LabClusterOptions
     /// <summary>full, or schema (stop after the schema so students distribute the tables).</summary>
     public string Bootstrap { get; set; } = "full";
 
+    /// <summary>The data generator refuses a load that would leave any node's disk with less than this free (MB).</summary>
+    public long KeepFreeDiskMegabytes { get; set; } = 1024;
+
     public LabNodeOptions Coordinator => Nodes.Single(n => n.Role == SiteRole.Coordinator);
 
     public IEnumerable<LabNodeOptions> Workers => Nodes.Where(n => n.Role == SiteRole.Worker);
@@ -40,6 +43,7 @@ public sealed class LabClusterOptions
             UserName = coordinator.UserName,
             DataDir = settings.DataDir,
             Bootstrap = settings.Bootstrap,
+            KeepFreeDiskMegabytes = settings.KeepFreeDiskMegabytes,
             Nodes = [.. sites.Select(site =>
             {
                 var node = addresses[site.Name];

@@ -15,6 +15,12 @@ public interface ILabJob
     /// <summary>Does the work; its result is what GET /jobs/{id} shows once it succeeded.</summary>
     Task<object?> RunAsync(JobProgress progress, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Why the job cannot start on this lab as it is (not enough free disk, say), asked before it
+    /// starts: POST /jobs/{kind} then answers 422 with it, and nothing changes. Null: it can start.
+    /// </summary>
+    Task<string?> RefusalAsync(CancellationToken cancellationToken) => Task.FromResult<string?>(null);
+
     /// <summary>Puts the lab back as the job found it (heals faults, drops temporary objects), after success, failure or cancel.</summary>
     Task CleanupAsync(CancellationToken cancellationToken);
 }

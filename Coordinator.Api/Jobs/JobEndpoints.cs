@@ -5,7 +5,8 @@ namespace MediAI.Coordinator.Jobs;
 /// <summary>
 /// The long jobs over HTTP, the one way in for the dashboard's commands and the CLI alike:
 /// POST /jobs/{kind} (parameters as JSON) → 202 and the job; GET /jobs/{id} for its progress;
-/// POST /jobs/{id}/cancel. A second job while one runs → 409 naming it; a wrong parameter → 400 naming the field.
+/// POST /jobs/{id}/cancel. A second job while one runs → 409 naming it; a wrong parameter → 400 naming the field; a job the
+/// lab cannot take as it is (a generation too big for a node's free disk) → 422 saying why.
 /// </summary>
 public static class JobEndpoints
 {
@@ -41,6 +42,11 @@ public static class JobEndpoints
             if (job is null)
             {
                 return Results.ValidationProblem(errors, title: "The job cannot start: see which parameter is wrong.");
+            }
+
+            if (runner.Running() is null && await job.RefusalAsync(ct) is { } refusal)
+            {
+                return Results.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "The job cannot start on this lab as it is.", detail: refusal);
             }
 
             var (started, running) = runner.TryStart(factory.Kind, job);

@@ -60,6 +60,15 @@ public sealed partial class JobRunner(ILogger<JobRunner> logger) : IHostedServic
         return (entry.Status(), null);
     }
 
+    /// <summary>The job running now, or null.</summary>
+    public JobStatus? Running()
+    {
+        lock (_lock)
+        {
+            return _running?.Status();
+        }
+    }
+
     public JobStatus? Find(string id)
     {
         lock (_lock)

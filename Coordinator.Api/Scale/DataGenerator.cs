@@ -23,6 +23,8 @@ public sealed class DataGenerator(ScaleParameters parameters, LabClusterOptions 
     private static readonly double[] SkewedShares = [0.55, 0.15, 0.20, 0.10];
 
     private bool _succeeded;
+    private bool _created;
+    private JobProgress? _progress;
 
     public string Description => $"a generation of {parameters.Patients:N0} patients (seed {parameters.Seed}{(parameters.Skewed ? ", skewed" : "")})";
 
@@ -42,14 +44,41 @@ public sealed class DataGenerator(ScaleParameters parameters, LabClusterOptions 
         return counts;
     }
 
+    /// <summary>
+    /// Each site's node must keep <see cref="LabClusterOptions.KeepFreeDiskMegabytes"/> free after
+    /// taking its share (skewed: Paris takes 55%). Asked before anything changes (422 otherwise).
+    /// </summary>
+    public async Task<string?> RefusalAsync(CancellationToken cancellationToken)
+    {
+        var perCountry = PatientsPerCountry(parameters);
+        var keep = lab.KeepFreeDiskMegabytes * (1L << 20);
+        var short_ = new List<string>();
+        foreach (var (site, i) in LabSites.All.Select((s, i) => (s, i)))
+        {
+            var node = lab.Nodes.Single(n => n.Site == site.Name);
+            var need = perCountry[i] * FreeDisk.BytesPerPatient;
+            if (await FreeDisk.AvailableBytesAsync(lab.ConnectionString(node, LabSites.Database), cancellationToken) is { } free && free - need < keep)
+            {
+                short_.Add($"{site.City} has {FreeDisk.Size(free)} free and would take about {FreeDisk.Size(need)} ({perCountry[i]:N0} patients with their rows)");
+            }
+        }
+
+        return short_.Count == 0 ? null
+            : $"Not enough free disk for {parameters.Patients:N0} patients: {string.Join("; ", short_)}, and the lab keeps {FreeDisk.Size(keep)} free on each node. "
+              + "Generate fewer patients, or free disk space (in container mode: docker system df shows what the engine holds), then try again. Nothing was changed.";
+    }
+
     public async Task<object?> RunAsync(JobProgress progress, CancellationToken cancellationToken)
     {
+        _progress = progress;
         await using (var coordinator = new NpgsqlConnection(Coordinator))
         {
             await coordinator.OpenAsync(cancellationToken);
             await CitusRequiredException.ThrowIfMissingAsync(coordinator, "The data generator (rows placed at each country's site)", cancellationToken);
             progress.Report(0, 1, "creating lab_scale's tables");
-            await ScaleStore.CreateAsync(coordinator, cancellationToken);
+            // From here on the previous generation is gone: a failure removes this one whole.
+            _created = true;
+            await ScaleStore.CreateAsync(coordinator, parameters, cancellationToken);
         }
 
         var perCountry = PatientsPerCountry(parameters);
@@ -59,10 +88,36 @@ public sealed class DataGenerator(ScaleParameters parameters, LabClusterOptions 
         void Advance(int rows, string step) => progress.Report(Interlocked.Add(ref done, rows), total, step);
 
         // One COPY stream per country: Citus routes each country's rows to the shard at its site.
-        await Task.WhenAll(LabSites.All.Select((site, i) => LoadCountryAsync(site, new CountryRows(site, i, perCountry[i], parameters.Seed), Advance, cancellationToken)));
+        // The first stream that fails stops the others: the load is dropped whole anyway.
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var loads = LabSites.All.Select(async (site, i) =>
+        {
+            try
+            {
+                await LoadCountryAsync(site, new CountryRows(site, i, perCountry[i], parameters.Seed), Advance, failed.Token);
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException && !cancellationToken.IsCancellationRequested)
+            {
+                var message = $"{site.City}'s rows could not be loaded: {lab.NameSites(e.Message)}. Is the {site.City} node running, and its link healed? "
+                    + "Nothing of this generation is kept; start it again once the site is back.";
+                progress.Log(message);
+                await failed.CancelAsync();
+                throw new GenerationFailedException(message, e);
+            }
+        }).ToList();
+        try
+        {
+            await Task.WhenAll(loads);
+        }
+        catch (Exception) when (loads.Select(t => t.Exception?.InnerException).OfType<GenerationFailedException>().FirstOrDefault() is { } first)
+        {
+            // The site that failed, not a stream the failure stopped.
+            throw first;
+        }
 
         await using var check = new NpgsqlConnection(Coordinator);
         await check.OpenAsync(cancellationToken);
+        await ScaleStore.FinishAsync(check, cancellationToken);
         var rows = await ScaleStore.CountsAsync(check, cancellationToken);
         var seconds = clock.Elapsed.TotalSeconds;
         progress.Log($"{rows.Values.Sum():N0} rows in {seconds:0.0} s ({rows.Values.Sum() / seconds:N0} rows/s)");
@@ -98,20 +153,45 @@ public sealed class DataGenerator(ScaleParameters parameters, LabClusterOptions 
         }
     }
 
-    /// <summary>A generation that did not finish leaves nothing: its half-loaded tables go.</summary>
+    /// <summary>
+    /// A generation that did not finish leaves nothing: its half-loaded tables go. Dropping them
+    /// needs every site (Citus drops each shard where it lives), so while a site is down the drop
+    /// is tried again until it works or the runner's cleanup time runs out (then a reset removes them).
+    /// </summary>
     public async Task CleanupAsync(CancellationToken cancellationToken)
     {
-        if (_succeeded)
+        if (_succeeded || !_created)
         {
-            return;
+            return; // a success stays; a job refused or failed before it created anything changed nothing
         }
 
-        await using var coordinator = new NpgsqlConnection(Coordinator);
-        await coordinator.OpenAsync(cancellationToken);
-        await using var drop = new NpgsqlCommand(ScaleStore.DropSql, coordinator);
-        await drop.ExecuteNonQueryAsync(cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var coordinator = new NpgsqlConnection(Coordinator);
+                await coordinator.OpenAsync(cancellationToken);
+                await using var drop = new NpgsqlCommand(ScaleStore.DropSql, coordinator);
+                await drop.ExecuteNonQueryAsync(cancellationToken);
+                return;
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException && !cancellationToken.IsCancellationRequested)
+            {
+                if (attempt == 1)
+                {
+                    _progress?.Log($"Removing the half-loaded rows waits for every site: {lab.NameSites(e.Message)}");
+                }
+
+                // Citus keeps a broken link to a node that was down: a new session next time.
+                NpgsqlConnection.ClearAllPools();
+                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+            }
+        }
     }
 }
+
+/// <summary>A country's stream failed: the message names the site and what to do.</summary>
+public sealed class GenerationFailedException(string message, Exception inner) : Exception(message, inner);
 
 /// <summary>POST /jobs/data-generator.</summary>
 public sealed class DataGeneratorFactory(IOptions<LabClusterOptions> lab) : ILabJobFactory

@@ -77,6 +77,20 @@ public sealed class DataGeneratorTests(CitusCluster cluster)
                 Assert.Equal(expectedPlaces, placements.Select(p => $"{LabSites.All.Single(s => s.SiteOrigin == (string)p[0] || s.City == (string)p[0]).City}:{p[1]}").Order());
             }
 
+            // The API stays fast on big data: a query's rows are capped (and time out), the cluster map
+            // counts shards and placements, not rows.
+            using (var everything = await api.Http.PostAsJsonAsync("/query", new { sql = "SELECT * FROM lab_scale.patients" }))
+            {
+                var answer = await everything.Content.ReadFromJsonAsync<JsonElement>();
+                Assert.True(everything.IsSuccessStatusCode, answer.ToString());
+                Assert.True(answer.GetProperty("truncated").GetBoolean());
+                Assert.Equal(500, answer.GetProperty("rows").GetArrayLength());
+            }
+
+            var map = await api.Http.GetFromJsonAsync<JsonElement>("/cluster");
+            var tokyoTables = map.EnumerateArray().Single(s => s.GetProperty("site").GetString() == "tokyo").GetProperty("tables");
+            Assert.Contains(tokyoTables.EnumerateArray(), t => t.GetProperty("table").GetString() == "lab_scale.patients" && t.GetProperty("shards").GetInt64() >= 1);
+
             // The same seed, the same rows; another seed, others.
             var first = await FingerprintAsync();
             await GenerateAsync(api.Http, new { patients = Patients, seed = 5, skewed = true });
@@ -96,6 +110,93 @@ public sealed class DataGeneratorTests(CitusCluster cluster)
             Assert.True(reset.IsSuccessStatusCode, await reset.Content.ReadAsStringAsync());
         }
 
+        // A reset restores the seed: the generated rows gone, the 20 patients there.
         Assert.Empty(await cluster.Coordinator.QueryAsync(LabSites.Database, "SELECT 1 FROM pg_namespace WHERE nspname = 'lab_scale'"));
+        Assert.Equal(20L, (await cluster.Coordinator.QueryAsync(LabSites.Database, "SELECT count(*) FROM patients"))[0][0]);
+    }
+
+    [Fact]
+    public async Task A_load_too_big_for_the_free_disk_is_refused_and_changes_nothing()
+    {
+        Installations.RequireCitus();
+        await using var api = await ApiAsync();
+        // No disk has an exabyte to spare: the real df of each node decides, as it would for a student's 5,000,000 patients on a full laptop.
+        await using var cramped = await TestCoordinator.StartAsync(LabConfig.For(cluster.Nodes, gateways: cluster.Agents).Value, $"--Lab:KeepFreeDiskMegabytes={1L << 40}");
+        try
+        {
+            await GenerateAsync(api.Http, new { patients = 1_000, seed = 2 });
+            var before = await FingerprintAsync();
+
+            using var refused = await cramped.Http.PostAsJsonAsync("/jobs/data-generator", new { patients = 5_000_000 });
+            var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+            var detail = problem.GetProperty("detail").GetString()!;
+            Assert.Contains("Not enough free disk for 5,000,000 patients", detail);
+            Assert.Contains("Paris has", detail);
+            Assert.Contains("Nothing was changed", detail);
+            Assert.Equal(before, await FingerprintAsync());
+            Assert.Empty(await cramped.Http.GetFromJsonAsync<JsonElement[]>("/jobs") ?? []);
+        }
+        finally
+        {
+            (await api.Http.PostAsync("/lab/reset", null)).EnsureSuccessStatusCode();
+        }
+    }
+
+    [Fact]
+    public async Task A_site_down_mid_load_stops_it_names_the_site_and_leaves_no_half_loaded_generation()
+    {
+        Installations.RequireCitus();
+        await using var api = await ApiAsync();
+        try
+        {
+            using var start = await api.Http.PostAsJsonAsync("/jobs/data-generator", new { patients = 600_000, seed = 9 });
+            var id = (await start.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+
+            // Rows are flowing: Tokyo goes down.
+            await WaitForAsync(api.Http, id, job => job.GetProperty("progress").GetProperty("done").GetInt64() > 0);
+            (await cluster.Agent("tokyo").Http.PostAsync("/presets/down", null)).EnsureSuccessStatusCode();
+
+            // A second generation meanwhile: 409, nothing starts.
+            using (var second = await api.Http.PostAsJsonAsync("/jobs/data-generator", new { patients = 10 }))
+            {
+                Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+            }
+
+            // The load stops and says which site; its removal waits for Tokyo, healed a moment later.
+            var stopped = await WaitForAsync(api.Http, id, job => job.GetProperty("progress").GetProperty("log").EnumerateArray().Any(l => l.GetString()!.Contains("Tokyo's rows could not be loaded", StringComparison.Ordinal)));
+            Assert.Equal("Running", stopped.GetProperty("state").GetString()); // still cleaning up
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            (await cluster.Agent("tokyo").Http.PostAsync("/reset", null)).EnsureSuccessStatusCode();
+
+            var job = await Jobs.JobPolling.EndedAsync(api.Http, id, TimeSpan.FromMinutes(3));
+            Assert.True(job.GetProperty("state").GetString() == "Failed", job.ToString());
+            Assert.Contains("Tokyo's rows could not be loaded", job.GetProperty("error").GetString());
+            Assert.Contains("[Tokyo]", job.GetProperty("error").GetString());
+            Assert.Equal(JsonValueKind.Null, job.GetProperty("cleanupError").ValueKind);
+            Assert.Empty(await cluster.Coordinator.QueryAsync(LabSites.Database, "SELECT 1 FROM pg_namespace WHERE nspname = 'lab_scale'"));
+        }
+        finally
+        {
+            await cluster.Agent("tokyo").Http.PostAsync("/reset", null);
+            (await api.Http.PostAsync("/lab/reset", null)).EnsureSuccessStatusCode();
+        }
+    }
+
+    private static async Task<JsonElement> WaitForAsync(HttpClient api, string id, Func<JsonElement, bool> condition)
+    {
+        for (var deadline = DateTime.UtcNow.AddMinutes(2); DateTime.UtcNow < deadline; await Task.Delay(100))
+        {
+            var job = await api.GetFromJsonAsync<JsonElement>($"/jobs/{id}");
+            if (condition(job))
+            {
+                return job;
+            }
+
+            Assert.True(job.GetProperty("state").GetString() == "Running", $"the job ended before the test could see what it waited for: {job}");
+        }
+
+        throw new TimeoutException($"job {id}: what the test waited for did not happen in 2 minutes");
     }
 }

@@ -15,6 +15,9 @@ public sealed class CoordinatorOptions
     /// <summary>full, or schema (stop after the schema so students distribute the tables).</summary>
     public string Bootstrap { get; set; } = "full";
 
+    /// <summary>The data generator refuses a load that would leave any node's disk with less than this free (MB).</summary>
+    public long KeepFreeDiskMegabytes { get; set; } = 1024;
+
     /// <summary>
     /// By site name, "host:port" where the other nodes reach that site's node: its agent's gateway,
     /// which Citus registers in pg_dist_node. A site left out is reached at its node's own address.
