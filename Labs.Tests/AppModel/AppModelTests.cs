@@ -142,6 +142,26 @@ public sealed class AppModelTests
     }
 
     [Fact]
+    public async Task The_fifth_site_is_a_fifth_node_and_agent_given_to_the_api_and_the_bootstrap_only_when_asked_for()
+    {
+        var four = await ContainerModelAsync();
+        Assert.DoesNotContain(four.Resources, r => r.Name.Contains("dakar", StringComparison.Ordinal));
+
+        var five = await ContainerModelAsync("--Lab:FifthSite=true");
+        var dakar = Assert.IsType<ContainerResource>(Resource(five, "dakar"), exactMatch: false);
+        Assert.Equal("citus_worker4", dakar.Annotations.OfType<ContainerNameAnnotation>().Last().Name);
+        var agent = (ExecutableResource)Resource(five, "agent-dakar");
+        var agentEnv = await agent.GetEnvironmentVariableValuesAsync(DistributedApplicationOperation.Publish);
+        Assert.Equal("dakar", agentEnv["Site__Name"]);
+        foreach (var service in new[] { "coordinator-api", "cluster-bootstrap" })
+        {
+            var env = await ((ExecutableResource)Resource(five, service)).GetEnvironmentVariableValuesAsync(DistributedApplicationOperation.Publish);
+            Assert.Equal("{dakar.connectionString}", env["ConnectionStrings__dakar"]);
+            Assert.True(env.ContainsKey("Lab__ClusterAddresses__dakar"), service);
+        }
+    }
+
+    [Fact]
     public async Task One_agent_per_site_the_bootstrap_waits_for_every_node_and_agent_and_the_api_for_the_nodes()
     {
         var builder = await ContainerModelAsync();
