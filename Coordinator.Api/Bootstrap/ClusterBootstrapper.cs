@@ -60,7 +60,7 @@ public sealed class ClusterBootstrapper(IOptions<LabClusterOptions> options, ILo
         {
             await RunScriptAsync(coordinator, _lab.Coordinator, "init-cluster.sql", cancellationToken, ClusterVariables());
             await SpareSites.RecordAsync(coordinator, _lab.Spares, cancellationToken);
-            await FreshSparesAsync(coordinator, cancellationToken);
+            await ClearRebalanceLeftoversAsync(coordinator, cancellationToken);
         }
 
         var seeded = false;
@@ -115,24 +115,35 @@ public sealed class ClusterBootstrapper(IOptions<LabClusterOptions> options, ILo
             await drop.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await FreshSparesAsync(coordinator, cancellationToken);
+        await ClearRebalanceLeftoversAsync(coordinator, cancellationToken);
         var counts = await CountsAsync(coordinator, cancellationToken);
 
         return counts;
     }
 
     /// <summary>
-    /// A spare site outside the cluster gets an empty database again. Citus drops a moved shard's
+    /// Leftovers of Part 5.5 go. A spare site outside the cluster gets an empty database again. Citus drops a moved shard's
     /// old copy later (deferred cleanup); a node removed before that keeps the copy, and the next
     /// move onto it fails ("orphaned shard … could not be cleaned up"). Outside the cluster, the
     /// spare holds nothing anyone needs. One that is in the cluster (Part 5.5 under way) is left alone.
     /// </summary>
-    private async Task FreshSparesAsync(NpgsqlConnection coordinator, CancellationToken cancellationToken)
+    private async Task ClearRebalanceLeftoversAsync(NpgsqlConnection coordinator, CancellationToken cancellationToken)
     {
         await using var citus = new NpgsqlCommand("SELECT to_regclass('pg_catalog.pg_dist_node') IS NOT NULL", coordinator);
-        if (!_lab.Spares.Any() || await citus.ExecuteScalarAsync(cancellationToken) is not true)
+        if (await citus.ExecuteScalarAsync(cancellationToken) is not true)
         {
             return;
+        }
+
+        // Cleanup records for a node that is no longer in the cluster (Dakar removed before Citus's
+        // deferred cleanup ran) can never be carried out, and Citus then refuses every later move of
+        // those shards ("orphaned shard … could not be cleaned up"): the node, and its copies, are gone.
+        await using (var forget = new NpgsqlCommand("DELETE FROM pg_dist_cleanup WHERE node_group_id NOT IN (SELECT groupid FROM pg_dist_node)", coordinator))
+        {
+            if (await forget.ExecuteNonQueryAsync(cancellationToken) is > 0 and var forgotten)
+            {
+                logger.LogInformation("Forgot {Count} cleanup record(s) of nodes no longer in the cluster", forgotten);
+            }
         }
 
         foreach (var spare in _lab.Spares)
