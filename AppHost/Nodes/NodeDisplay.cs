@@ -12,7 +12,7 @@ public static class NodeDisplay
         {
             SiteRole.Coordinator => "coordinator",
             SiteRole.Worker => "worker",
-            _ => "spare worker (outside the cluster until Part 5.5 adds it)",
+            _ => "spare (Part 5.5)", // outside the cluster until the student adds it
         };
         return node
             .WithIconName("Database")
