@@ -35,20 +35,10 @@ public static partial class ScaleGrades
     /// <summary>5.1 (co-located: one task per shard group, no MapMergeJob) and 5.1b (repartitioned: MapMergeJob).</summary>
     public static async Task<Verdict> Join(GradeContext c, bool repartitioned)
     {
-        if (await PrerequisiteAsync(c) is { } failed)
+        var (failed, explain) = await RowsThenPlanAsync(c, RecordsPerCountry, "EXPLAIN (ANALYZE) the join");
+        if (failed is not null || explain is null)
         {
-            return failed;
-        }
-
-        var rows = await QueryGrades.SameRowsAs(c, RecordsPerCountry);
-        if (rows.Outcome != Outcome.Pass)
-        {
-            return rows;
-        }
-
-        if (LastExplain(c) is not { } explain)
-        {
-            return Verdict.Fail($"{c.SqlFile}: EXPLAIN (ANALYZE) the join under -- [{c.Question.Id}]");
+            return failed!;
         }
 
         var plan = PlanText(explain);
@@ -79,20 +69,10 @@ public static partial class ScaleGrades
     /// <summary>5.2 (router: one task, at Tokyo) and 5.2b (multi-shard: every shard asked).</summary>
     public static async Task<Verdict> Routing(GradeContext c, bool router)
     {
-        if (await PrerequisiteAsync(c) is { } failed)
+        var (failed, explain) = await RowsThenPlanAsync(c, PatientRecords, "EXPLAIN the query");
+        if (failed is not null || explain is null)
         {
-            return failed;
-        }
-
-        var rows = await QueryGrades.SameRowsAs(c, PatientRecords);
-        if (rows.Outcome != Outcome.Pass)
-        {
-            return rows;
-        }
-
-        if (LastExplain(c) is not { } explain)
-        {
-            return Verdict.Fail($"{c.SqlFile}: EXPLAIN the query under -- [{c.Question.Id}]");
+            return failed!;
         }
 
         var routing = await QueryGrades.RoutingAsync(c, ExplainPrefix().Replace(explain.Sql, "", 1));
@@ -217,6 +197,28 @@ public static partial class ScaleGrades
         }
 
         return Verdict.From(problems, $"rebalanced ({moves} moves, job {job}), Dakar removed, every country back at its site");
+    }
+
+    /// <summary>
+    /// What 5.1 and 5.2 first ask: generated data, the student's query giving the expected rows, and
+    /// an EXPLAIN of it in the section. Either a verdict that ends the grading, or the EXPLAIN.
+    /// </summary>
+    private static async Task<(Verdict? Failed, StatementRun? Explain)> RowsThenPlanAsync(GradeContext c, string expectedSql, string explainWhat)
+    {
+        if (await PrerequisiteAsync(c) is { } missing)
+        {
+            return (missing, null);
+        }
+
+        var rows = await QueryGrades.SameRowsAs(c, expectedSql);
+        if (rows.Outcome != Outcome.Pass)
+        {
+            return (rows, null);
+        }
+
+        return LastExplain(c) is { } explain
+            ? (null, explain)
+            : (Verdict.Fail($"{c.SqlFile}: {explainWhat} under -- [{c.Question.Id}]"), null);
     }
 
     /// <summary>The lab has generated data, and Citus (a plain PostgreSQL coordinator is caught earlier: NeedsCitus).</summary>

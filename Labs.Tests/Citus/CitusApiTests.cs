@@ -46,6 +46,12 @@ public sealed class CitusApiTests(CitusCluster cluster)
             Assert.True(site.GetProperty("reachable").GetBoolean());
             Assert.StartsWith("12.1", site.GetProperty("citus").GetString());
             var tables = site.GetProperty("tables").EnumerateArray().Select(t => t.GetProperty("table").GetString()).ToList();
+            if (site.GetProperty("role").GetString() == "Spare")
+            {
+                Assert.Empty(tables); // Dakar, outside the cluster until Part 5.5 adds it
+                continue;
+            }
+
             Assert.Contains("patients", tables);
             Assert.Contains("trainingdata", tables);
         }

@@ -24,7 +24,11 @@ public sealed class CitusBootstrapTests(CitusCluster cluster)
         Assert.Equal(4, nodes.Count);
         Assert.All(nodes, n => Assert.True((bool)n[2]));
         // Registered under the site agents' gateways: all inter-node traffic crosses them.
-        Assert.Equal(cluster.Agents.Select(a => a.Gateway.Port).Order(), nodes.Select(n => (int)n[1]).Order());
+        Assert.Equal(LabSites.All.Select(s => cluster.Agent(s.Name).Gateway.Port).Order(), nodes.Select(n => (int)n[1]).Order());
+        // The spare (Dakar) is prepared beside the cluster, not in it; lab_spare_sites says where the nodes reach it.
+        var spare = await QueryAsync(cluster.Coordinator, "SELECT site, nodeport FROM lab_spare_sites");
+        Assert.Equal(new object[] { "Dakar", cluster.Agent("dakar").Gateway.Port }, Assert.Single(spare));
+        Assert.Equal(1L, (await QueryAsync(cluster.Node("dakar"), "SELECT count(*) FROM pg_extension WHERE extname = 'citus'"))[0][0]);
         Assert.Equal(0, nodes[0][0]);
         Assert.Equal(cluster.Agent("paris").Gateway.Port, nodes[0][1]);
         Assert.True((bool)nodes[0][3], "the coordinator stores France's shards");
