@@ -15,14 +15,26 @@ public static class SpareSites
 
     public static async Task RecordAsync(NpgsqlConnection coordinator, IEnumerable<LabNodeOptions> spares, CancellationToken cancellationToken)
     {
-        await using var batch = new NpgsqlBatch(coordinator)
+        await using (var create = new NpgsqlCommand($"CREATE TABLE IF NOT EXISTS {Table} (site text PRIMARY KEY, nodename text NOT NULL, nodeport integer NOT NULL)", coordinator))
         {
-            BatchCommands =
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        foreach (var spare in spares)
+        {
+            // A spare in the cluster (5.5 under way) whose address changed since the last run is
+            // followed, as init-cluster.sql follows the four sites' nodes.
+            await using var follow = new NpgsqlCommand($"""
+                SELECT citus_update_node(n.nodeid, $2, $3) FROM {Table} s JOIN pg_dist_node n ON n.nodename = s.nodename AND n.nodeport = s.nodeport
+                WHERE s.site = $1 AND (s.nodename, s.nodeport) IS DISTINCT FROM ($2, $3)
+                """, coordinator)
             {
-                new($"CREATE TABLE IF NOT EXISTS {Table} (site text PRIMARY KEY, nodename text NOT NULL, nodeport integer NOT NULL)"),
-                new($"TRUNCATE {Table}"),
-            },
-        };
+                Parameters = { new() { Value = spare.City }, new() { Value = spare.ClusterHost }, new() { Value = spare.ClusterPort } },
+            };
+            await follow.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var batch = new NpgsqlBatch(coordinator) { BatchCommands = { new($"TRUNCATE {Table}") } };
         foreach (var spare in spares)
         {
             batch.BatchCommands.Add(new($"INSERT INTO {Table} VALUES ($1, $2, $3)")

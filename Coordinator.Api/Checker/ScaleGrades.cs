@@ -43,6 +43,11 @@ public static partial class ScaleGrades
 
         var plan = PlanText(explain);
         var where = $"{c.SqlFile} line {explain.Line}";
+        if (!explain.Sql.Contains("lab_scale.medicalrecords", StringComparison.OrdinalIgnoreCase))
+        {
+            return Verdict.Fail($"{where}: EXPLAIN the join itself (lab_scale.patients with lab_scale.medicalrecords)");
+        }
+
         if (repartitioned)
         {
             return Verdict.From(
@@ -73,6 +78,11 @@ public static partial class ScaleGrades
         if (failed is not null || explain is null)
         {
             return failed!;
+        }
+
+        if (!explain.Sql.Contains("400000123", StringComparison.Ordinal))
+        {
+            return Verdict.Fail($"{c.SqlFile} line {explain.Line}: EXPLAIN the query for patient 400000123 itself");
         }
 
         var routing = await QueryGrades.RoutingAsync(c, ExplainPrefix().Replace(explain.Sql, "", 1));
@@ -110,6 +120,11 @@ public static partial class ScaleGrades
             return failed;
         }
 
+        if (!await c.ScalarAsync<bool>("SELECT bool_and(skewed) FROM lab_scale.generation"))
+        {
+            return Verdict.Fail("the generated data is even (every site about the same): generate it skewed — dotnet run --project Coordinator.Api/Checker -- generate --skewed, or Generate data with skewed on — then run 5.4 again");
+        }
+
         var rows = await QueryGrades.SameRowsAs(c, PatientsPerSite, mustUse: ["run_command_on_placements"], descendingColumn: 1);
         if (rows.Outcome != Outcome.Pass)
         {
@@ -137,7 +152,11 @@ public static partial class ScaleGrades
 
         var plan = PlanText(explain);
         var problems = new List<string>();
-        if (!plan.Contains("Tasks Shown: All", StringComparison.Ordinal))
+        if (!(TaskCount().Match(plan) is { Success: true } count && int.Parse(count.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > 1))
+        {
+            problems.Add($"{c.SqlFile} line {explain.Line}: this query runs at one site: aggregate over every country (no filter on country), so that each site has a task");
+        }
+        else if (!plan.Contains("Tasks Shown: All", StringComparison.Ordinal))
         {
             problems.Add($"{c.SqlFile} line {explain.Line}: the plan shows one task: SET citus.explain_all_tasks = on first");
         }
@@ -172,7 +191,9 @@ public static partial class ScaleGrades
         var problems = new List<string>();
         if (state != "finished")
         {
-            problems.Add($"the last rebalance (job {job}) is {state}: wait for it (SELECT citus_rebalance_wait();) or stop it (citus_rebalance_stop()), then put everything back");
+            problems.Add(state is "cancelled" or "cancelling" or "failed" or "failing"
+                ? $"the last rebalance (job {job}) did not finish ({state}): put everything back (the file's last steps), then run 5.5 again and let it finish"
+                : $"the last rebalance (job {job}) is {state}: wait for it (SELECT citus_rebalance_wait();), then put everything back");
         }
 
         var inCluster = spares == 0 ? new ResultSet([], []) : await c.QueryAsync("""
@@ -191,7 +212,8 @@ public static partial class ScaleGrades
             """);
         problems.AddRange(away.Rows.Select(r => $"{r[0]} are not at {r[1]}: move the shard home (citus_move_shard_placement, the file's last steps)"));
 
-        if (!Regex.IsMatch(c.AnswerText, $@"(?<![\d.,]){moves}(?![\d.,])"))
+        // The number beside the word (4 moves, moved 4 shards, moves: 4), not any 4 in the text ("Part 4").
+        if (!Regex.IsMatch(c.AnswerText, $@"(?<![\d.,]){moves}(?![\d.,])\W+(\w+\W+){{0,2}}mov|mov\w*\W+(\w+\W+){{0,3}}{moves}(?![\d.,])", RegexOptions.IgnoreCase))
         {
             problems.Add($"answers.md [5.5]: say how many shard moves your last rebalance (job {job}) made, and whose rows went to Dakar");
         }

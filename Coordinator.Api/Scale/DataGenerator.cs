@@ -45,28 +45,11 @@ public sealed class DataGenerator(ScaleParameters parameters, LabClusterOptions 
     }
 
     /// <summary>
-    /// Each site's node must keep <see cref="LabClusterOptions.KeepFreeDiskMegabytes"/> free after
-    /// taking its share (skewed: Paris takes 55%). Asked before anything changes (422 otherwise).
+    /// The nodes' disks must keep <see cref="LabClusterOptions.KeepFreeDiskMegabytes"/> free after
+    /// taking their shares (skewed: Paris takes 55%). Asked before anything changes (422 otherwise).
     /// </summary>
-    public async Task<string?> RefusalAsync(CancellationToken cancellationToken)
-    {
-        var perCountry = PatientsPerCountry(parameters);
-        var keep = lab.KeepFreeDiskMegabytes * (1L << 20);
-        var short_ = new List<string>();
-        foreach (var (site, i) in LabSites.All.Select((s, i) => (s, i)))
-        {
-            var node = lab.Nodes.Single(n => n.Site == site.Name);
-            var need = perCountry[i] * FreeDisk.BytesPerPatient;
-            if (await FreeDisk.AvailableBytesAsync(lab.ConnectionString(node, LabSites.Database), cancellationToken) is { } free && free - need < keep)
-            {
-                short_.Add($"{site.City} has {FreeDisk.Size(free)} free and would take about {FreeDisk.Size(need)} ({perCountry[i]:N0} patients with their rows)");
-            }
-        }
-
-        return short_.Count == 0 ? null
-            : $"Not enough free disk for {parameters.Patients:N0} patients: {string.Join("; ", short_)}, and the lab keeps {FreeDisk.Size(keep)} free on each node. "
-              + "Generate fewer patients, or free disk space (in container mode: docker system df shows what the engine holds), then try again. Nothing was changed.";
-    }
+    public Task<string?> RefusalAsync(CancellationToken cancellationToken) =>
+        FreeDisk.ShortfallAsync(lab, PatientsPerCountry(parameters), parameters.Patients, cancellationToken);
 
     public async Task<object?> RunAsync(JobProgress progress, CancellationToken cancellationToken)
     {
@@ -96,7 +79,8 @@ public sealed class DataGenerator(ScaleParameters parameters, LabClusterOptions 
             {
                 await LoadCountryAsync(site, new CountryRows(site, i, perCountry[i], parameters.Seed), Advance, failed.Token);
             }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException && !cancellationToken.IsCancellationRequested)
+            // Only the first stream to fail (the others then stop because of it, and are not to blame).
+            catch (Exception e) when (e is NpgsqlException or TimeoutException && !cancellationToken.IsCancellationRequested && !failed.IsCancellationRequested)
             {
                 var message = $"{site.City}'s rows could not be loaded: {lab.NameSites(e.Message)}. Is the {site.City} node running, and its link healed? "
                     + "Nothing of this generation is kept; start it again once the site is back.";
@@ -184,7 +168,15 @@ public sealed class DataGenerator(ScaleParameters parameters, LabClusterOptions 
 
                 // Citus keeps a broken link to a node that was down: a new session next time.
                 NpgsqlConnection.ClearAllPools();
-                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    throw new InvalidOperationException(
+                        $"lab_scale is half-loaded and could not be removed: {lab.NameSites(e.Message)}. Heal or start that site, then 'Reset lab data' (or generate again): either removes it.", e);
+                }
             }
         }
     }

@@ -133,7 +133,8 @@ public sealed class DataGeneratorTests(CitusCluster cluster)
             Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
             var detail = problem.GetProperty("detail").GetString()!;
             Assert.Contains("Not enough free disk for 5,000,000 patients", detail);
-            Assert.Contains("Paris has", detail);
+            // The four test servers share this machine's disk: their shares are summed on it, not judged one by one.
+            Assert.Contains("Paris, Tunis, Montréal, Tokyo share a disk that has", detail);
             Assert.Contains("Nothing was changed", detail);
             Assert.Equal(before, await FingerprintAsync());
             Assert.Empty(await cramped.Http.GetFromJsonAsync<JsonElement[]>("/jobs") ?? []);
@@ -173,7 +174,6 @@ public sealed class DataGeneratorTests(CitusCluster cluster)
             var job = await Jobs.JobPolling.EndedAsync(api.Http, id, TimeSpan.FromMinutes(3));
             Assert.True(job.GetProperty("state").GetString() == "Failed", job.ToString());
             Assert.Contains("Tokyo's rows could not be loaded", job.GetProperty("error").GetString());
-            Assert.Contains("[Tokyo]", job.GetProperty("error").GetString());
             Assert.Equal(JsonValueKind.Null, job.GetProperty("cleanupError").ValueKind);
             Assert.Empty(await cluster.Coordinator.QueryAsync(LabSites.Database, "SELECT 1 FROM pg_namespace WHERE nspname = 'lab_scale'"));
         }
