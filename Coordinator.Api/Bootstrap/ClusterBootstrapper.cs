@@ -131,7 +131,7 @@ public sealed class ClusterBootstrapper(IOptions<LabClusterOptions> options, ILo
     }
 
     /// <summary>
-    /// Leftovers of Part 5.5 go. A spare site outside the cluster gets an empty database again. Citus drops a moved shard's
+    /// Leftovers of Part 5.5 go. A spare site outside the cluster that holds tables gets an empty database again. Citus drops a moved shard's
     /// old copy later (deferred cleanup); a node removed before that keeps the copy, and the next
     /// move onto it fails ("orphaned shard … could not be cleaned up"). Outside the cluster, the
     /// spare holds nothing anyone needs. One that is in the cluster (Part 5.5 under way) is left alone.
@@ -155,17 +155,22 @@ public sealed class ClusterBootstrapper(IOptions<LabClusterOptions> options, ILo
             }
         }
 
+        // Only when the cluster is the four sites and nothing else: a node other than theirs in
+        // pg_dist_node may be a spare under another address (added by its direct port), and its
+        // database may then hold the only copy of some shards.
+        await using var alone = new NpgsqlCommand(
+            "SELECT NOT EXISTS (SELECT 1 FROM pg_dist_node n WHERE NOT EXISTS (SELECT 1 FROM lab_sites l WHERE l.nodename = n.nodename AND l.nodeport = n.nodeport))",
+            coordinator);
+        if (!_lab.Spares.Any() || await alone.ExecuteScalarAsync(cancellationToken) is not true)
+        {
+            return;
+        }
+
         foreach (var spare in _lab.Spares)
         {
-            // Only when the cluster is the four sites and nothing else: a node other than theirs in
-            // pg_dist_node may be this spare under another address (added by its direct port), and
-            // its database may then hold the only copy of some shards.
-            await using var alone = new NpgsqlCommand(
-                "SELECT NOT EXISTS (SELECT 1 FROM pg_dist_node n WHERE NOT EXISTS (SELECT 1 FROM lab_sites l WHERE l.nodename = n.nodename AND l.nodeport = n.nodeport))",
-                coordinator);
-            if (await alone.ExecuteScalarAsync(cancellationToken) is not true)
+            // A spare that never joined holds nothing: no drop and second preparation at every start.
+            if (!await HoldsTablesAsync(spare, cancellationToken))
             {
-                logger.LogInformation("{City} (or another node) is in the cluster: its data is left as it is", spare.City);
                 continue;
             }
 
@@ -187,6 +192,32 @@ public sealed class ClusterBootstrapper(IOptions<LabClusterOptions> options, ILo
             }
 
             await PrepareNodeAsync(spare, cancellationToken);
+        }
+    }
+
+    /// <summary>Whether the node's database holds any table (Citus's shells or shard copies, shards shown too) — a spare that joined once.</summary>
+    private async Task<bool> HoldsTablesAsync(LabNodeOptions node, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var mediai = await OpenAsync(node, LabSites.Database, cancellationToken);
+            await using var batch = new NpgsqlBatch(mediai)
+            {
+                BatchCommands =
+                {
+                    new("SET citus.show_shards_for_app_name_prefixes = '*'"),
+                    new("""
+                        SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                                       WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'citus', 'columnar', 'columnar_internal')
+                                         AND n.nspname NOT LIKE 'pg\_%')
+                        """),
+                },
+            };
+            return await batch.ExecuteScalarAsync(cancellationToken) is true;
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            throw Fail(node, e);
         }
     }
 

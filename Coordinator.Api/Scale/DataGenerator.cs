@@ -49,7 +49,7 @@ public sealed class DataGenerator(ScaleParameters parameters, LabClusterOptions 
     /// taking their shares (skewed: Paris takes 55%). Asked before anything changes (422 otherwise).
     /// </summary>
     public Task<string?> RefusalAsync(CancellationToken cancellationToken) =>
-        FreeDisk.ShortfallAsync(lab, PatientsPerCountry(parameters), parameters.Patients, cancellationToken);
+        FreeDisk.ShortfallAsync(lab, PatientsPerCountry(parameters), cancellationToken);
 
     public async Task<object?> RunAsync(JobProgress progress, CancellationToken cancellationToken)
     {

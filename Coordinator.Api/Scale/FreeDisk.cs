@@ -23,7 +23,7 @@ public static class FreeDisk
     private sealed record Disk(string Device, long TotalKb, long AvailableBytes);
 
     /// <summary>Why the load does not fit (every disk short of room, with the sites on it), or null.</summary>
-    public static async Task<string?> ShortfallAsync(LabClusterOptions lab, IReadOnlyList<int> patientsPerCountry, int patients, CancellationToken cancellationToken)
+    public static async Task<string?> ShortfallAsync(LabClusterOptions lab, IReadOnlyList<int> patientsPerCountry, CancellationToken cancellationToken)
     {
         var keep = lab.KeepFreeDiskMegabytes * (1L << 20);
         var held = await PreviousGenerationBytesAsync(lab, cancellationToken);
@@ -44,7 +44,7 @@ public static class FreeDisk
             .Select(d => $"{string.Join(", ", d.Sites)} {(d.Sites.Count > 1 ? "share a disk that has" : "has")} {Size(d.Free)} free and would take about {Size(Math.Max(d.Need, 0))}")
             .ToList();
         return short_.Count == 0 ? null
-            : $"Not enough free disk for {patients:N0} patients: {string.Join("; ", short_)}, and the lab keeps {Size(keep)} free. "
+            : $"Not enough free disk for {patientsPerCountry.Sum():N0} patients: {string.Join("; ", short_)}, and the lab keeps {Size(keep)} free. "
               + "Generate fewer patients, or free disk space (in container mode: docker system df shows what the engine holds), then try again. Nothing was changed.";
     }
 
