@@ -156,7 +156,7 @@ public sealed class DataGeneratorTests(CitusCluster cluster)
             var id = (await start.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
 
             // Rows are flowing: Tokyo goes down.
-            await WaitForAsync(api.Http, id, job => job.GetProperty("progress").GetProperty("done").GetInt64() > 0);
+            await Jobs.JobPolling.UntilAsync(api.Http, id, job => job.GetProperty("progress").GetProperty("done").GetInt64() > 0, TimeSpan.FromMinutes(2));
             (await cluster.Agent("tokyo").Http.PostAsync("/presets/down", null)).EnsureSuccessStatusCode();
 
             // A second generation meanwhile: 409, nothing starts.
@@ -166,7 +166,9 @@ public sealed class DataGeneratorTests(CitusCluster cluster)
             }
 
             // The load stops and says which site; its removal waits for Tokyo, healed a moment later.
-            var stopped = await WaitForAsync(api.Http, id, job => job.GetProperty("progress").GetProperty("log").EnumerateArray().Any(l => l.GetString()!.Contains("Tokyo's rows could not be loaded", StringComparison.Ordinal)));
+            var stopped = await Jobs.JobPolling.UntilAsync(api.Http, id,
+                job => job.GetProperty("progress").GetProperty("log").EnumerateArray().Any(l => l.GetString()!.Contains("Tokyo's rows could not be loaded", StringComparison.Ordinal)),
+                TimeSpan.FromMinutes(2));
             Assert.Equal("Running", stopped.GetProperty("state").GetString()); // still cleaning up
             await Task.Delay(TimeSpan.FromSeconds(3));
             (await cluster.Agent("tokyo").Http.PostAsync("/reset", null)).EnsureSuccessStatusCode();
@@ -182,21 +184,5 @@ public sealed class DataGeneratorTests(CitusCluster cluster)
             await cluster.Agent("tokyo").Http.PostAsync("/reset", null);
             (await api.Http.PostAsync("/lab/reset", null)).EnsureSuccessStatusCode();
         }
-    }
-
-    private static async Task<JsonElement> WaitForAsync(HttpClient api, string id, Func<JsonElement, bool> condition)
-    {
-        for (var deadline = DateTime.UtcNow.AddMinutes(2); DateTime.UtcNow < deadline; await Task.Delay(100))
-        {
-            var job = await api.GetFromJsonAsync<JsonElement>($"/jobs/{id}");
-            if (condition(job))
-            {
-                return job;
-            }
-
-            Assert.True(job.GetProperty("state").GetString() == "Running", $"the job ended before the test could see what it waited for: {job}");
-        }
-
-        throw new TimeoutException($"job {id}: what the test waited for did not happen in 2 minutes");
     }
 }

@@ -75,10 +75,7 @@ public sealed class JobRunnerTests(PlainServer plain)
         await using var running = api;
         var first = await PostAsync(api.Http, "/jobs/scratch", new { steps = 1000, stepMs = 20 }, HttpStatusCode.Accepted);
         var id = first.GetProperty("id").GetString()!;
-        while ((await api.Http.GetFromJsonAsync<JsonElement>($"/jobs/{id}")).GetProperty("progress").GetProperty("done").GetInt64() < 2)
-        {
-            await Task.Delay(20);
-        }
+        await JobPolling.UntilAsync(api.Http, id, job => job.GetProperty("progress").GetProperty("done").GetInt64() >= 2, TimeSpan.FromMinutes(1));
 
         var conflict = await PostAsync(api.Http, "/jobs/scratch", new { steps = 1 }, HttpStatusCode.Conflict);
         Assert.Equal(id, conflict.GetProperty("running").GetString());
@@ -136,10 +133,7 @@ public sealed class JobRunnerTests(PlainServer plain)
         var (api, database) = await StartAsync();
         var started = await PostAsync(api.Http, "/jobs/scratch", new { steps = 1000, stepMs = 20 }, HttpStatusCode.Accepted);
         var id = started.GetProperty("id").GetString()!;
-        while ((await api.Http.GetFromJsonAsync<JsonElement>($"/jobs/{id}")).GetProperty("progress").GetProperty("done").GetInt64() < 1)
-        {
-            await Task.Delay(20);
-        }
+        await JobPolling.UntilAsync(api.Http, id, job => job.GetProperty("progress").GetProperty("done").GetInt64() >= 1, TimeSpan.FromMinutes(1));
 
         Assert.Single(await ScratchTablesAsync(database));
         await api.DisposeAsync();
