@@ -99,6 +99,7 @@ var api = builder.AddLabService<Projects.Coordinator_Api>("coordinator-api", por
         })
     .WithFaultCampaignCommand()
     .WithDataGeneratorCommand()
+    .WithClassGradingCommand()
     .WithHttpCommand("/transactions/recover", "Recover in-doubt transactions", commandName: "recover-in-doubt",
         commandOptions: new HttpCommandOptions
         {

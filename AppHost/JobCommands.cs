@@ -1,6 +1,6 @@
 namespace MediAI.AppHost;
 
-/// <summary>"Run fault campaign" and "Generate data" in the coordinator API's ⋯ menu: the lab's long jobs, with their arguments.</summary>
+/// <summary>"Run fault campaign", "Generate data" and "Grade class" in the coordinator API's ⋯ menu: the lab's long jobs, with their arguments.</summary>
 public static class JobCommands
 {
     public static IResourceBuilder<ExecutableResource> WithFaultCampaignCommand(this IResourceBuilder<ExecutableResource> api) =>
@@ -23,5 +23,16 @@ public static class JobCommands
                 new InteractionInput { Name = "patients", Label = "Patients", InputType = InputType.Number, Value = "1000000", Required = true },
                 new InteractionInput { Name = "seed", Label = "Seed (the same seed gives the same rows)", InputType = InputType.Number, Value = "1" },
                 new InteractionInput { Name = "skewed", Label = "Uneven countries (France holds most)", InputType = InputType.Boolean, Value = "false" },
+            ]);
+
+    public static IResourceBuilder<ExecutableResource> WithClassGradingCommand(this IResourceBuilder<ExecutableResource> api) =>
+        api.WithJobCommand("class-grading", "Grade class",
+            "Grades every student's clone in a folder against this lab, each in a sandbox of its own, Part 4 replayed per student; writes the gradebook (CSV, JSON, HTML summary) in FOLDER/_gradebook.",
+            "HatGraduation",
+            "Class grading started (its progress at GET /jobs; the gradebook in FOLDER/_gradebook when it ends)",
+            [
+                new InteractionInput { Name = "folder", Label = "Class folder (full path: one clone per student)", InputType = InputType.Text, Required = true },
+                new InteractionInput { Name = "at", Label = "Deadline (2026-12-01 23:59; empty: each clone's HEAD)", InputType = InputType.Text },
+                new InteractionInput { Name = "parallel", Label = "Students at once", InputType = InputType.Number, Value = "2" },
             ]);
 }

@@ -46,6 +46,7 @@ public static class CoordinatorApp
         builder.Services.AddTransient<ILabJobFactory, FaultCampaignFactory>();
         builder.Services.AddTransient<ILabJobFactory, Bench.FailureTimesFactory>();
         builder.Services.AddTransient<ILabJobFactory, Scale.DataGeneratorFactory>();
+        builder.Services.AddTransient<ILabJobFactory, Grading.Classroom.ClassGradingFactory>();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MediAI.Coordinator.Fragmentation;
+using MediAI.Coordinator.Grading;
 using MediAI.Coordinator.Queries;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -41,6 +42,7 @@ public static class CheckCommand
         var root = new RootCommand($"Grades your answers to the MediAI lab against the running lab.{Environment.NewLine}Usage: {Command} [folder] [options]")
         {
             Folder, Json, Host, Port, User, Password, Timeout,
+            ClassCommand.Class, ClassCommand.At, ClassCommand.Out, ClassCommand.Parallel, ClassCommand.Api,
         };
         root.Subcommands.Add(CampaignCommand.Create());
         root.Subcommands.Add(BenchFailuresCommand.Create());
@@ -73,6 +75,11 @@ public static class CheckCommand
         var folder = options.GetValue(Folder)!;
         var json = options.GetValue(Json);
         var timeout = options.GetValue(Timeout);
+        if (options.GetValue(ClassCommand.Class) is not null)
+        {
+            return await ClassCommand.RunAsync(options, timeout, cancellationToken);
+        }
+
         var builder = new NpgsqlConnectionStringBuilder
         {
             Host = options.GetValue(Host),

@@ -31,6 +31,24 @@ public readonly struct JobParameters
     public bool Boolean(string name, bool defaultValue, string error) =>
         Read(name, defaultValue, error, v => v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : null);
 
+    /// <summary>A string, or null when absent; <paramref name="valid"/> says what is wrong with it (null: nothing).</summary>
+    public string? Text(string name, Func<string, string?> valid)
+    {
+        if (_json is not { } json || !json.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        var problem = value.ValueKind == JsonValueKind.String ? valid(value.GetString()!) : "must be a string";
+        if (problem is null)
+        {
+            return value.GetString();
+        }
+
+        _errors[name] = [problem];
+        return null;
+    }
+
     private T Read<T>(string name, T defaultValue, string error, Func<JsonElement, T?> parse)
         where T : struct
     {

@@ -25,6 +25,7 @@ public sealed partial class PsqlRunner(NpgsqlConnection connection, ILogger logg
 {
     private readonly Dictionary<string, string> _variables = new(StringComparer.Ordinal);
     private Action<ScriptProgress>? _progress;
+    private Action<string, PostgresException?>? _onError;
 
     public PsqlRunner WithVariable(string name, string value)
     {
@@ -36,6 +37,17 @@ public sealed partial class PsqlRunner(NpgsqlConnection connection, ILogger logg
     public PsqlRunner OnProgress(Action<ScriptProgress> progress)
     {
         _progress = progress;
+        return this;
+    }
+
+    /// <summary>
+    /// Carries on past a failing statement or an unsupported meta-command, as psql does without
+    /// ON_ERROR_STOP, telling <paramref name="report"/> what failed, and PostgreSQL's error when it was
+    /// one (a student's file replayed for grading). A lost connection still ends the run.
+    /// </summary>
+    public PsqlRunner ContinueOnError(Action<string, PostgresException?> report)
+    {
+        _onError = report;
         return this;
     }
 
@@ -87,8 +99,22 @@ public sealed partial class PsqlRunner(NpgsqlConnection connection, ILogger logg
                 case MetaStep { Command: "echo" } m:
                     logger.LogInformation("{Message}", Interpolate(Unquote(m.Arguments)));
                     break;
+                case MetaStep m when _onError is not null:
+                    _onError($"{scriptName} line {m.Line}: \\{m.Command} skipped (the grader runs SQL, \\gexec, \\set, \\if and \\echo)", null);
+                    break;
                 case MetaStep m:
                     throw new FormatException($"{scriptName} line {m.Line}: \\{m.Command} is not supported by the lab's script runner");
+                case SqlStep s when _onError is not null:
+                    try
+                    {
+                        await ExecuteAsync(scriptName, s, cancellationToken);
+                    }
+                    catch (ScriptException e)
+                    {
+                        _onError(e.Message, e.PostgresError);
+                    }
+
+                    break;
                 case SqlStep s:
                     await ExecuteAsync(scriptName, s, cancellationToken);
                     break;

@@ -142,6 +142,14 @@ public sealed class LocalLabStartTests
         Assert.False(wrong.Success);
         Assert.Contains("faultRate", wrong.Message);
 
+        // "Grade class": the same job as --class; a folder with no student in it is refused, saying so.
+        var emptyClass = Directory.CreateTempSubdirectory("mediai-empty-class-").FullName;
+        var grading = await commands.ExecuteCommandAsync("coordinator-api", "class-grading", new InteractionInputCollection(
+            [new InteractionInput { Name = "folder", InputType = InputType.Text, Value = emptyClass }]), timeout.Token);
+        Directory.Delete(emptyClass);
+        Assert.False(grading.Success);
+        Assert.Contains("holds no student folder", grading.Message);
+
         // Service discovery: the API reaches every agent by its service name (http://agent-tokyo, from
         // the AppHost's references; no address configured here) and reports an agent that is down as down.
         await AssertAgentsAsync(api, down: null, timeout.Token);

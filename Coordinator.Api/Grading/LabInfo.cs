@@ -1,7 +1,7 @@
 using MediAI.Coordinator.Cluster;
 using Npgsql;
 
-namespace MediAI.Coordinator.Checker;
+namespace MediAI.Coordinator.Grading;
 
 /// <summary>A node of the lab as lab_sites records it (the address Citus uses for it).</summary>
 public sealed record LabNode(string Site, string Country, string NodeName, int NodePort);

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using MediAI.Coordinator.Sql;
 using Npgsql;
 
-namespace MediAI.Coordinator.Checker;
+namespace MediAI.Coordinator.Grading;
 
 /// <summary>A file that could not run to its end: every question of it fails with this reason.</summary>
 public sealed class FileAbortedException(string message, Exception inner) : Exception(message, inner);
@@ -45,6 +45,15 @@ public static partial class FileRun
             {
                 runs[id].Statements.Add(new StatementRun(step.Line, sql, null,
                     $"{file.Path} line {step.Line}: transaction commands (BEGIN, COMMIT, …) do not belong in this file: the checker decides where its transactions begin and end"));
+                continue;
+            }
+
+            if (CheckerSetting().IsMatch(sql))
+            {
+                // A student's file must not lift the time or resource limits or change who it runs as: an
+                // endless query would then hold the grading of a whole class, a wide one starve the others.
+                runs[id].Statements.Add(new StatementRun(step.Line, sql, null,
+                    $"{file.Path} line {step.Line}: the checker sets the role, search_path, time and resource limits itself: remove this statement"));
                 continue;
             }
 
@@ -102,6 +111,9 @@ public static partial class FileRun
 
     [GeneratedRegex(@"^\s*(BEGIN|START\s+TRANSACTION|COMMIT|END|ROLLBACK|ABORT|PREPARE\s+TRANSACTION|SAVEPOINT|RELEASE)\b", RegexOptions.IgnoreCase)]
     private static partial Regex TransactionCommand();
+
+    [GeneratedRegex(@"(^\s*(SET|RESET)\s+((SESSION|LOCAL)\s+)?(ROLE|SESSION\s+AUTHORIZATION|statement_timeout|lock_timeout|idle_in_transaction_session_timeout|search_path|work_mem|citus\.max_adaptive_executor_pool_size|ALL)\b)|set_config\s*\(\s*'(statement_timeout|lock_timeout|idle_in_transaction_session_timeout|search_path|role|session_authorization|work_mem|citus\.max_adaptive_executor_pool_size)'", RegexOptions.IgnoreCase)]
+    private static partial Regex CheckerSetting();
 
     [GeneratedRegex(@"^\s*(EXPLAIN|SHOW|SET|RESET)\b", RegexOptions.IgnoreCase)]
     private static partial Regex ExplainOrSetting();

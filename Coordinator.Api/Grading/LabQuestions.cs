@@ -1,4 +1,4 @@
-namespace MediAI.Coordinator.Checker;
+namespace MediAI.Coordinator.Grading;
 
 /// <summary>
 /// The lab's questions, in the handout's order: where each is answered and how it is graded.

@@ -2,7 +2,7 @@ using MediAI.Coordinator.Fragmentation;
 using MediAI.Coordinator.Queries;
 using Npgsql;
 
-namespace MediAI.Coordinator.Checker;
+namespace MediAI.Coordinator.Grading;
 
 /// <summary>What a question's grader sees: the lab, the student's section as it ran, their written answer.</summary>
 public sealed class GradeContext(NpgsqlConnection connection, LabInfo lab, FragmentationChecker fragmentation, Question question, SectionRun? run, Section? answer)

@@ -2,15 +2,18 @@ using MediAI.Coordinator.Fragmentation;
 using MediAI.Coordinator.Queries;
 using Npgsql;
 
-namespace MediAI.Coordinator.Checker;
+namespace MediAI.Coordinator.Grading;
 
 /// <summary>
 /// Grades a folder of answers (exercises/ or solutions/) against the running lab, question by
 /// question: blanks first, then the SQL as it runs, then the grader. One question's error never
 /// stops the others. Parts 1–3 run in transactions that are rolled back: grading changes nothing.
 /// </summary>
-public sealed class LabChecker(NpgsqlDataSource dataSource, FragmentationChecker fragmentation, int timeoutSeconds)
+public sealed class LabChecker(NpgsqlDataSource dataSource, FragmentationChecker fragmentation, int timeoutSeconds, CheckScope? scope = null)
 {
+    private readonly CheckScope _scope = scope ?? CheckScope.Everything;
+    private readonly Dictionary<string, string> _unreadable = [];
+
     public async Task<CheckReport> RunAsync(string folder, string labName, CancellationToken ct)
     {
         LabInfo lab;
@@ -21,7 +24,13 @@ public sealed class LabChecker(NpgsqlDataSource dataSource, FragmentationChecker
 
         var answers = await LoadAsync(folder, LabQuestions.AnswerSheet, ct);
         var results = new List<QuestionResult>();
-        foreach (var group in LabQuestions.All.GroupBy(q => q.SqlFile))
+        var questions = LabQuestions.All.Where(_scope.Includes).ToList();
+        foreach (var skipped in questions.Where(q => _scope.Skips.ContainsKey(q.Id)))
+        {
+            results.Add(new QuestionResult(skipped.Id, skipped.Part, skipped.Title, skipped.SqlFile, Outcome.Skipped, [_scope.Skips[skipped.Id]]));
+        }
+
+        foreach (var group in questions.Where(q => !_scope.Skips.ContainsKey(q.Id)).GroupBy(q => q.SqlFile))
         {
             var file = group.Key is null ? null : await LoadAsync(folder, group.Key, ct);
             try
@@ -43,6 +52,7 @@ public sealed class LabChecker(NpgsqlDataSource dataSource, FragmentationChecker
         }
 
         var order = LabQuestions.All.Select(q => q.Id).ToList();
+        ct.ThrowIfCancellationRequested(); // a run stopped half-way reports nothing, rather than failures that are only the stop
         return new CheckReport(folder, labName, lab.Server, lab.CitusVersion, [.. results.OrderBy(r => order.IndexOf(r.Id))]);
     }
 
@@ -55,8 +65,9 @@ public sealed class LabChecker(NpgsqlDataSource dataSource, FragmentationChecker
         await LimitAsync(connection, ct);
         Dictionary<string, SectionRun>? sectionRuns = null;
         string? unreadable = null;
-        if (inTransaction)
+        if (inTransaction && !_scope.Sandboxed)
         {
+            // (A sandbox's schema starts empty: there is nothing of an earlier run to drop.)
             foreach (var relation in LabQuestions.Creates.GetValueOrDefault(group.Key!) ?? [])
             {
                 await FileRun.ExecuteAsync(connection, $"""
@@ -83,6 +94,11 @@ public sealed class LabChecker(NpgsqlDataSource dataSource, FragmentationChecker
             {
                 unreadable = $"{group.Key}: {e.Message}";
             }
+        }
+
+        if (_scope.Sandboxed && await ShadowsAsync(connection, ct) is { } shadowed)
+        {
+            unreadable ??= shadowed;
         }
 
         foreach (var question in group)
@@ -134,6 +150,11 @@ public sealed class LabChecker(NpgsqlDataSource dataSource, FragmentationChecker
             return Verdict.Fail(errors);
         }
 
+        if (_scope.Errors?.GetValueOrDefault(q.Id) is { Count: > 0 } replayed)
+        {
+            return Verdict.Fail(replayed);
+        }
+
         var context = new GradeContext(connection, lab, fragmentation, q, run, answer);
         if (q.Answer && context.AnswerText.Length == 0)
         {
@@ -178,8 +199,27 @@ public sealed class LabChecker(NpgsqlDataSource dataSource, FragmentationChecker
         }
     }
 
-    private static IEnumerable<string> Blanks(ExerciseFile? file, string path, string id, string marker)
+    /// <summary>
+    /// A table of the student's own named like one of the lab's hides the lab's from every grader
+    /// (their schema comes first in search_path): graders would read the student's rows.
+    /// </summary>
+    private static async Task<string?> ShadowsAsync(NpgsqlConnection connection, CancellationToken ct)
     {
+        await using var command = new NpgsqlCommand(
+            "SELECT string_agg(relname, ', ' ORDER BY relname) FROM pg_class WHERE relnamespace = current_schema()::regnamespace AND relname = ANY($1)", connection);
+        command.Parameters.AddWithValue(CheckScope.LabTables);
+        return await command.ExecuteScalarAsync(ct) is string names
+            ? $"your SQL creates {names} of your own, which hides the lab's table of that name from every query: use the lab's tables, create only your own views and tables under other names"
+            : null;
+    }
+
+    private IEnumerable<string> Blanks(ExerciseFile? file, string path, string id, string marker)
+    {
+        if (_unreadable.TryGetValue(path, out var reason))
+        {
+            return [reason];
+        }
+
         if (file is null)
         {
             return [$"{path} is missing: restore it (git checkout -- {path}, from the folder you are checking)"];
@@ -193,10 +233,17 @@ public sealed class LabChecker(NpgsqlDataSource dataSource, FragmentationChecker
         return section.BlankLines.Select(line => $"{path} line {line}: fill in the blank ___");
     }
 
-    private static async Task<ExerciseFile?> LoadAsync(string folder, string relative, CancellationToken ct)
+    private async Task<ExerciseFile?> LoadAsync(string folder, string relative, CancellationToken ct)
     {
-        var path = Path.Combine(folder, relative);
-        return File.Exists(path) ? ExerciseFile.Parse(relative, await File.ReadAllTextAsync(path, ct)) : null;
+        try
+        {
+            return await AnswerFile.LoadAsync(folder, relative, ct);
+        }
+        catch (UnreadableFileException e)
+        {
+            _unreadable[relative] = e.Message;
+            return null;
+        }
     }
 
     /// <summary>Every statement of the session stops after the timeout, with PostgreSQL's 57014.</summary>

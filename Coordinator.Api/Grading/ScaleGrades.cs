@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace MediAI.Coordinator.Checker;
+namespace MediAI.Coordinator.Grading;
 
 /// <summary>
 /// Part 5, on generated data (schema lab_scale): graded on what is deterministic — the rows, the

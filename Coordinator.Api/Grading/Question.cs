@@ -1,4 +1,4 @@
-namespace MediAI.Coordinator.Checker;
+namespace MediAI.Coordinator.Grading;
 
 /// <summary>Grades one question against the lab.</summary>
 public delegate Task<Verdict> Grader(GradeContext context);

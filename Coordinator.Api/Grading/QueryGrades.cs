@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using MediAI.Coordinator.Queries;
 
-namespace MediAI.Coordinator.Checker;
+namespace MediAI.Coordinator.Grading;
 
 /// <summary>Questions answered by a query: its rows against the expected query's rows, run now on the same lab.</summary>
 public static partial class QueryGrades

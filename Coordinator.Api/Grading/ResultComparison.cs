@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace MediAI.Coordinator.Checker;
+namespace MediAI.Coordinator.Grading;
 
 /// <summary>
 /// A student's result against the expected one, as a set of rows (order is checked apart, where

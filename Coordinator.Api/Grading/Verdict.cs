@@ -1,4 +1,4 @@
-namespace MediAI.Coordinator.Checker;
+namespace MediAI.Coordinator.Grading;
 
 public enum Outcome
 {

@@ -1,0 +1,274 @@
+using System.Diagnostics;
+using MediAI.Coordinator.Cluster;
+using MediAI.Coordinator.Fragmentation;
+using MediAI.Coordinator.Jobs;
+using MediAI.Coordinator.Queries;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace MediAI.Coordinator.Grading.Classroom;
+
+/// <summary>
+/// Grades every student's clone in a folder against this one lab, in two passes. First, in
+/// parallel: Parts 1–3, 5 and the reflections, each student's SQL as their own role in their own
+/// schema (<see cref="StudentSandbox"/>). Then, one student at a time: Part 4 replayed from their
+/// files (<see cref="Part4Replay"/>) and graded on what it left, then removed. Each grade is saved
+/// as soon as it is known (<see cref="GradebookStore"/>); the gradebook is written at the end.
+/// </summary>
+/// <param name="adminConnectionString">The grading's own sessions as the lab's administrator (see <see cref="ClassGradingFactory"/>), opened once the job starts.</param>
+/// <param name="replayOn">Part 4's replay over those sessions.</param>
+public sealed class ClassGrading(ClassParameters parameters, LabClusterOptions lab, string adminConnectionString, Func<NpgsqlDataSource, Part4Replay> replayOn) : ILabJob
+{
+    /// <summary>Not graded per student on a shared lab: 5.5 rebalances the class's one cluster.</summary>
+    public static readonly IReadOnlyDictionary<string, string> NotReplayed = new Dictionary<string, string>
+    {
+        ["5.5"] = "not graded in class grading: rebalancing moves the whole class's shared data; grade 5.5 on the student's own lab (check exercises)",
+    };
+
+    private readonly List<string> _students = ClassFolder.Students(parameters.Folder, parameters.Out);
+
+    /// <summary>Set while a student's Part 4 replay is under way: the cleanup then puts the lab back to it.</summary>
+    private Part4Replay.Baseline? _baseline;
+    private bool _citus;
+    private NpgsqlDataSource? _admin;
+    private Part4Replay? _replay;
+
+    private NpgsqlDataSource Admin => _admin ?? throw new InvalidOperationException("the job has not started");
+
+    private Part4Replay Replay => _replay ?? throw new InvalidOperationException("the job has not started");
+
+    public string Description => $"class grading of {_students.Count} folder(s) in {parameters.Folder}{(parameters.At is { } at ? $", each at its last commit before {at:yyyy-MM-dd HH:mm zzz}" : "")}";
+
+    public async Task<string?> RefusalAsync(CancellationToken cancellationToken)
+    {
+        if (_students.Count == 0)
+        {
+            return $"{parameters.Folder} holds no student folder: put one clone per student in it (git clone <url> {parameters.Folder}/<name>).";
+        }
+
+        await using var connection = new NpgsqlConnection(adminConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+        }
+        catch (NpgsqlException e)
+        {
+            return $"The lab does not answer ({e.Message}). {lab.CoordinatorDownAdvice}";
+        }
+
+        // A student's SQL reads what is not in their schema from public: what a run of the exercises by
+        // hand left there would answer for students who never made it.
+        var made = LabQuestions.Creates.Values.SelectMany(v => v).Append("consultationlog").Select(n => n.ToLowerInvariant()).ToArray(); // as pg_class spells unquoted names
+        await using (var left = new NpgsqlCommand("SELECT string_agg(c.oid::regclass::text, ', ' ORDER BY 1) FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relname = ANY($1)", connection))
+        {
+            left.Parameters.Add(new NpgsqlParameter { Value = made });
+            if (await left.ExecuteScalarAsync(cancellationToken) is string names)
+            {
+                return $"This lab's schema public holds {names}, made by running the exercises on it by hand: students who did not make them would be graded on these. Drop them (DROP VIEW … / DROP TABLE …, or DROP … CASCADE), then start the grading again.";
+            }
+        }
+
+        await using (var part4 = new NpgsqlCommand(Part4Replay.LeftoversSql, connection))
+        {
+            if (await part4.ExecuteScalarAsync(cancellationToken) is long rows && rows > 0)
+            {
+                return $"This lab holds {rows} row(s) of an earlier Part 4 run (patient 16's consultations): every student's replay would find them. Reset lab data (dashboard → coordinator-api → Reset lab data), then start the grading again.";
+            }
+        }
+
+        return null;
+    }
+
+    public async Task<object?> RunAsync(JobProgress progress, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var store = new GradebookStore(parameters.Out);
+        var work = Path.Combine(parameters.Out, ".work");
+        _admin = NpgsqlDataSource.Create(adminConnectionString);
+        _replay = replayOn(_admin);
+        LabInfo info;
+        await using (var probe = await Admin.OpenConnectionAsync(cancellationToken))
+        {
+            info = await LabInfo.LoadAsync(probe, cancellationToken);
+        }
+
+        _citus = info.Citus;
+
+        var total = _students.Count * 2;
+        long done = 0;
+        void Step(string text) => progress.Report(Interlocked.Read(ref done), total, text);
+
+        // Which commit each student is graded at; a grade saved for that commit is kept (the run resumes).
+        var grades = new Dictionary<string, StudentGrade>();
+        var answers = new Dictionary<string, string>();
+        foreach (var student in _students)
+        {
+            Step($"reading {student}'s clone");
+            StudentGrade grade;
+            try
+            {
+                var snapshot = await GitClone.SnapshotAsync(Path.Combine(parameters.Folder, student), parameters.At, Path.Combine(work, StudentSandbox.RoleFor(student)), cancellationToken);
+                answers[student] = snapshot.Answers;
+                grade = store.Find(student) is { } saved && saved.Commit == snapshot.Commit && saved.Problem is null ? saved
+                    : new StudentGrade { Student = student, Commit = snapshot.Commit, CommitDate = snapshot.CommitDate, Commits = snapshot.Commits, CommitsAfterDeadline = snapshot.CommitsAfter };
+            }
+            catch (Exception e) when (e is StudentFolderException or IOException or UnauthorizedAccessException or InvalidDataException or FormatException)
+            {
+                grade = StudentGrade.Ungradable(student, e.Message);
+                await store.SaveAsync(grade, cancellationToken);
+                progress.Log($"{student}: {e.Message}");
+            }
+
+            grades[student] = grade;
+            if (grade.FirstPassDone)
+            {
+                Interlocked.Increment(ref done);
+            }
+
+            if (grade.Part4Done)
+            {
+                Interlocked.Increment(ref done);
+            }
+        }
+
+        var resumed = grades.Values.Where(g => g.Problem is null && (g.FirstPassDone || g.Part4Done)).Select(g => g.Student).ToList();
+        if (resumed.Count > 0)
+        {
+            progress.Log($"resuming: kept the grades of {string.Join(", ", resumed)} (graded at the same commit by an earlier run)");
+        }
+
+        // Pass 1, in parallel: everything but Part 4, each student in their own sandbox.
+        var firstPassClock = Stopwatch.StartNew();
+        var firstPass = new CheckScope(q => q.Part != 4, NotReplayed, Sandboxed: true);
+        await Parallel.ForEachAsync(_students.Where(s => !grades[s].FirstPassDone), new ParallelOptions { MaxDegreeOfParallelism = parameters.Parallel, CancellationToken = cancellationToken }, async (student, ct) =>
+        {
+            Step($"grading {student} (Parts 1–3, 5)");
+            await LabAnswersAsync(student, ct);
+            var report = await GradeAsync(student, answers[student], firstPass, null, ct);
+            await LabAnswersAsync(student, ct);
+            var grade = grades[student].With(report.Questions) with { FirstPassDone = true };
+            lock (grades)
+            {
+                grades[student] = grade;
+            }
+
+            await store.SaveAsync(grade, ct);
+            Interlocked.Increment(ref done);
+            progress.Log($"{student}: {grade.Passed} passed, {grade.Failed} failed so far (Parts 1–3, 5)");
+        });
+
+        var firstPassSeconds = firstPassClock.Elapsed.TotalSeconds;
+
+        // Pass 2, one student at a time: Part 4 replayed (it kills the coordinator twice), graded, removed.
+        var part4Clock = Stopwatch.StartNew();
+        var baseline = await Replay.BaselineAsync(cancellationToken);
+        foreach (var student in _students.Where(s => !grades[s].Part4Done))
+        {
+            Step($"replaying {student}'s Part 4");
+            await LabAnswersAsync(student, cancellationToken);
+            _baseline = baseline;
+            var errors = new Dictionary<string, IReadOnlyList<string>>();
+            var report = await GradeAsync(student, answers[student], new CheckScope(q => q.Part == 4, new Dictionary<string, string>(), Sandboxed: true, errors),
+                async (sandbox, ct) =>
+                {
+                    foreach (var (id, list) in await Replay.ReplayAsync(sandbox, answers[student], info.Citus, ct))
+                    {
+                        errors[id] = list;
+                    }
+                }, cancellationToken);
+            await Replay.PutBackAsync(baseline, info.Citus, cancellationToken);
+            _baseline = null;
+            await LabAnswersAsync(student, cancellationToken);
+            grades[student] = grades[student].With(report.Questions) with { Part4Done = true };
+            await store.SaveAsync(grades[student], cancellationToken);
+            Interlocked.Increment(ref done);
+            progress.Log($"{student}: {grades[student].Passed} passed, {grades[student].Failed} failed");
+        }
+
+        var book = new Gradebook($"{lab.Coordinator.Host}:{lab.Coordinator.Port}/{LabSites.Database} (PostgreSQL {info.Server}{(info.Citus ? $", Citus {info.CitusVersion}" : ", no Citus")})",
+            parameters.At, DateTimeOffset.UtcNow, [.. _students.Select(s => grades[s])]);
+        await book.WriteAsync(parameters.Out, cancellationToken);
+        progress.Report(total, total, $"gradebook written to {parameters.Out}");
+        return new
+        {
+            students = _students.Count,
+            needHelp = book.NeedHelp().Select(s => s.Student).ToList(),
+            csv = Path.Combine(parameters.Out, Gradebook.CsvFile),
+            json = Path.Combine(parameters.Out, Gradebook.JsonFile),
+            html = Path.Combine(parameters.Out, Gradebook.HtmlFile),
+            seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
+            firstPassSeconds = Math.Round(firstPassSeconds, 1),
+            part4Seconds = Math.Round(part4Clock.Elapsed.TotalSeconds, 1),
+        };
+    }
+
+    /// <summary>One pass for one student: their sandbox made, optionally their files replayed in it, the questions graded as their role, the sandbox dropped.</summary>
+    private async Task<CheckReport> GradeAsync(string student, string folder, CheckScope scope, Func<StudentSandbox, CancellationToken, Task>? before, CancellationToken ct)
+    {
+        try
+        {
+            await using var sandbox = await StudentSandbox.CreateAsync(Admin, lab, student, parameters.TimeoutSeconds, ct);
+            if (before is not null)
+            {
+                await before(sandbox, ct);
+            }
+
+            var checker = new LabChecker(sandbox.Session, new FragmentationChecker(sandbox.Session, Options.Create(new QueryLimits())), parameters.TimeoutSeconds, scope);
+            return await checker.RunAsync(folder, student, ct);
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or HttpRequestException && !ct.IsCancellationRequested)
+        {
+            throw (Exception?)await LabProbe.DownAsync(Admin, lab, student, e, ct) ?? new InvalidOperationException($"grading {student} failed: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Before and after a student's pass: if the lab does not answer now, their grade may be the lab's fault, so it is not kept.</summary>
+    private async Task LabAnswersAsync(string student, CancellationToken ct)
+    {
+        if (await LabProbe.DownAsync(Admin, lab, student, null, ct) is { } down)
+        {
+            throw down;
+        }
+    }
+
+    public async Task CleanupAsync(CancellationToken cancellationToken)
+    {
+        var work = Path.Combine(parameters.Out, ".work");
+        if (Directory.Exists(work))
+        {
+            Directory.Delete(work, recursive: true);
+        }
+
+        if (_admin is null)
+        {
+            return; // it never started
+        }
+
+        await using var admin = _admin;
+        if (_baseline is { } baseline)
+        {
+            // Stopped mid-replay: Tokyo's fault healed, Paris started, the student's rows removed.
+            await Replay.PutBackAsync(baseline, _citus, cancellationToken);
+        }
+
+        // Sandboxes a stopped run left (their sessions, their prepared transactions, their objects). Dropping
+        // a role needs every node: with a site down it fails, and the next run drops them first.
+        var left = new List<string>();
+        foreach (var role in await StudentSandbox.LeftAsync(admin, cancellationToken))
+        {
+            try
+            {
+                await StudentSandbox.DropAsync(admin, role, cancellationToken);
+            }
+            catch (NpgsqlException)
+            {
+                left.Add(role);
+            }
+        }
+
+        if (left.Count > 0)
+        {
+            throw new InvalidOperationException($"the grading roles {string.Join(", ", left)} could not be dropped now (is every site up?): the next class grading drops them first");
+        }
+    }
+}

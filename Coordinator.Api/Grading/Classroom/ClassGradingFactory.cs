@@ -1,0 +1,32 @@
+using MediAI.Coordinator.Cluster;
+using MediAI.Coordinator.Jobs;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace MediAI.Coordinator.Grading.Classroom;
+
+/// <summary>POST /jobs/class-grading (and the dashboard's *Grade class*, the CLI's --class): a class grading from its parameters.</summary>
+public sealed class ClassGradingFactory(IOptions<LabClusterOptions> lab, AgentClient agents, AgentNodeClient nodes, PooledBackends pooled) : ILabJobFactory
+{
+    public const string JobKind = "class-grading";
+
+    public string Kind => JobKind;
+
+    public ILabJob? Create(System.Text.Json.JsonElement? parameters, Dictionary<string, string[]> errors)
+    {
+        if (ClassParameters.From(parameters, errors) is not { } valid)
+        {
+            return null;
+        }
+
+        // The grading's own administrative sessions: bounded, so a site that stops answering mid-DDL
+        // (a role propagated to every node) becomes an error within a minute, not a five-minute hang.
+        var admin = new NpgsqlConnectionStringBuilder(lab.Value.ConnectionString(lab.Value.Coordinator, LabSites.Database))
+        {
+            ApplicationName = "mediai-class-grading",
+            CommandTimeout = 90,
+            Options = "-c statement_timeout=60s -c lock_timeout=15s -c citus.node_connection_timeout=5000",
+        }.ConnectionString;
+        return new ClassGrading(valid, lab.Value, admin, sessions => new Part4Replay(sessions, agents, nodes, pooled.Retire));
+    }
+}

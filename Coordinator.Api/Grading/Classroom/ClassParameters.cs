@@ -1,0 +1,48 @@
+using System.Globalization;
+using System.Text.Json;
+using MediAI.Coordinator.Jobs;
+
+namespace MediAI.Coordinator.Grading.Classroom;
+
+/// <summary>A class grading's settings, from the request's JSON; each wrong one is named (400).</summary>
+/// <param name="Folder">The folder holding one clone per student (its subfolders; names starting with _ or . are not students).</param>
+/// <param name="At">The deadline: each clone is graded at its last commit before it. Null: at its HEAD.</param>
+/// <param name="Out">Where the gradebook goes, and the record of what is graded already (a new run resumes from it).</param>
+/// <param name="Parallel">Students graded at once (Parts 1–3 and 5; Part 4 is replayed one student at a time).</param>
+/// <param name="TimeoutSeconds">The longest any one student statement may run.</param>
+public sealed record ClassParameters(string Folder, DateTimeOffset? At, string Out, int Parallel, int TimeoutSeconds)
+{
+    public const string Example = "{\"folder\": \"/home/prof/class\", \"at\": \"2026-12-01 23:59\", \"parallel\": 2}";
+
+    /// <summary>The gradebook's folder inside the class folder when none is given (not a student: it starts with _).</summary>
+    public const string DefaultOut = "_gradebook";
+
+    public static ClassParameters? From(JsonElement? json, Dictionary<string, string[]> errors)
+    {
+        var p = new JobParameters(json, errors, Example);
+        var folder = p.Text("folder", f => Path.IsPathFullyQualified(f)
+            ? Directory.Exists(f) ? null : $"there is no folder {f} on the machine that runs the lab"
+            : "must be a full path (the lab's API reads it: it does not know your terminal's current folder)");
+        DateTimeOffset? at = null;
+        p.Text("at", a =>
+        {
+            at = ParseDeadline(a);
+            return at is null ? "must be a date and time, \"2026-12-01 23:59\" (this machine's time zone) or ISO 8601 with an offset" : null;
+        });
+        var output = p.Text("out", o => Path.IsPathFullyQualified(o) ? null : "must be a full path");
+        var parallel = p.WholeNumber("parallel", 2, 1, 8, "must be a whole number from 1 to 8");
+        var timeout = p.WholeNumber("timeout", 60, 1, 600, "must be a whole number of seconds from 1 to 600");
+        if (folder is null && !errors.ContainsKey("folder"))
+        {
+            errors["folder"] = ["is required: the folder holding one clone per student"];
+        }
+
+        return errors.Count == 0 ? new ClassParameters(folder!, at, output ?? Path.Combine(folder!, DefaultOut), parallel, timeout) : null;
+    }
+
+    /// <summary>"2026-12-01 23:59" in this machine's time zone, or any ISO 8601 date with its offset.</summary>
+    public static DateTimeOffset? ParseDeadline(string text) =>
+        DateTimeOffset.TryParseExact(text.Trim(), ["yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var local) ? local
+        : DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var any) ? any
+        : null;
+}

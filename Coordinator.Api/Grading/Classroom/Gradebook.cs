@@ -1,0 +1,65 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace MediAI.Coordinator.Grading.Classroom;
+
+/// <summary>What the professor gets: one row per student and question (CSV and JSON) and a one-page summary (HTML).</summary>
+/// <param name="Lab">The lab graded against (host:port/database, PostgreSQL and Citus versions).</param>
+/// <param name="Deadline">The --at given, if any.</param>
+public sealed record Gradebook(string Lab, DateTimeOffset? Deadline, DateTimeOffset GradedAt, IReadOnlyList<StudentGrade> Students)
+{
+    public const string CsvFile = "gradebook.csv";
+    public const string JsonFile = "gradebook.json";
+    public const string HtmlFile = "summary.html";
+
+    /// <summary>Below this share of passed questions (of those graded) a student is listed as needing help.</summary>
+    public const double HelpBelow = 0.5;
+
+    /// <summary>Pass rate per question over the students graded (skipped questions, and folders that could not be graded at all, not counted).</summary>
+    public IEnumerable<(Question Question, int Passed, int Graded)> PassRates() =>
+        LabQuestions.All.Select(q =>
+        {
+            var grades = Students.Where(s => s.Problem is null).SelectMany(s => s.Questions).Where(r => r.Id == q.Id && r.Outcome != Outcome.Skipped).ToList();
+            return (q, grades.Count(r => r.Outcome == Outcome.Pass), grades.Count);
+        });
+
+    /// <summary>Students whose folder could not be graded, or who passed less than half of what was graded: fewest passes first.</summary>
+    public IEnumerable<StudentGrade> NeedHelp() =>
+        Students.Where(s => s.Problem is not null || s.Passed < HelpBelow * (s.Passed + s.Failed)).OrderBy(s => s.Passed).ThenBy(s => s.Student, StringComparer.Ordinal);
+
+    public async Task WriteAsync(string folder, CancellationToken ct)
+    {
+        Directory.CreateDirectory(folder);
+        await File.WriteAllTextAsync(Path.Combine(folder, CsvFile), ToCsv(), ct);
+        await File.WriteAllTextAsync(Path.Combine(folder, JsonFile), JsonSerializer.Serialize(this, GradebookStore.Json), ct);
+        await File.WriteAllTextAsync(Path.Combine(folder, HtmlFile), GradebookPage.Render(this), ct);
+    }
+
+    public string ToCsv()
+    {
+        var csv = new StringBuilder("student,commit,commit_date,commits,commits_after_deadline,question,part,outcome,reason\n");
+        foreach (var s in Students)
+        {
+            foreach (var q in s.Questions)
+            {
+                csv.AppendJoin(',', [Cell(s.Student), Cell(s.Commit ?? ""), Cell(s.CommitDate?.ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture) ?? ""),
+                    s.Commits.ToString(CultureInfo.InvariantCulture), s.CommitsAfterDeadline.ToString(CultureInfo.InvariantCulture),
+                    Cell(q.Id), q.Part.ToString(CultureInfo.InvariantCulture), q.Outcome.ToString().ToLowerInvariant(), Cell(string.Join(" | ", q.Reasons))]).Append('\n');
+            }
+        }
+
+        return csv.ToString();
+    }
+
+    /// <summary>RFC 4180: quoted when it holds a comma, a quote or a line break; a leading = + - @ is defused so no spreadsheet runs it as a formula.</summary>
+    private static string Cell(string value)
+    {
+        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@')
+        {
+            value = "'" + value;
+        }
+
+        return value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+    }
+}

@@ -1,0 +1,48 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MediAI.Coordinator.Grading.Classroom;
+
+/// <summary>
+/// Where a class grading keeps each student's grade as soon as it is known (out/students/NAME.json):
+/// a run that stopped (cancelled, lab down, machine off) starts again from these, skipping what is
+/// graded at the same commit. Writes are whole-file replace, so a crash never leaves half a grade.
+/// </summary>
+public sealed class GradebookStore(string folder)
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    private readonly string _students = Path.Combine(folder, "students");
+
+    public string Folder => folder;
+
+    /// <summary>The student's saved grade, if any.</summary>
+    public StudentGrade? Find(string student)
+    {
+        var path = PathOf(student);
+        try
+        {
+            return File.Exists(path) ? JsonSerializer.Deserialize<StudentGrade>(File.ReadAllText(path), Json) : null;
+        }
+        catch (JsonException)
+        {
+            return null; // not ours, or from an older lab: graded again
+        }
+    }
+
+    public async Task SaveAsync(StudentGrade grade, CancellationToken ct)
+    {
+        Directory.CreateDirectory(_students);
+        var path = PathOf(grade.Student);
+        var temporary = path + ".tmp";
+        await File.WriteAllTextAsync(temporary, JsonSerializer.Serialize(grade, Json), ct);
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    private string PathOf(string student) => Path.Combine(_students, StudentSandbox.RoleFor(student) + ".json");
+}

@@ -1,0 +1,51 @@
+namespace MediAI.Coordinator.Grading.Classroom;
+
+/// <summary>
+/// One student's line of the gradebook: the commit graded (the last before the deadline), how many
+/// commits led to it and how many came after, the questions' grades, or why the folder could not be
+/// graded. Saved as each pass ends, so a run that stops resumes where it stopped.
+/// </summary>
+public sealed record StudentGrade
+{
+    public required string Student { get; init; }
+    public string? Commit { get; init; }
+    public DateTimeOffset? CommitDate { get; init; }
+    public int Commits { get; init; }
+    public int CommitsAfterDeadline { get; init; }
+
+    /// <summary>Why nothing of the folder could be graded (not a clone, no commit before the deadline …); each question fails with it.</summary>
+    public string? Problem { get; init; }
+
+    public IReadOnlyList<QuestionResult> Questions { get; init; } = [];
+
+    /// <summary>Parts 1–3, 5 and the reflections are graded (the first pass).</summary>
+    public bool FirstPassDone { get; init; }
+
+    /// <summary>Part 4 is replayed and graded (the second pass).</summary>
+    public bool Part4Done { get; init; }
+
+    public int Passed => Questions.Count(q => q.Outcome == Outcome.Pass);
+    public int Failed => Questions.Count(q => q.Outcome == Outcome.Fail);
+
+    /// <summary>Every question failing with the same reason: a folder that could not be graded at all.</summary>
+    public static StudentGrade Ungradable(string student, string problem) => new()
+    {
+        Student = student,
+        Problem = problem,
+        Questions = [.. LabQuestions.All.Select(q => new QuestionResult(q.Id, q.Part, q.Title, q.SqlFile, Outcome.Fail, [problem]))],
+        FirstPassDone = true,
+        Part4Done = true,
+    };
+
+    /// <summary>This pass's grades in place of the same questions' earlier ones, in the lab's question order.</summary>
+    public StudentGrade With(IEnumerable<QuestionResult> graded)
+    {
+        var byId = Questions.ToDictionary(q => q.Id);
+        foreach (var q in graded)
+        {
+            byId[q.Id] = q;
+        }
+
+        return this with { Questions = [.. LabQuestions.All.Where(q => byId.ContainsKey(q.Id)).Select(q => byId[q.Id])] };
+    }
+}
