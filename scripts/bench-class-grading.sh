@@ -23,7 +23,8 @@ api_pid=$(pgrep -f "Coordinator.Api.dll$" | head -1 || true)
 dotnet build Coordinator.Api/Checker/Checker.csproj -v q -nologo >/dev/null
 checker="dotnet Coordinator.Api/Checker/bin/Debug/net10.0/Checker.dll"
 work=$(mktemp -d)
-trap 'kill "${sampler:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
+source scripts/lib/peak-memory.sh
+trap 'peak_stop; rm -rf "$work"' EXIT
 
 # The class: four kinds of student, in turn.
 commit() { GIT_AUTHOR_DATE="$2" GIT_COMMITTER_DATE="$2" git -C "$1" -c user.name=Student -c user.email=s@example.org commit -qm "$3" --allow-empty; }
@@ -48,17 +49,14 @@ $checker solutions --json >"$work/one.json" || true
 one_seconds=$(echo "$(date +%s.%N) - $start" | bc)
 
 # 2. The class, the API's resident memory sampled every 0.2 s meanwhile.
-( peak=0; while kill -0 "$api_pid" 2>/dev/null; do
-    rss=$(awk '/VmRSS/ {print $2}' "/proc/$api_pid/status" 2>/dev/null || echo 0)
-    [ "${rss:-0}" -gt "$peak" ] && peak=$rss && echo "$peak" >"$work/peak"
-    sleep 0.2
-  done ) & sampler=$!
+peak_start "$api_pid" "$work/peak"
 before=$(awk '/VmRSS/ {print $2}' "/proc/$api_pid/status")
 start=$(date +%s.%N)
 $checker --class "$work/class" --at "2026-06-30 23:59" --parallel "$PARALLEL" --api "$API" | tee "$work/class.log" | grep -v '^\[' || true
 class_seconds=$(echo "$(date +%s.%N) - $start" | bc)
-kill "$sampler" 2>/dev/null || true
+peak_stop
 grep -q '^Graded ' "$work/class.log" || { echo "The class grading did not finish: see above." >&2; exit 1; }
+kept=$(mktemp -d /tmp/mediai-bench-gradebook.XXXX) && cp -r "$work/class/_gradebook/." "$kept" # the class goes, its gradebook stays
 
 printf '\n%s students, --parallel %s, against %s\n' "$STUDENTS" "$PARALLEL" "$API"
 printf '%-58s %8.1f s\n' "one student's own check of solutions/ (check solutions)" "$one_seconds"
@@ -66,4 +64,5 @@ printf '%-58s %8.1f s (%.1f min)\n' "the class (--class, Part 4 replayed per stu
 printf '%-58s %8.1f s\n' "  per student" "$(echo "$class_seconds / $STUDENTS" | bc -l)"
 grep '^Graded ' "$work/class.log" | sed 's/^/  /'
 printf 'ratio class per student / one own check: %.2f\n' "$(echo "scale=3; $class_seconds / $STUDENTS / $one_seconds" | bc)"
+printf 'the gradebook, kept: %s\n' "$kept"
 printf "coordinator API's memory: %s MB before, %s MB at its peak while grading\n" "$((before / 1024))" "$(( $(cat "$work/peak" 2>/dev/null || echo "$before") / 1024 ))"

@@ -18,17 +18,14 @@ api_pid=$(pgrep -f "Coordinator.Api.dll$" | head -1 || true)
 
 dotnet build Coordinator.Api/Checker/Checker.csproj -v q -nologo >/dev/null
 work=$(mktemp -d)
-trap 'kill "${sampler:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
+source scripts/lib/peak-memory.sh
+trap 'peak_stop; rm -rf "$work"' EXIT
 
 # 1. The generator, the API's resident memory sampled every 0.2 s meanwhile.
-( peak=0; while kill -0 "$api_pid" 2>/dev/null; do
-    rss=$(awk '/VmRSS/ {print $2}' "/proc/$api_pid/status" 2>/dev/null || echo 0)
-    [ "${rss:-0}" -gt "$peak" ] && peak=$rss && echo "$peak" >"$work/peak"
-    sleep 0.2
-  done ) & sampler=$!
+peak_start "$api_pid" "$work/peak"
 before=$(awk '/VmRSS/ {print $2}' "/proc/$api_pid/status")
 dotnet Coordinator.Api/Checker/bin/Debug/net10.0/Checker.dll generate --api "$API" --patients "$PATIENTS" --seed 1 >"$work/generate.log"
-kill "$sampler" 2>/dev/null || true
+peak_stop
 gen_line=$(grep '^Loaded in' "$work/generate.log")
 gen_seconds=$(sed -E 's/^Loaded in ([0-9.]+) s.*/\1/' <<<"$gen_line")
 rows=$(psql -d mediAI -Atc "SELECT (SELECT count(*) FROM lab_scale.patients) + (SELECT count(*) FROM lab_scale.medicalrecords) + (SELECT count(*) FROM lab_scale.trainingdata) + (SELECT count(*) FROM lab_scale.transactions)")
