@@ -27,8 +27,8 @@ public static class ClassCommand
             ["parallel"] = options.GetValue(Parallel),
             ["timeout"] = timeout,
         };
-        var names = new Dictionary<string, string> { ["folder"] = "class", ["at"] = "at", ["out"] = "out", ["parallel"] = "parallel", ["timeout"] = "timeout" };
-        if (await JobCli.RunAsync(http, "class-grading", parameters, "class grading", n => names.GetValueOrDefault(n, n), cancellationToken) is not { } result)
+        // Each parameter is named as its option, but the folder, which is --class.
+        if (await JobCli.RunAsync(http, "class-grading", parameters, "class grading", n => n == "folder" ? "class" : n, cancellationToken) is not { } result)
         {
             return 2;
         }

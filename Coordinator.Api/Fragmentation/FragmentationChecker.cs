@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using MediAI.Coordinator.Queries;
+using MediAI.Coordinator.Sql;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -62,7 +63,7 @@ public sealed partial class FragmentationChecker([FromKeyedServices(ReadOnlySess
         {
             for (var j = i + 1; j < fragments.Count; j++)
             {
-                overlaps.Add($"SELECT {Literal(fragments[i].Name)} AS fragment_a, {Literal(fragments[j].Name)} AS fragment_b, {list} FROM (SELECT {list} FROM {fragments[i].Sql} AS a INTERSECT SELECT {list} FROM {fragments[j].Sql} AS b) AS x");
+                overlaps.Add($"SELECT {PsqlScript.Literal(fragments[i].Name)} AS fragment_a, {PsqlScript.Literal(fragments[j].Name)} AS fragment_b, {list} FROM (SELECT {list} FROM {fragments[i].Sql} AS a INTERSECT SELECT {list} FROM {fragments[j].Sql} AS b) AS x");
             }
         }
 
@@ -242,8 +243,6 @@ public sealed partial class FragmentationChecker([FromKeyedServices(ReadOnlySess
         name is not null && IdentifierPattern().IsMatch(name.Trim())
             ? name.Trim().ToLowerInvariant()
             : throw new QueryRejectedException(field, "must be a table or column name (letters, digits, '_', optionally schema.name)");
-
-    private static string Literal(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
 
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")]
     private static partial Regex IdentifierPattern();

@@ -29,9 +29,10 @@ public static class AnswerFile
         byte[] bytes;
         try
         {
-            if (new FileInfo(path).Length > MaxBytes)
+            var length = new FileInfo(path).Length;
+            if (length > MaxBytes)
             {
-                throw new UnreadableFileException($"{relative} is {new FileInfo(path).Length / 1024 / 1024.0:0.0} MB: an answer file is text of a few kB; put back your answers");
+                throw new UnreadableFileException($"{relative} is {length / 1024 / 1024.0:0.0} MB: an answer file is text of a few kB; put back your answers");
             }
 
             bytes = await File.ReadAllBytesAsync(path, ct);

@@ -11,7 +11,8 @@ public sealed record QuestionResult(string Id, int Part, string Title, string? F
 /// <summary>A folder graded against a lab: for a terminal, or as JSON for a classroom autograder.</summary>
 public sealed record CheckReport(string Folder, string Lab, string Server, string? Citus, IReadOnlyList<QuestionResult> Questions)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    /// <summary>The checker's JSON (camelCase, enums as words, + and ' kept): the report, and the class gradebook.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // a file for machines and people: keep + and ' as they are

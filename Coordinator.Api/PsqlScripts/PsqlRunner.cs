@@ -209,7 +209,7 @@ public sealed partial class PsqlRunner(NpgsqlConnection connection, ILogger logg
                 {
                     result.Append(match.Groups["quote"].Value switch
                     {
-                        "'" => "'" + value.Replace("'", "''") + "'",
+                        "'" => PsqlScript.Literal(value),
                         "\"" => "\"" + value.Replace("\"", "\"\"") + "\"",
                         _ => value,
                     });

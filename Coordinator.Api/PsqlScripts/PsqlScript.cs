@@ -19,6 +19,9 @@ public sealed record MetaStep(int Line, string Command, string Arguments) : Scri
 /// </summary>
 public static class PsqlScript
 {
+    /// <summary>A string as an SQL literal, as psql's :'name' writes it: 'it''s'.</summary>
+    public static string Literal(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
+
     public static IReadOnlyList<ScriptStep> Parse(string text)
     {
         var steps = new List<ScriptStep>();

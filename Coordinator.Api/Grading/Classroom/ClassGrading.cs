@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using MediAI.Coordinator.Cluster;
 using MediAI.Coordinator.Fragmentation;
@@ -29,13 +30,15 @@ public sealed class ClassGrading(ClassParameters parameters, LabClusterOptions l
 
     /// <summary>Set while a student's Part 4 replay is under way: the cleanup then puts the lab back to it.</summary>
     private Part4Replay.Baseline? _baseline;
-    private bool _citus;
     private NpgsqlDataSource? _admin;
     private Part4Replay? _replay;
 
     private NpgsqlDataSource Admin => _admin ?? throw new InvalidOperationException("the job has not started");
 
     private Part4Replay Replay => _replay ?? throw new InvalidOperationException("the job has not started");
+
+    /// <summary>The answers taken out of the clones, for this run only.</summary>
+    private string Work => Path.Combine(parameters.Out, ".work");
 
     public string Description => $"class grading of {_students.Count} folder(s) in {parameters.Folder}{(parameters.At is { } at ? $", each at its last commit before {at:yyyy-MM-dd HH:mm zzz}" : "")}";
 
@@ -83,7 +86,6 @@ public sealed class ClassGrading(ClassParameters parameters, LabClusterOptions l
     {
         var clock = Stopwatch.StartNew();
         var store = new GradebookStore(parameters.Out);
-        var work = Path.Combine(parameters.Out, ".work");
         _admin = NpgsqlDataSource.Create(adminConnectionString);
         _replay = replayOn(_admin);
         LabInfo info;
@@ -92,14 +94,12 @@ public sealed class ClassGrading(ClassParameters parameters, LabClusterOptions l
             info = await LabInfo.LoadAsync(probe, cancellationToken);
         }
 
-        _citus = info.Citus;
-
         var total = _students.Count * 2;
         long done = 0;
         void Step(string text) => progress.Report(Interlocked.Read(ref done), total, text);
 
         // Which commit each student is graded at; a grade saved for that commit is kept (the run resumes).
-        var grades = new Dictionary<string, StudentGrade>();
+        var grades = new ConcurrentDictionary<string, StudentGrade>();
         var answers = new Dictionary<string, string>();
         foreach (var student in _students)
         {
@@ -107,7 +107,7 @@ public sealed class ClassGrading(ClassParameters parameters, LabClusterOptions l
             StudentGrade grade;
             try
             {
-                var snapshot = await GitClone.SnapshotAsync(Path.Combine(parameters.Folder, student), parameters.At, Path.Combine(work, StudentSandbox.RoleFor(student)), cancellationToken);
+                var snapshot = await GitClone.SnapshotAsync(Path.Combine(parameters.Folder, student), parameters.At, Path.Combine(Work, StudentSandbox.RoleFor(student)), cancellationToken);
                 answers[student] = snapshot.Answers;
                 grade = store.Find(student) is { } saved && saved.Commit == snapshot.Commit && saved.Problem is null ? saved
                     : new StudentGrade { Student = student, Commit = snapshot.Commit, CommitDate = snapshot.CommitDate, Commits = snapshot.Commits, CommitsAfterDeadline = snapshot.CommitsAfter };
@@ -131,7 +131,7 @@ public sealed class ClassGrading(ClassParameters parameters, LabClusterOptions l
             }
         }
 
-        var resumed = grades.Values.Where(g => g.Problem is null && (g.FirstPassDone || g.Part4Done)).Select(g => g.Student).ToList();
+        var resumed = _students.Where(s => grades[s] is { Problem: null } g && (g.FirstPassDone || g.Part4Done)).ToList();
         if (resumed.Count > 0)
         {
             progress.Log($"resuming: kept the grades of {string.Join(", ", resumed)} (graded at the same commit by an earlier run)");
@@ -146,11 +146,7 @@ public sealed class ClassGrading(ClassParameters parameters, LabClusterOptions l
             await LabAnswersAsync(student, ct);
             var report = await GradeAsync(student, answers[student], firstPass, null, ct);
             await LabAnswersAsync(student, ct);
-            var grade = grades[student].With(report.Questions) with { FirstPassDone = true };
-            lock (grades)
-            {
-                grades[student] = grade;
-            }
+            var grade = grades[student] = grades[student].With(report.Questions) with { FirstPassDone = true };
 
             await store.SaveAsync(grade, ct);
             Interlocked.Increment(ref done);
@@ -161,7 +157,7 @@ public sealed class ClassGrading(ClassParameters parameters, LabClusterOptions l
 
         // Pass 2, one student at a time: Part 4 replayed (it kills the coordinator twice), graded, removed.
         var part4Clock = Stopwatch.StartNew();
-        var baseline = await Replay.BaselineAsync(cancellationToken);
+        var baseline = await Replay.BaselineAsync(info.Citus, cancellationToken);
         foreach (var student in _students.Where(s => !grades[s].Part4Done))
         {
             Step($"replaying {student}'s Part 4");
@@ -171,12 +167,12 @@ public sealed class ClassGrading(ClassParameters parameters, LabClusterOptions l
             var report = await GradeAsync(student, answers[student], new CheckScope(q => q.Part == 4, new Dictionary<string, string>(), Sandboxed: true, errors),
                 async (sandbox, ct) =>
                 {
-                    foreach (var (id, list) in await Replay.ReplayAsync(sandbox, answers[student], info.Citus, ct))
+                    foreach (var (id, list) in await Replay.ReplayAsync(sandbox, answers[student], baseline, ct))
                     {
                         errors[id] = list;
                     }
                 }, cancellationToken);
-            await Replay.PutBackAsync(baseline, info.Citus, cancellationToken);
+            await Replay.PutBackAsync(baseline, cancellationToken);
             _baseline = null;
             await LabAnswersAsync(student, cancellationToken);
             grades[student] = grades[student].With(report.Questions) with { Part4Done = true };
@@ -233,10 +229,9 @@ public sealed class ClassGrading(ClassParameters parameters, LabClusterOptions l
 
     public async Task CleanupAsync(CancellationToken cancellationToken)
     {
-        var work = Path.Combine(parameters.Out, ".work");
-        if (Directory.Exists(work))
+        if (Directory.Exists(Work))
         {
-            Directory.Delete(work, recursive: true);
+            Directory.Delete(Work, recursive: true);
         }
 
         if (_admin is null)
@@ -248,7 +243,7 @@ public sealed class ClassGrading(ClassParameters parameters, LabClusterOptions l
         if (_baseline is { } baseline)
         {
             // Stopped mid-replay: Tokyo's fault healed, Paris started, the student's rows removed.
-            await Replay.PutBackAsync(baseline, _citus, cancellationToken);
+            await Replay.PutBackAsync(baseline, cancellationToken);
         }
 
         // Sandboxes a stopped run left (their sessions, their prepared transactions, their objects). Dropping

@@ -54,6 +54,7 @@ public static class GitClone
             while (await reader.GetNextEntryAsync(copyData: false, ct) is { } entry)
             {
                 // Files only: a student's symlink (to /etc/passwd, say) is not followed, and nothing lands outside the folder.
+                // A file somewhat over AnswerFile's limit is still taken out, so the grade says it is too big; a huge one is left.
                 if (entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile && entry.DataStream is { } data
                     && !entry.Name.Split('/').Contains("..") && entry.Length <= AnswerFile.MaxBytes * 4L
                     && (entry.Name.EndsWith(".sql", StringComparison.Ordinal) || entry.Name.EndsWith(".md", StringComparison.Ordinal)))

@@ -32,7 +32,7 @@ public sealed record Gradebook(string Lab, DateTimeOffset? Deadline, DateTimeOff
     {
         Directory.CreateDirectory(folder);
         await File.WriteAllTextAsync(Path.Combine(folder, CsvFile), ToCsv(), ct);
-        await File.WriteAllTextAsync(Path.Combine(folder, JsonFile), JsonSerializer.Serialize(this, GradebookStore.Json), ct);
+        await File.WriteAllTextAsync(Path.Combine(folder, JsonFile), JsonSerializer.Serialize(this, CheckReport.Json), ct);
         await File.WriteAllTextAsync(Path.Combine(folder, HtmlFile), GradebookPage.Render(this), ct);
     }
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace MediAI.Coordinator.Grading.Classroom;
 
@@ -10,16 +9,7 @@ namespace MediAI.Coordinator.Grading.Classroom;
 /// </summary>
 public sealed class GradebookStore(string folder)
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
-
     private readonly string _students = Path.Combine(folder, "students");
-
-    public string Folder => folder;
 
     /// <summary>The student's saved grade, if any.</summary>
     public StudentGrade? Find(string student)
@@ -27,7 +17,7 @@ public sealed class GradebookStore(string folder)
         var path = PathOf(student);
         try
         {
-            return File.Exists(path) ? JsonSerializer.Deserialize<StudentGrade>(File.ReadAllText(path), Json) : null;
+            return File.Exists(path) ? JsonSerializer.Deserialize<StudentGrade>(File.ReadAllText(path), CheckReport.Json) : null;
         }
         catch (JsonException)
         {
@@ -40,7 +30,7 @@ public sealed class GradebookStore(string folder)
         Directory.CreateDirectory(_students);
         var path = PathOf(grade.Student);
         var temporary = path + ".tmp";
-        await File.WriteAllTextAsync(temporary, JsonSerializer.Serialize(grade, Json), ct);
+        await File.WriteAllTextAsync(temporary, JsonSerializer.Serialize(grade, CheckReport.Json), ct);
         File.Move(temporary, path, overwrite: true);
     }
 

@@ -18,8 +18,8 @@ public sealed class Part4Replay(NpgsqlDataSource admin, AgentClient agents, Agen
 {
     private static readonly LabSite Tokyo = LabSites.All.Single(s => s.Country == "Japan");
 
-    /// <summary>The rows of MedicalRecords and Transactions before any replay: what every student starts from.</summary>
-    public sealed record Baseline(long[] Records, long[] Transactions);
+    /// <summary>The lab every student starts from: the rows of MedicalRecords and Transactions before any replay, and whether it runs Citus (then faults were armed and Paris killed).</summary>
+    public sealed record Baseline(long[] Records, long[] Transactions, bool Citus);
 
     /// <summary>What a Part 4 run leaves (patient 16's consultations and follow-ups, billed in France), for the check that the lab starts without them.</summary>
     public const string LeftoversSql = """
@@ -27,26 +27,26 @@ public sealed class Part4Replay(NpgsqlDataSource admin, AgentClient agents, Agen
              + (SELECT count(*) FROM transactions WHERE idpatient = 16 AND country = 'France' AND type IN ('consultation', 'follow-up', 'crash-before', 'crash-after'))
         """;
 
-    public async Task<Baseline> BaselineAsync(CancellationToken ct)
+    public async Task<Baseline> BaselineAsync(bool citus, CancellationToken ct)
     {
         await using var connection = await admin.OpenConnectionAsync(ct);
         await using var command = new NpgsqlCommand(
             "SELECT coalesce((SELECT array_agg(idrecord) FROM medicalrecords), '{}'), coalesce((SELECT array_agg(idtrans) FROM transactions), '{}')", connection);
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
-        return new Baseline(reader.GetFieldValue<long[]>(0), reader.GetFieldValue<long[]>(1));
+        return new Baseline(reader.GetFieldValue<long[]>(0), reader.GetFieldValue<long[]>(1), citus);
     }
 
     /// <summary>
     /// Runs the student's Part 4 files; returns PostgreSQL's errors on the way, by question (each
     /// fails with them, as in Parts 1–3); the grades then come from what the lab holds.
     /// </summary>
-    public async Task<Dictionary<string, IReadOnlyList<string>>> ReplayAsync(StudentSandbox sandbox, string answers, bool citus, CancellationToken ct)
+    public async Task<Dictionary<string, IReadOnlyList<string>>> ReplayAsync(StudentSandbox sandbox, string answers, Baseline lab, CancellationToken ct)
     {
         var errors = new Dictionary<string, IReadOnlyList<string>>();
-        await sandbox.AllowPart4Async(citus, ct);
+        await sandbox.AllowPart4Async(lab.Citus, ct);
         await RunAsync(sandbox, answers, "part4/4a-prepare-transaction.sql", Errors(errors, "4a"), ct);
-        if (!citus)
+        if (!lab.Citus)
         {
             return errors; // 4b–4d need Citus: the graders skip them
         }
@@ -63,10 +63,7 @@ public sealed class Part4Replay(NpgsqlDataSource admin, AgentClient agents, Agen
             await ArmAsync(fault, ct);
             // COMMIT never answers there: the coordinator is gone. That is the exercise, not the student's error.
             await RunAsync(sandbox, answers, $"part4/{file}", crash, ct, connectionLossExpected: true);
-            await agents.HealAsync(Tokyo, ct);
-            // Paris was killed (or, if the student's file never reached COMMIT, is still up: starting it then is a no-op).
-            await nodes.StartAsync(LabSites.Coordinator, ct);
-            Retire(sandbox);
+            await RecoverAsync(sandbox, ct);
             await RunAsync(sandbox, answers, "part4/4d-coordinator-crash.sql", crash, ct);
         }
 
@@ -77,37 +74,40 @@ public sealed class Part4Replay(NpgsqlDataSource admin, AgentClient agents, Agen
     /// The lab as the baseline had it: faults at Tokyo healed, Paris started, in-doubt transactions
     /// resolved, and every row the replay added removed (the role could only add rows).
     /// </summary>
-    public async Task PutBackAsync(Baseline baseline, bool citus, CancellationToken ct)
+    public async Task PutBackAsync(Baseline baseline, CancellationToken ct)
     {
-        if (citus)
+        // (Without Citus nothing was armed nor killed: 4a alone was replayed.)
+        if (baseline.Citus)
         {
-            // (Without Citus nothing was armed nor killed: 4a alone was replayed.)
-            await agents.HealAsync(Tokyo, ct);
-            await nodes.StartAsync(LabSites.Coordinator, ct);
-            Retire(null);
+            await RecoverAsync(null, ct);
         }
 
         await using var connection = await admin.OpenConnectionAsync(ct);
-        foreach (var (sql, keep) in new (string, long[]?)[]
+        if (baseline.Citus)
         {
-            (citus ? "SELECT recover_prepared_transactions()" : "SELECT 1", null),
+            await FileRun.ExecuteAsync(connection, "SELECT recover_prepared_transactions()", ct);
+        }
+
+        foreach (var (sql, keep) in new[]
+        {
             ("DELETE FROM medicalrecords WHERE NOT (idrecord = ANY($1))", baseline.Records),
             ("DELETE FROM transactions WHERE NOT (idtrans = ANY($1))", baseline.Transactions),
         })
         {
-            await using var command = new NpgsqlCommand(sql, connection);
-            if (keep is not null)
-            {
-                command.Parameters.Add(new NpgsqlParameter { Value = keep });
-            }
-
+            await using var command = new NpgsqlCommand(sql, connection) { Parameters = { new() { Value = keep } } };
             await command.ExecuteNonQueryAsync(ct);
         }
     }
 
-    /// <summary>Sessions opened before Paris was killed are dead: the API's, the grading's, the student's.</summary>
-    private void Retire(StudentSandbox? sandbox)
+    /// <summary>
+    /// After a crash file: Tokyo's fault healed, Paris started (a no-op if the student's file never
+    /// reached COMMIT and Paris is still up), and the sessions opened before Paris was killed retired —
+    /// the API's, the grading's, the student's.
+    /// </summary>
+    private async Task RecoverAsync(StudentSandbox? sandbox, CancellationToken ct)
     {
+        await agents.HealAsync(Tokyo, ct);
+        await nodes.StartAsync(LabSites.Coordinator, ct);
         retirePooledBackends();
         admin.Clear();
         sandbox?.Session.Clear();
@@ -160,11 +160,11 @@ public sealed class Part4Replay(NpgsqlDataSource admin, AgentClient agents, Agen
                 }
             }).RunAsync(relative, file.Text, ct);
         }
-        catch (Exception e) when (e is NpgsqlException or IOException or FormatException or ScriptException && !ct.IsCancellationRequested)
+        catch (Exception e) when (e is NpgsqlException or IOException or FormatException && !ct.IsCancellationRequested)
         {
-            // The server killed mid-file answers with a lost connection, or with its last word, a FATAL
-            // ("postmaster was shut down"): 4d's crash files end so, and that is the exercise.
-            var connectionLost = e is (NpgsqlException and not PostgresException) or IOException || (e is ScriptException s && KilledServer(s.PostgresError));
+            // The server killed mid-file answers with a lost connection (its last words, PostgreSQL's
+            // errors, went to the handler above): 4d's crash files end so, and that is the exercise.
+            var connectionLost = e is (NpgsqlException and not PostgresException) or IOException || (e is PostgresException p && KilledServer(p));
             if (!connectionLossExpected || !connectionLost)
             {
                 errors.Add(e is FormatException ? $"{relative}: {e.Message}" : $"{relative}: the connection was lost, so the rest of the file did not run: {e.Message}");

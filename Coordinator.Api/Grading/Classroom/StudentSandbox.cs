@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using MediAI.Coordinator.Cluster;
+using MediAI.Coordinator.Sql;
 using Npgsql;
 
 namespace MediAI.Coordinator.Grading.Classroom;
@@ -48,7 +49,7 @@ public sealed class StudentSandbox : IAsyncDisposable
         // Citus opens its connections to the other nodes as this role with the password the nodes
         // were started with (their PGPASSWORD), so the role needs that password.
         await ExecuteAsync(admin, ct,
-            $"CREATE ROLE {role} LOGIN PASSWORD {Literal(lab.Password)} NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS",
+            $"CREATE ROLE {role} LOGIN PASSWORD {PsqlScript.Literal(lab.Password)} NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS",
             $"GRANT {LabClusterOptions.ReaderRole} TO {role}",
             $"CREATE SCHEMA {role} AUTHORIZATION {role}",
             $"ALTER ROLE {role} SET search_path = {role}, public",
@@ -108,13 +109,13 @@ public sealed class StudentSandbox : IAsyncDisposable
 
         foreach (var gid in prepared)
         {
-            await Run(connection, $"ROLLBACK PREPARED {Literal(gid)}", ct);
+            await FileRun.ExecuteAsync(connection, $"ROLLBACK PREPARED {PsqlScript.Literal(gid)}", ct);
         }
 
-        await Run(connection, $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = {Literal(role)}", ct);
-        await Run(connection, $"DROP SCHEMA IF EXISTS {role} CASCADE", ct);
-        await Run(connection, $"DROP OWNED BY {role}", ct);
-        await Run(connection, $"DROP ROLE {role}", ct);
+        await FileRun.ExecuteAsync(connection, $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = {PsqlScript.Literal(role)}", ct);
+        await FileRun.ExecuteAsync(connection, $"DROP SCHEMA IF EXISTS {role} CASCADE", ct);
+        await FileRun.ExecuteAsync(connection, $"DROP OWNED BY {role}", ct);
+        await FileRun.ExecuteAsync(connection, $"DROP ROLE {role}", ct);
     }
 
     /// <summary>Sandbox roles a run left behind (it was stopped before its cleanup).</summary>
@@ -137,15 +138,7 @@ public sealed class StudentSandbox : IAsyncDisposable
         await using var connection = await admin.OpenConnectionAsync(ct);
         foreach (var sql in statements)
         {
-            await Run(connection, sql, ct);
+            await FileRun.ExecuteAsync(connection, sql, ct);
         }
     }
-
-    private static async Task Run(NpgsqlConnection connection, string sql, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(ct);
-    }
-
-    private static string Literal(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
 }
