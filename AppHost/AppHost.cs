@@ -18,8 +18,15 @@ var options = LabOptions.From(builder.Configuration);
 using var loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConsole(o => o.SingleLine = true));
 var logger = loggerFactory.CreateLogger("MediAI.Lab");
 
-var password = builder.AddParameter("postgres-password", "postgres", secret: true);
 var dataDir = LabOptions.DataScripts(builder);
+
+// A department's existing Citus cluster instead of the lab's own nodes (README, "On a department's Citus cluster").
+if (options.Mode == NodeMode.External)
+{
+    return builder.RunExternalLab(options, dataDir, logger);
+}
+
+var password = builder.AddParameter("postgres-password", "postgres", secret: true);
 
 // The professor's offline kit: write the node image to a file, then stop (README, "Classroom offline kit").
 if (options.SaveImage is { } kit)
@@ -84,31 +91,12 @@ var api = builder.AddLabService<Projects.Coordinator_Api>("coordinator-api", por
     // once both are done (LabReadiness).
     .WaitForNodes(cluster)
     .WithHttpHealthCheck("/health")
-    .WithHttpCommand("/lab/reset", "Reset lab data", commandName: "reset-lab",
-        commandOptions: new HttpCommandOptions
-        {
-            Description = "Reload the seeded MediAI data (20 patients, 14 records, 13 training rows, 18 transactions).",
-            ConfirmationMessage = "Replace all MediAI rows with the seeded data?",
-            IconName = "ArrowReset",
-        })
-    .WithHttpCommand("/transactions/emergency-consultation", "Run emergency consultation", commandName: "emergency-consultation",
-        commandOptions: new HttpCommandOptions
-        {
-            Description = "Yuki Tanaka's record at Tokyo and her bill at Paris, in one distributed transaction (open its trace).",
-            IconName = "HeartPulse",
-        })
-    .WithFaultCampaignCommand()
-    .WithDataGeneratorCommand()
-    .WithClassGradingCommand()
-    .WithHttpCommand("/transactions/recover", "Recover in-doubt transactions", commandName: "recover-in-doubt",
-        commandOptions: new HttpCommandOptions
-        {
-            Description = "recover_prepared_transactions(): finish what a failed site left prepared.",
-            IconName = "ArrowSync",
-        });
+    .WithLabCommands();
 
 // The line students (and scripts/measure-startup*.sh) wait for.
-builder.AnnounceReadiness(api, bootstrap, cluster, logger);
+builder.AnnounceReadiness(api, bootstrap,
+    $"psql -h localhost -p {cluster.CoordinatorPort} -U postgres -d mediAI  (DBeaver: host localhost, port {cluster.CoordinatorPort}, database mediAI, user postgres, password postgres unless you set Parameters:postgres-password)",
+    logger);
 
 builder.Build().Run();
 return 0;

@@ -1,4 +1,3 @@
-using MediAI.AppHost.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -15,7 +14,7 @@ public static class LabReadiness
         this IDistributedApplicationBuilder builder,
         IResourceBuilder<ExecutableResource> api,
         IResourceBuilder<ExecutableResource> bootstrap,
-        LabCluster cluster,
+        string howToConnect,
         ILogger logger)
     {
         builder.Eventing.Subscribe<AfterResourcesCreatedEvent>((e, ct) =>
@@ -49,9 +48,7 @@ public static class LabReadiness
                     }
 
                     await notifications.WaitForResourceHealthyAsync(api.Resource.Name, stopping);
-                    logger.LogInformation(
-                        "MediAI lab ready. psql -h localhost -p {Port} -U postgres -d mediAI  (DBeaver: host localhost, port {Port}, database mediAI, user postgres, password postgres unless you set Parameters:postgres-password)",
-                        cluster.CoordinatorPort, cluster.CoordinatorPort);
+                    logger.LogInformation("MediAI lab ready. {HowToConnect}", howToConnect);
                 }
                 catch (OperationCanceledException)
                 {

@@ -51,6 +51,17 @@ public static class LabSettings
             .WithOption(CoordinatorOptions.Section, nameof(CoordinatorOptions.Bootstrap), options.Bootstrap);
     }
 
+    /// <summary>External mode: the bootstrap or the API gets the existing cluster's coordinator, its password (secret), the data scripts.</summary>
+    public static IResourceBuilder<ExecutableResource> WithExternalClusterOptions(
+        this IResourceBuilder<ExecutableResource> service, IResourceBuilder<IResourceWithConnectionString> coordinator,
+        IResourceBuilder<ParameterResource> password, LabOptions options, string dataDir) => service
+        .WithReference(coordinator)
+        .WithEnvironment($"{CoordinatorOptions.Section}__{nameof(CoordinatorOptions.CoordinatorPassword)}", password)
+        .WithOption(CoordinatorOptions.Section, nameof(CoordinatorOptions.External), true)
+        .WithOption(CoordinatorOptions.Section, nameof(CoordinatorOptions.Overwrite), options.Overwrite)
+        .WithOption(CoordinatorOptions.Section, nameof(CoordinatorOptions.DataDir), dataDir)
+        .WithOption(CoordinatorOptions.Section, nameof(CoordinatorOptions.Bootstrap), options.Bootstrap);
+
     /// <summary>
     /// Every agent but the coordinator's is told the name of the coordinator's agent (which keeps
     /// the students' door and its record of their statements) and given its endpoint by reference.

@@ -27,7 +27,7 @@ public static class CoordinatorApp
         builder.AddServiceDefaults();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBytes);
         // The shared contract (ServiceDefaults/Lab): a missing or wrong setting stops the program here, naming it.
-        var lab = LabClusterOptions.From(builder.Configuration);
+        var lab = External.ExternalCluster.Options(builder.Configuration);
         builder.Services.AddSingleton(Options.Create(lab));
         builder.Services.Configure<QueryLimits>(builder.Configuration.GetSection(QueryLimits.Section));
         builder.Services.AddSingleton<ClusterBootstrapper>();

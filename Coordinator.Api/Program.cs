@@ -1,14 +1,19 @@
 using MediAI.Coordinator;
 using MediAI.Coordinator.Bootstrap;
+using MediAI.Coordinator.External;
 
-return await LabSettingException.GuardAsync(async () =>
+return await LabSettingException.GuardAsync(async () => args.FirstOrDefault() switch
 {
-    if (args.FirstOrDefault() == "bootstrap")
-    {
-        return await BootstrapCommand.RunAsync(args[1..]);
-    }
+    "bootstrap" => await BootstrapCommand.RunAsync(args[1..]),
+    // A cluster the lab shares (--Lab:Mode=external): the dry run, and the removal.
+    "plan" => await ExternalCommands.PlanAsync(args[1..]),
+    "cleanup" => await ExternalCommands.CleanupAsync(args[1..]),
+    _ => await RunApiAsync(args),
+});
 
+static async Task<int> RunApiAsync(string[] args)
+{
     var app = CoordinatorApp.Build(args);
     await app.RunAsync();
     return 0;
-});
+}

@@ -9,6 +9,8 @@
 SELECT format('CREATE ROLE lab_reader LOGIN PASSWORD %L', :'reader_password')
  WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'lab_reader') \gexec
 SELECT format('ALTER ROLE lab_reader PASSWORD %L', :'reader_password') \gexec
+-- The lab's mark: on a cluster the lab shares with others, its cleanup drops only the roles that carry it.
+COMMENT ON ROLE lab_reader IS 'MediAI lab: the query API''s read-only role (data/roles-mediAI.sql)';
 
 GRANT USAGE ON SCHEMA public TO lab_reader;
 -- Table by table, not ON ALL TABLES: on the coordinator "all tables" would include the shards it

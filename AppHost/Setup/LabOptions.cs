@@ -2,8 +2,8 @@ using Microsoft.Extensions.Configuration;
 
 namespace MediAI.AppHost.Setup;
 
-/// <summary>How the nodes run: Citus containers, or PostgreSQL processes on this machine.</summary>
-public enum NodeMode { Auto, Containers, Local }
+/// <summary>How the nodes run: Citus containers, PostgreSQL processes on this machine, or an existing Citus cluster elsewhere.</summary>
+public enum NodeMode { Auto, Containers, Local, External }
 
 /// <summary>
 /// The AppHost's switches, from the "Lab" configuration section:
@@ -16,7 +16,7 @@ public sealed class LabOptions
     public static string DataScripts(IDistributedApplicationBuilder builder) =>
         Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "data"));
 
-    /// <summary>auto (containers when a container runtime is running), containers, or local.</summary>
+    /// <summary>auto (containers when a container runtime is running), containers, local, or external (an existing Citus cluster: <see cref="Coordinator"/>).</summary>
     public NodeMode Mode { get; set; } = NodeMode.Auto;
 
     /// <summary>Pins the coordinator's host port. Unset: 5432, or the next free port when 5432 is taken.</summary>
@@ -83,6 +83,16 @@ public sealed class LabOptions
     /// schema: databases, extension and schema only, so students distribute the tables themselves (handout Part 1).
     /// </summary>
     public string Bootstrap { get; set; } = "full";
+
+    /// <summary>
+    /// External mode: the existing cluster's coordinator, as an Npgsql connection string without its
+    /// password ("Host=db1.example.edu;Port=5432;Username=citus;SSL Mode=Require"); the password is
+    /// the secret parameter coordinator-password.
+    /// </summary>
+    public string? Coordinator { get; set; }
+
+    /// <summary>External mode: the bootstrap may drop a mediAI database, and take over a lab_reader role, that it did not make.</summary>
+    public bool Overwrite { get; set; }
 
     public static LabOptions From(IConfiguration configuration)
     {

@@ -28,6 +28,8 @@ public sealed class FailureTimes(int repeat, LabClusterOptions lab, AgentClient 
 
     public string Description => $"the failure-time benchmark ({repeat} runs of each case)";
 
+    public Task<string?> RefusalAsync(CancellationToken cancellationToken) => Task.FromResult(lab.NoAgentsRefusal("The failure-time benchmark"));
+
     private string Coordinator => new NpgsqlConnectionStringBuilder(lab.ConnectionString(lab.Coordinator, LabSites.Database))
     {
         Pooling = false,

@@ -14,7 +14,7 @@ public static class BootstrapCommand
     {
         var builder = Host.CreateApplicationBuilder(args);
         builder.AddServiceDefaults();
-        builder.Services.AddSingleton(Options.Create(LabClusterOptions.From(builder.Configuration)));
+        builder.Services.AddSingleton(Options.Create(External.ExternalCluster.Options(builder.Configuration)));
         builder.Services.AddSingleton<ClusterBootstrapper>();
         using var host = builder.Build();
         await host.StartAsync();

@@ -32,6 +32,11 @@ public sealed class ClusterBootstrapper(IOptions<LabClusterOptions> options, ILo
     public async Task<BootstrapReport> RunAsync(CancellationToken cancellationToken)
     {
         using var activity = Source.StartActivity("lab bootstrap");
+        if (_lab.External)
+        {
+            await CheckSharedClusterAsync(cancellationToken);
+        }
+
         Progress(_lab.Spares.Any() ? "preparing the four nodes and the spare" : "preparing the four nodes");
         var citusVersions = await PrepareAllNodesAsync(cancellationToken);
         var citus = citusVersions.All(v => v is not null);
@@ -100,6 +105,27 @@ public sealed class ClusterBootstrapper(IOptions<LabClusterOptions> options, ILo
         // Short: the dashboard shows it in a narrow column (the progress row's Source).
         Progress($"done, {counts.Values.Sum()} rows");
         return new BootstrapReport(citus, citusVersions[0], seeded, counts);
+    }
+
+    /// <summary>
+    /// On a cluster the lab shares (external mode): refuses, before changing anything, to destroy what
+    /// it did not make (a mediAI database, a lab_reader role) unless --Lab:Overwrite=true, which drops
+    /// such a database first.
+    /// </summary>
+    private async Task CheckSharedClusterAsync(CancellationToken cancellationToken)
+    {
+        var holdings = await External.LabObjects.ReadAllAsync(_lab, cancellationToken);
+        var plan = await External.BootstrapPlan.ReadAsync(_lab, [], cancellationToken);
+        if (plan.Refusals.Any())
+        {
+            throw new InvalidOperationException(plan.RefusalMessage() + Environment.NewLine +
+                "See everything it would do, changing nothing: dotnet run --project Coordinator.Api -- plan --coordinator \"<the same connection string>\".");
+        }
+
+        if (_lab.Overwrite)
+        {
+            await External.LabCleanup.DropForeignDatabasesAsync(_lab, holdings, cancellationToken);
+        }
     }
 
     /// <summary>Puts the seeded data back, in one transaction: all of it or, on error, none.</summary>
@@ -176,7 +202,7 @@ public sealed class ClusterBootstrapper(IOptions<LabClusterOptions> options, ILo
 
             try
             {
-                await using (var postgres = await OpenAsync(spare, "postgres", cancellationToken))
+                await using (var postgres = await OpenAsync(spare, _lab.MaintenanceDatabase, cancellationToken))
                 {
                     await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{LabSites.Database}\" WITH (FORCE)", postgres);
                     await drop.ExecuteNonQueryAsync(cancellationToken);
@@ -270,7 +296,7 @@ public sealed class ClusterBootstrapper(IOptions<LabClusterOptions> options, ILo
     {
         try
         {
-            await using (var postgres = await OpenAsync(node, "postgres", cancellationToken))
+            await using (var postgres = await OpenAsync(node, _lab.MaintenanceDatabase, cancellationToken))
             {
                 await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", postgres)
                 {
@@ -280,9 +306,12 @@ public sealed class ClusterBootstrapper(IOptions<LabClusterOptions> options, ILo
                 {
                     logger.LogInformation("{City}: creating database {Database}", node.City, LabSites.Database);
                     await using var create = new NpgsqlCommand($"CREATE DATABASE \"{LabSites.Database}\"", postgres);
+                    // The lab's mark: on a cluster it shares, its cleanup drops only what carries it.
+                    await using var mark = new NpgsqlCommand($"COMMENT ON DATABASE \"{LabSites.Database}\" IS '{External.LabObjects.DatabaseComment.Replace("'", "''", StringComparison.Ordinal)}'", postgres);
                     try
                     {
                         await create.ExecuteNonQueryAsync(cancellationToken);
+                        await mark.ExecuteNonQueryAsync(cancellationToken);
                     }
                     catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
                     {

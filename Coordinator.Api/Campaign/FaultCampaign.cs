@@ -35,6 +35,8 @@ public sealed class FaultCampaign(CampaignParameters parameters, LabClusterOptio
 
     public string Description => $"a fault campaign of {parameters.Transactions} transfers (fault rate {parameters.FaultRate:0.##}, seed {parameters.Seed})";
 
+    public Task<string?> RefusalAsync(CancellationToken cancellationToken) => Task.FromResult(lab.NoAgentsRefusal("The fault campaign"));
+
     private string Coordinator(bool pooled = true) =>
         new NpgsqlConnectionStringBuilder(lab.ConnectionString(lab.Coordinator, LabSites.Database))
         {

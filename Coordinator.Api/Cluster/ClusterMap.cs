@@ -32,8 +32,9 @@ public sealed class ClusterMap(IOptions<LabClusterOptions> options, AgentClient 
             agentsNow[i]))];
     }
 
+    /// <summary>No agent on an existing cluster (external mode): the lab started none.</summary>
     private async Task<AgentStatus?> AgentStatusAsync(LabNodeOptions node, CancellationToken cancellationToken) =>
-        LabSites.Find(node.Site) is { } site ? await agents.StatusAsync(site, cancellationToken) : null;
+        !_lab.External && LabSites.Find(node.Site) is { } site ? await agents.StatusAsync(site, cancellationToken) : null;
 
     private async Task<(bool Reachable, string? Version, string? Citus, string? Error)> ProbeAsync(LabNodeOptions node, CancellationToken cancellationToken)
     {

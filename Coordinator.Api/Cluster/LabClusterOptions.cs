@@ -22,6 +22,25 @@ public sealed class LabClusterOptions
     /// <summary>The data generator refuses a load that would leave any node's disk with less than this free (MB).</summary>
     public long KeepFreeDiskMegabytes { get; set; } = 1024;
 
+    /// <summary>
+    /// The nodes are an existing Citus cluster (--Lab:Mode=external): the lab works in its own
+    /// database there and changes nothing else (Coordinator.Api/External/).
+    /// </summary>
+    public bool External { get; set; }
+
+    /// <summary>External mode: the bootstrap may replace a mediAI database or lab_reader role it did not make.</summary>
+    public bool Overwrite { get; set; }
+
+    /// <summary>The database every node already has, where the lab creates (and drops) its own: postgres, or the external cluster's.</summary>
+    public string MaintenanceDatabase { get; set; } = "postgres";
+
+    /// <summary>
+    /// Connection settings every connection starts from (external mode: TLS, its root
+    /// certificate, anything the cluster's own connection string says); host, port, database,
+    /// user and password are then the node's. Empty: Npgsql's defaults.
+    /// </summary>
+    public string Template { get; set; } = "";
+
     public LabNodeOptions Coordinator => Nodes.Single(n => n.Role == SiteRole.Coordinator);
 
     public IEnumerable<LabNodeOptions> Workers => Nodes.Where(n => n.Role == SiteRole.Worker);
@@ -67,7 +86,7 @@ public sealed class LabClusterOptions
     /// <summary>The read-only role the query API runs users' SQL as (data/roles-mediAI.sql).</summary>
     public const string ReaderRole = "lab_reader";
 
-    public string ConnectionString(LabNodeOptions node, string database, string? userName = null) => new NpgsqlConnectionStringBuilder
+    public string ConnectionString(LabNodeOptions node, string database, string? userName = null) => new NpgsqlConnectionStringBuilder(Template)
     {
         Host = node.Host,
         Port = node.Port,
@@ -83,6 +102,12 @@ public sealed class LabClusterOptions
     /// <summary>A short, unpooled connection to ask one node directly whether it answers.</summary>
     public string ProbeConnectionString(LabNodeOptions node) =>
         new NpgsqlConnectionStringBuilder(ConnectionString(node, LabSites.Database)) { Timeout = 3, Pooling = false }.ConnectionString;
+
+    /// <summary>Why a job that injects faults through the site agents cannot run on an existing cluster (external mode: no agent in front of its nodes), or null.</summary>
+    public string? NoAgentsRefusal(string what) => External
+        ? $"{what} needs the site agents: its faults are injected by each site's gateway, and this lab runs on an existing cluster without them. " +
+          "Run it on the lab's own nodes (dotnet run --project AppHost), where every site has its agent (README, \"On a department's Citus cluster\")."
+        : null;
 
     /// <summary>What to do when the coordinator's node does not answer (its container or process stopped).</summary>
     public string CoordinatorDownAdvice =>

@@ -18,21 +18,25 @@ public sealed class TestPostgres : IAsyncDisposable
     private readonly Process _process;
     private readonly string _root;
 
-    private TestPostgres(Process process, string root, int port)
+    private TestPostgres(Process process, string root, string host, int port)
     {
         _process = process;
         _root = root;
+        Host = host;
         Port = port;
     }
 
+    /// <summary>The loopback address it listens on (127.0.0.1, or 127.0.0.2… for a cluster of "hosts").</summary>
+    public string Host { get; }
+
     public int Port { get; }
 
-    public string ConnectionString(string database = "postgres") => ConnectionStringFor(Port, database);
+    public string ConnectionString(string database = "postgres") => ConnectionStringFor(Port, database, Host);
 
-    /// <summary>The lab's superuser on 127.0.0.1:<paramref name="port"/> (a server, or a gateway in front of one).</summary>
-    public static string ConnectionStringFor(int port, string database) => new NpgsqlConnectionStringBuilder
+    /// <summary>The lab's superuser on <paramref name="host"/>:<paramref name="port"/> (a server, or a gateway in front of one).</summary>
+    public static string ConnectionStringFor(int port, string database, string host = "127.0.0.1") => new NpgsqlConnectionStringBuilder
     {
-        Host = "127.0.0.1",
+        Host = host,
         Port = port,
         Username = "postgres",
         Password = Password,
@@ -120,12 +124,16 @@ public sealed class TestPostgres : IAsyncDisposable
     }
 
     /// <param name="settings">Extra server settings (name → value) after the lab's own.</param>
+    /// <param name="host">The loopback address to listen on.</param>
+    /// <param name="beforeStart">Called with the data directory after initdb, before the server starts (pg_hba.conf, certificates).</param>
     public static async Task<TestPostgres> StartAsync(
-        PostgresInstallation installation, string name, int? port = null, IReadOnlyDictionary<string, string>? settings = null)
+        PostgresInstallation installation, string name, int? port = null, IReadOnlyDictionary<string, string>? settings = null,
+        string host = "127.0.0.1", Action<string>? beforeStart = null)
     {
         var root = Directory.CreateTempSubdirectory("mediai-test-").FullName;
         var dataDir = Path.Combine(root, name);
         await LocalDataDirectory.EnsureInitializedAsync(installation, dataDir, Password, NullLogger.Instance, CancellationToken.None);
+        beforeStart?.Invoke(dataDir);
         var chosen = port ?? FreePorts.FirstFree(Random.Shared.Next(20_000, 40_000), new HashSet<int>());
         var (command, prefix) = RunAsPostgres.Wrap(installation.Postgres);
         var start = new ProcessStartInfo(command)
@@ -137,7 +145,7 @@ public sealed class TestPostgres : IAsyncDisposable
         };
         foreach (var arg in prefix.Concat(["-D", dataDir, "-p", chosen.ToString(System.Globalization.CultureInfo.InvariantCulture)])
                      .Concat(NodeSettings.AsArgs(NodeSettings.Server(installation.HasCitus)))
-                     .Concat(["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="])
+                     .Concat(["-c", $"listen_addresses={host}", "-c", "unix_socket_directories="])
                      .Concat(NodeSettings.AsArgs(settings ?? new Dictionary<string, string>())))
         {
             start.ArgumentList.Add(arg);
@@ -150,7 +158,7 @@ public sealed class TestPostgres : IAsyncDisposable
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
 
-        var server = new TestPostgres(process, root, chosen);
+        var server = new TestPostgres(process, root, host, chosen);
         lock (Running)
         {
             Running.Add(server);

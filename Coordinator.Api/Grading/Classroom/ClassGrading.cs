@@ -26,6 +26,10 @@ public sealed class ClassGrading(ClassParameters parameters, LabClusterOptions l
         ["5.5"] = "not graded in class grading: rebalancing moves the whole class's shared data; grade 5.5 on the student's own lab (check exercises)",
     };
 
+    /// <summary>On an existing cluster (external mode) Part 4 is not replayed: its faults and crashes need the lab's own nodes and agents.</summary>
+    private static readonly IReadOnlyDictionary<string, string> Part4OnSharedCluster = LabQuestions.All.Where(q => q.Part == 4).ToDictionary(
+        q => q.Id, _ => "not graded on an existing cluster (external mode): Part 4 is replayed with a site's link dropped and the coordinator killed, which only the lab's own nodes and agents do; grade Part 4 on the student's own lab (check exercises)");
+
     private readonly List<string> _students = ClassFolder.Students(parameters.Folder, parameters.Out);
 
     /// <summary>Set while a student's Part 4 replay is under way: the cleanup then puts the lab back to it.</summary>
@@ -157,8 +161,20 @@ public sealed class ClassGrading(ClassParameters parameters, LabClusterOptions l
 
         // Pass 2, one student at a time: Part 4 replayed (it kills the coordinator twice), graded, removed.
         var part4Clock = Stopwatch.StartNew();
-        var baseline = await Replay.BaselineAsync(info.Citus, cancellationToken);
-        foreach (var student in _students.Where(s => !grades[s].Part4Done))
+        if (lab.External)
+        {
+            // Tokyo's faults and Paris's crashes are the lab's own agents' and nodes': none on a shared cluster.
+            foreach (var student in _students.Where(s => !grades[s].Part4Done))
+            {
+                var report = await GradeAsync(student, answers[student], new CheckScope(q => q.Part == 4, Part4OnSharedCluster, Sandboxed: true), (_, _) => Task.CompletedTask, cancellationToken);
+                grades[student] = grades[student].With(report.Questions) with { Part4Done = true };
+                await store.SaveAsync(grades[student], cancellationToken);
+                Interlocked.Increment(ref done);
+            }
+        }
+
+        var baseline = lab.External ? default : await Replay.BaselineAsync(info.Citus, cancellationToken);
+        foreach (var student in _students.Where(s => !grades[s].Part4Done && baseline is not null))
         {
             Step($"replaying {student}'s Part 4");
             await LabAnswersAsync(student, cancellationToken);
@@ -167,12 +183,12 @@ public sealed class ClassGrading(ClassParameters parameters, LabClusterOptions l
             var report = await GradeAsync(student, answers[student], new CheckScope(q => q.Part == 4, new Dictionary<string, string>(), Sandboxed: true, errors),
                 async (sandbox, ct) =>
                 {
-                    foreach (var (id, list) in await Replay.ReplayAsync(sandbox, answers[student], baseline, ct))
+                    foreach (var (id, list) in await Replay.ReplayAsync(sandbox, answers[student], baseline!, ct))
                     {
                         errors[id] = list;
                     }
                 }, cancellationToken);
-            await Replay.PutBackAsync(baseline, cancellationToken);
+            await Replay.PutBackAsync(baseline!, cancellationToken);
             _baseline = null;
             await LabAnswersAsync(student, cancellationToken);
             grades[student] = grades[student].With(report.Questions) with { Part4Done = true };
@@ -243,7 +259,7 @@ public sealed class ClassGrading(ClassParameters parameters, LabClusterOptions l
         if (_baseline is { } baseline)
         {
             // Stopped mid-replay: Tokyo's fault healed, Paris started, the student's rows removed.
-            await Replay.PutBackAsync(baseline, cancellationToken);
+            await Replay.PutBackAsync(baseline!, cancellationToken);
         }
 
         // Sandboxes a stopped run left (their sessions, their prepared transactions, their objects). Dropping

@@ -1,0 +1,76 @@
+using System.Data.Common;
+using MediAI.AppHost.Setup;
+using Microsoft.Extensions.Logging;
+
+namespace MediAI.AppHost;
+
+/// <summary>
+/// The lab on an existing Citus cluster (--Lab:Mode=external): no node, no agent started here —
+/// the bootstrap forms the lab's own database on the cluster's nodes, and the API serves it.
+/// The coordinator is a connection string resource; its password a secret parameter.
+/// </summary>
+public static class ExternalLab
+{
+    public const string PasswordParameter = "coordinator-password";
+
+    public static int RunExternalLab(this IDistributedApplicationBuilder builder, LabOptions options, string dataDir, ILogger logger)
+    {
+        if (Problem(options.Coordinator) is { } problem)
+        {
+            logger.LogCritical("{Problem}", problem);
+            return 1;
+        }
+
+        var password = builder.AddParameter(PasswordParameter, secret: true);
+        var coordinator = builder.AddConnectionString(CoordinatorOptions.ExternalCoordinator, ReferenceExpression.Create($"{options.Coordinator}"));
+
+        var bootstrap = builder.AddLabWorker<Projects.Coordinator_Api>("cluster-bootstrap")
+            .WithArgs("bootstrap")
+            .WithIconName("Wrench")
+            .WithProgressRow()
+            .WithExternalClusterOptions(coordinator, password, options, dataDir);
+
+        var api = builder.AddLabService<Projects.Coordinator_Api>("coordinator-api", port: 5180)
+            .WithExternalClusterOptions(coordinator, password, options, dataDir)
+            .WithIconName("Globe")
+            .WithUrlForEndpoint("http", url => url.DisplayText = "Coordinator API")
+            .WithHttpHealthCheck("/health")
+            .WithLabCommands();
+
+        var at = new DbConnectionStringBuilder { ConnectionString = options.Coordinator };
+        builder.AnnounceReadiness(api, bootstrap,
+            $"On the Citus cluster at {at["Host"]}: psql \"host={at["Host"]} port={(at.TryGetValue("Port", out var port) ? port : 5432)} dbname=mediAI user={(at.TryGetValue("Username", out var user) ? user : "postgres")}\" (the lab's own database there)",
+            logger);
+        builder.Build().Run();
+        return 0;
+    }
+
+    /// <summary>What is wrong with --Lab:Coordinator, before anything starts.</summary>
+    public static string? Problem(string? coordinator)
+    {
+        const string Example = "--Lab:Coordinator=\"Host=db1.example.edu;Port=5432;Username=citus;SSL Mode=Require\"";
+        if (string.IsNullOrWhiteSpace(coordinator))
+        {
+            return $"--Lab:Mode=external needs the existing cluster's coordinator: {Example}, and its password as the secret parameter: dotnet user-secrets set Parameters:{PasswordParameter} <password> --project AppHost.";
+        }
+
+        DbConnectionStringBuilder parts;
+        try
+        {
+            parts = new DbConnectionStringBuilder { ConnectionString = coordinator };
+        }
+        catch (ArgumentException e)
+        {
+            return $"--Lab:Coordinator is not a connection string ({e.Message}): {Example}.";
+        }
+
+        if (!parts.ContainsKey("Host"))
+        {
+            return $"--Lab:Coordinator has no Host: {Example}.";
+        }
+
+        return parts.ContainsKey("Password")
+            ? $"--Lab:Coordinator holds a password: take it out and keep it as a secret parameter instead (dotnet user-secrets set Parameters:{PasswordParameter} <password> --project AppHost), so it never shows in the dashboard or your shell history."
+            : null;
+    }
+}

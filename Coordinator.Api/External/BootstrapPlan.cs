@@ -1,0 +1,96 @@
+using System.Text;
+using MediAI.Coordinator.Cluster;
+using Npgsql;
+
+namespace MediAI.Coordinator.External;
+
+/// <summary>One line of a plan: a change, something kept, a refusal, or a note about the cluster.</summary>
+public enum PlanKind { Create, Keep, Refuse, Note }
+
+public sealed record PlanStep(PlanKind Kind, string Text);
+
+/// <summary>
+/// What the bootstrap would do on an existing cluster, read without changing anything: the dry
+/// run (<c>Coordinator.Api plan</c>), and the check the bootstrap itself makes first. Refusals are
+/// what it will not do without --Lab:Overwrite=true: drop a mediAI database, or take over a
+/// lab_reader role, that it did not make.
+/// </summary>
+public sealed record BootstrapPlan(IReadOnlyList<PlanStep> Steps)
+{
+    public IEnumerable<PlanStep> Refusals => Steps.Where(s => s.Kind == PlanKind.Refuse);
+
+    public static async Task<BootstrapPlan> ReadAsync(LabClusterOptions lab, IReadOnlyList<string> notes, CancellationToken cancellationToken)
+    {
+        var holdings = await LabObjects.ReadAllAsync(lab, cancellationToken);
+        var steps = new List<PlanStep>();
+        var database = LabSites.Database;
+        foreach (var held in holdings)
+        {
+            var node = held.Node;
+            steps.Add(held switch
+            {
+                { OursDatabase: true } => new(PlanKind.Keep, $"{node}: database {database} exists, made by the lab: kept (the bootstrap only adds what is missing)"),
+                { Database: true } when lab.Overwrite => new(PlanKind.Create, $"{node}: database {database} exists and was not made by the lab: DROPPED with everything in it (--Lab:Overwrite=true), then made again"),
+                { Database: true } => new(PlanKind.Refuse, $"{node}: database {database} exists and was not made by the lab: left alone. Rename or drop it, or run with --Lab:Overwrite=true to drop it (its data is lost)"),
+                _ => new(PlanKind.Create, $"{node}: create database {database} (the lab's own) and the citus extension in it"),
+            });
+        }
+
+        var foreign = LabObjects.ForeignRoles(holdings).Select(h => h.Node.City).ToList();
+        var reader = LabClusterOptions.ReaderRole;
+        steps.Add((LabObjects.RoleIsOurs(holdings), foreign.Count) switch
+        {
+            (true, _) => new(PlanKind.Keep, $"role {reader}: exists, made by the lab: kept, its password set to the lab's"),
+            (false, 0) => new(PlanKind.Create, $"role {reader}: create it (LOGIN, reads the lab's tables only; Citus creates it on every node)"),
+            _ when lab.Overwrite => new(PlanKind.Create, $"role {reader} exists at {string.Join(", ", foreign)} and was not made by the lab: TAKEN OVER (--Lab:Overwrite=true): its password set to the lab's, and dropped by the cleanup"),
+            _ => new(PlanKind.Refuse, $"role {reader} exists at {string.Join(", ", foreign)} and was not made by the lab: left alone. Drop or rename it, or run with --Lab:Overwrite=true to take it over"),
+        });
+
+        var workers = string.Join(", ", lab.Workers.Select(w => $"{w.City} = {w.ClusterHost}:{w.ClusterPort}"));
+        steps.Add(await LabDatabaseFormedAsync(lab, cancellationToken)
+            ? new(PlanKind.Keep, $"in {database}: the cluster is formed ({workers}); tables and data left as they are")
+            : new(PlanKind.Create, $"in {database}: register the coordinator and the workers in {database}'s own Citus metadata ({workers}), " +
+                "create the lab's tables, distribute them, place each country at its site, load the seed (20 patients)"));
+        steps.Add(new(PlanKind.Keep, $"not touched: the cluster's other databases (its own metadata in {lab.MaintenanceDatabase} included), its server settings, pg_hba.conf"));
+        steps.AddRange(notes.Select(n => new PlanStep(PlanKind.Note, n)));
+        return new BootstrapPlan(steps);
+    }
+
+    /// <summary>Whether mediAI on the coordinator already holds the formed cluster (lab_sites).</summary>
+    private static async Task<bool> LabDatabaseFormedAsync(LabClusterOptions lab, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(lab.ConnectionString(lab.Coordinator, LabSites.Database));
+            await connection.OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand("SELECT to_regclass('lab_sites') IS NOT NULL", connection);
+            return await command.ExecuteScalarAsync(cancellationToken) is true;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InvalidCatalogName)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>What a refused bootstrap says: every refusal, and the flag.</summary>
+    public string RefusalMessage() =>
+        "The bootstrap changed nothing: on this cluster it would have to destroy what it did not make." + Environment.NewLine +
+        string.Join(Environment.NewLine, Refusals.Select(r => "  - " + r.Text));
+
+    public string ToText()
+    {
+        var text = new StringBuilder();
+        foreach (var step in Steps)
+        {
+            text.Append(step.Kind switch
+            {
+                PlanKind.Create => "  + ",
+                PlanKind.Keep => "  = ",
+                PlanKind.Refuse => "  ! ",
+                _ => "  note: ",
+            }).AppendLine(step.Text);
+        }
+
+        return text.ToString();
+    }
+}

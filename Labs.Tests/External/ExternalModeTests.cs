@@ -1,0 +1,194 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using MediAI.AppHost;
+using MediAI.Labs.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MediAI.Labs.Tests.External;
+
+/// <summary>
+/// The lab on a department's existing Citus cluster (--Lab:Mode=external): four PostgreSQL +
+/// Citus servers on four loopback "hosts", TLS only, formed before the lab sees them
+/// (<see cref="DepartmentCluster"/>). The whole way a professor goes: the dry run, a refusal to
+/// touch what is not the lab's, the real AppHost (no node, no agent started), the checker on the
+/// solutions, a distributed commit, the cleanup — and the cluster as it was before.
+/// </summary>
+[Collection(LabProcesses.Collection)]
+public sealed class ExternalModeTests
+{
+    [Fact]
+    public async Task The_lab_runs_on_an_existing_multi_host_cluster_and_its_cleanup_leaves_the_cluster_as_it_was()
+    {
+        Installations.RequireCitus();
+        await using var cluster = await DepartmentCluster.StartAsync();
+        var coordinator = cluster.LabConnectionString();
+        var port = cluster.Coordinator.Port;
+        var asFound = await cluster.SnapshotAsync();
+
+        // The dry run: what the bootstrap would do, node by node, and what it means — and nothing changed.
+        var plan = await LabCommandLine.RunAsync("plan", "--coordinator", coordinator);
+        Assert.True(plan.ExitCode == 0, plan.ToString());
+        TestContext.Current.TestOutputHelper?.WriteLine(plan.Output);
+        Assert.Contains("Dry run: nothing was changed", plan.Output);
+        foreach (var (host, city) in DepartmentCluster.Hosts.Zip(LabSites.All.Select(s => s.City)))
+        {
+            Assert.Contains($"+ {city} ({host}:{port}): create database mediAI", plan.Output);
+        }
+
+        Assert.Contains("+ role lab_reader: create it", plan.Output);
+        Assert.Contains("Tokyo = 127.0.0.5:", plan.Output);
+        Assert.Contains("citus.recover_2pc_interval = 1min", plan.Output);
+        Assert.Equal(asFound, await cluster.SnapshotAsync());
+
+        // Someone else's database named mediAI, on Tokyo's host: the plan marks it, the bootstrap refuses and changes nothing.
+        await DepartmentCluster.ExecuteAsync(cluster.Nodes[3], "CREATE DATABASE \"mediAI\"");
+        var withTheirs = await cluster.SnapshotAsync();
+        var marked = await LabCommandLine.RunAsync("plan", "--coordinator", coordinator);
+        Assert.True(marked.ExitCode == 2, marked.ToString());
+        TestContext.Current.TestOutputHelper?.WriteLine(marked.Output);
+        Assert.Contains($"! Tokyo (127.0.0.5:{port}): database mediAI exists and was not made by the lab: left alone", marked.Output);
+        var refused = await LabCommandLine.RunAsync(BootstrapEnvironment(coordinator), "bootstrap");
+        Assert.True(refused.ExitCode == 1, refused.ToString());
+        Assert.Contains("The bootstrap changed nothing", refused.Output);
+        Assert.Contains("--Lab:Overwrite=true", refused.Output);
+        Assert.Equal(withTheirs, await cluster.SnapshotAsync());
+        await DepartmentCluster.ExecuteAsync(cluster.Nodes[3], "DROP DATABASE \"mediAI\"");
+        Assert.Equal(asFound, await cluster.SnapshotAsync());
+
+        // The real AppHost in external mode.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromMinutes(6));
+        string[] args =
+        [
+            "--Lab:Mode=external",
+            $"--Lab:Coordinator={coordinator}",
+            $"--Parameters:{ExternalLab.PasswordParameter}={TestPostgres.Password}",
+            "--DcpPublisher:ContainerRuntimeInitializationTimeout=00:00:00",
+        ];
+        await using (var app = await LabApp.StartAsync(args, timeout.Token))
+        {
+            await LabApp.WaitUntilReadyAsync(app, timeout.Token);
+
+            // No node and no agent of its own: the bootstrap and the API, the coordinator's connection string and password.
+            var model = app.Services.GetRequiredService<DistributedApplicationModel>();
+            Assert.Empty(model.Resources.OfType<ContainerResource>());
+            Assert.DoesNotContain(model.Resources, r => LabSites.Running(withSpare: true).Any(s => r.Name == s.Name || r.Name == s.AgentName));
+            Assert.Equal(["cluster-bootstrap", "coordinator-api"], model.Resources.OfType<ExecutableResource>().Select(r => r.Name).Where(n => n != "aspire-dashboard").Order());
+            // …and no PostgreSQL server started by the lab's process manager (DCP), as local mode's nodes are.
+            Assert.DoesNotContain(ServerProcesses.WithArgument("/bin/postgres -D"), pid => StartedByDcp(pid));
+
+            // Its own database on each host, its own Citus metadata there: Japan at Tokyo's host.
+            foreach (var node in cluster.Nodes)
+            {
+                Assert.Single(await DepartmentCluster.QueryAsync(node, "SELECT 1 FROM pg_database WHERE datname = 'mediAI'"));
+            }
+
+            var sites = await DepartmentCluster.QueryAsync(cluster.Coordinator, "SELECT country, nodename FROM lab_sites ORDER BY nodename", "mediAI");
+            Assert.Equal(["France", "Tunisia", "Canada", "Japan"], sites.Select(r => (string)r[0]));
+            Assert.Equal(DepartmentCluster.Hosts, sites.Select(r => (string)r[1]));
+            var japan = await DepartmentCluster.QueryAsync(cluster.Coordinator,
+                "SELECT nodename FROM pg_dist_shard_placement WHERE shardid = get_shard_id_for_distribution_column('patients', 'Japan')", "mediAI");
+            Assert.Equal("127.0.0.5", (string)Assert.Single(japan)[0]);
+
+            // TLS: every session of the lab's programs at the coordinator is encrypted.
+            var sessions = await DepartmentCluster.QueryAsync(cluster.Coordinator,
+                "SELECT s.ssl FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) WHERE a.application_name LIKE 'mediai%'");
+            Assert.NotEmpty(sessions);
+            Assert.All(sessions, r => Assert.True((bool)r[0]));
+
+            // The checker grades the solutions' Parts 1–3 on it.
+            var check = await LabCheck.RunArgsAsync(LabCheck.Solutions, "--host", cluster.Coordinator.Host, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--json");
+            Assert.StartsWith("12.1", check.Report.GetProperty("citus").GetString());
+            var parts1to3 = check.Questions.Where(q => q.GetProperty("part").GetInt32() <= 3).ToList();
+            Assert.True(parts1to3.Count >= 15, check.Output + check.Error);
+            Assert.All(parts1to3, q => Assert.True(q.GetProperty("outcome").GetString() == "pass", q.ToString()));
+
+            // A distributed commit through the API: Yuki Tanaka's record at Tokyo and her bill at Paris.
+            using var http = app.CreateHttpClient("coordinator-api", "http");
+            var consultation = await http.PostAsync("/transactions/emergency-consultation", null, timeout.Token);
+            var body = await consultation.Content.ReadAsStringAsync(timeout.Token);
+            Assert.True(consultation.IsSuccessStatusCode, body);
+            Assert.True(JsonDocument.Parse(body).RootElement.GetProperty("committed").GetBoolean(), body);
+            var records = await DepartmentCluster.QueryAsync(cluster.Coordinator, "SELECT count(*) FROM medicalrecords WHERE country = 'Japan'", "mediAI");
+            var seeded = await DepartmentCluster.QueryAsync(cluster.Coordinator, "SELECT count(*) FROM transactions WHERE country = 'France'", "mediAI");
+            Assert.True((long)records[0][0] > 0 && (long)seeded[0][0] > 0);
+            var map = await http.GetFromJsonAsync<JsonElement>("/cluster", timeout.Token);
+            Assert.Equal(4, map.EnumerateArray().Count(s => s.GetProperty("reachable").GetBoolean()));
+
+            // The data generator's job: generated rows in the lab's database, each country at its site's host.
+            await Citus.DataGeneratorTests.GenerateAsync(http, new { patients = 4_000, seed = 2, skewed = true });
+            var generated = await DepartmentCluster.QueryAsync(cluster.Coordinator,
+                "SELECT nodename FROM pg_dist_shard_placement WHERE shardid = get_shard_id_for_distribution_column('lab_scale.patients', 'Japan')", "mediAI");
+            Assert.Equal("127.0.0.5", (string)Assert.Single(generated)[0]);
+
+            // The fault campaign needs agents in front of the nodes: refused before anything changes, saying so.
+            using var campaign = await http.PostAsJsonAsync("/jobs/fault-campaign", new { transactions = 20 }, timeout.Token);
+            var refusal = await campaign.Content.ReadAsStringAsync(timeout.Token);
+            Assert.True(campaign.StatusCode == System.Net.HttpStatusCode.UnprocessableEntity, refusal);
+            Assert.Contains("needs the site agents", refusal);
+        }
+
+        // Stopped: DCP ends the bootstrap's and the API's processes within seconds.
+        for (var i = 0; i < 60 && LabProcesses.Running().Count > 0; i++)
+        {
+            await Task.Delay(500, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Empty(LabProcesses.Running());
+        var withLab = await cluster.SnapshotAsync();
+
+        // The cleanup: first what it would remove (nothing changed), then with --yes.
+        var dry = await LabCommandLine.RunAsync("cleanup", "--coordinator", coordinator);
+        Assert.True(dry.ExitCode == 0, dry.ToString());
+        TestContext.Current.TestOutputHelper?.WriteLine(dry.Output);
+        foreach (var host in DepartmentCluster.Hosts)
+        {
+            Assert.Contains($"({host}:{port}): would drop database mediAI", dry.Output);
+        }
+
+        Assert.Equal(withLab, await cluster.SnapshotAsync());
+        var cleanup = await LabCommandLine.RunAsync("cleanup", "--coordinator", coordinator, "--yes");
+        Assert.True(cleanup.ExitCode == 0, cleanup.ToString());
+        TestContext.Current.TestOutputHelper?.WriteLine(cleanup.Output);
+        Assert.Contains($"Paris (127.0.0.2:{port}): dropped role(s) lab_reader", cleanup.Output);
+        Assert.Equal(asFound, await cluster.SnapshotAsync());
+
+        // Once more: nothing of the lab's is left to remove.
+        var again = await LabCommandLine.RunAsync("cleanup", "--coordinator", coordinator, "--yes");
+        Assert.Contains("nothing of the lab's on this cluster", again.Output);
+    }
+
+    /// <summary>Whether a process descends from DCP (a few generations up: setpriv sits between DCP and a local node's postgres).</summary>
+    private static bool StartedByDcp(int pid)
+    {
+        for (var i = 0; i < 4 && pid > 1; i++)
+        {
+            try
+            {
+                var stat = File.ReadAllText($"/proc/{pid}/stat");
+                pid = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+                if (File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Contains("/dcp ", StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The bootstrap as the AppHost starts it in external mode (cluster-bootstrap's settings).</summary>
+    public static Dictionary<string, string> BootstrapEnvironment(string coordinator) => new()
+    {
+        [$"ConnectionStrings__{CoordinatorOptions.ExternalCoordinator}"] = coordinator,
+        ["Lab__External"] = "true",
+        ["Lab__CoordinatorPassword"] = TestPostgres.Password,
+    };
+}
