@@ -15,7 +15,7 @@ public static class ExternalLab
 
     public static int RunExternalLab(this IDistributedApplicationBuilder builder, LabOptions options, string dataDir, ILogger logger)
     {
-        if (Problem(options.Coordinator) is { } problem)
+        if ((Problem(options.Coordinator) ?? AgentProblem(options)) is { } problem)
         {
             logger.LogCritical("{Problem}", problem);
             return 1;
@@ -32,6 +32,7 @@ public static class ExternalLab
 
         var api = builder.AddLabService<Projects.Coordinator_Api>("coordinator-api", port: 5180)
             .WithExternalClusterOptions(coordinator, password, options, dataDir)
+            .WithRemoteAgents(options)
             .WithIconName("Globe")
             .WithUrlForEndpoint("http", url => url.DisplayText = "Coordinator API")
             .WithHttpHealthCheck("/health")
@@ -43,6 +44,39 @@ public static class ExternalLab
             logger);
         builder.Build().Run();
         return 0;
+    }
+
+    /// <summary>What is wrong with --Lab:Agents and --Lab:Gateways: a site the lab does not have, an address that is not one, a gateway without its agent.</summary>
+    public static string? AgentProblem(LabOptions options)
+    {
+        foreach (var (site, url) in options.Agents)
+        {
+            if (LabSites.Find(site) is null)
+            {
+                return $"--Lab:Agents:{site}: the lab has no site '{site}' (it has {string.Join(", ", LabSites.All.Select(s => s.Name))}).";
+            }
+
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            {
+                return $"--Lab:Agents:{site}={url} is not the agent's HTTP address (http://host:port).";
+            }
+        }
+
+        foreach (var (site, address) in options.Gateways)
+        {
+            if (!options.Agents.ContainsKey(site))
+            {
+                return $"--Lab:Gateways:{site} is given without --Lab:Agents:{site}: give both for each site that has an agent beside its node.";
+            }
+
+            var colon = address.LastIndexOf(':');
+            if (colon <= 0 || !int.TryParse(address[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture, out var port) || port is <= 0 or > 65_535)
+            {
+                return $"--Lab:Gateways:{site}={address} is not host:port (where the cluster's nodes reach that agent's gateway).";
+            }
+        }
+
+        return null;
     }
 
     /// <summary>What is wrong with --Lab:Coordinator, before anything starts.</summary>

@@ -60,7 +60,30 @@ public static class LabSettings
         .WithOption(CoordinatorOptions.Section, nameof(CoordinatorOptions.External), true)
         .WithOption(CoordinatorOptions.Section, nameof(CoordinatorOptions.Overwrite), options.Overwrite)
         .WithOption(CoordinatorOptions.Section, nameof(CoordinatorOptions.DataDir), dataDir)
-        .WithOption(CoordinatorOptions.Section, nameof(CoordinatorOptions.Bootstrap), options.Bootstrap);
+        .WithOption(CoordinatorOptions.Section, nameof(CoordinatorOptions.Bootstrap), options.Bootstrap)
+        .WithGateways(options);
+
+    /// <summary>External mode: where the nodes reach each site whose agent runs beside its node (its gateway), registered by the bootstrap in the lab's database.</summary>
+    private static IResourceBuilder<ExecutableResource> WithGateways(this IResourceBuilder<ExecutableResource> service, LabOptions options)
+    {
+        foreach (var (site, gateway) in options.Gateways)
+        {
+            service.WithOption(CoordinatorOptions.Section, $"{nameof(CoordinatorOptions.ClusterAddresses)}__{site}", gateway);
+        }
+
+        return service;
+    }
+
+    /// <summary>External mode: the agents beside the cluster's nodes, as service discovery's services__agent-tokyo__http__0 (the API calls them by name, as on the lab's own nodes).</summary>
+    public static IResourceBuilder<ExecutableResource> WithRemoteAgents(this IResourceBuilder<ExecutableResource> api, LabOptions options)
+    {
+        foreach (var (site, url) in options.Agents)
+        {
+            api.WithEnvironment($"services__{LabSites.Find(site)!.AgentName}__http__0", url);
+        }
+
+        return api;
+    }
 
     /// <summary>
     /// Every agent but the coordinator's is told the name of the coordinator's agent (which keeps

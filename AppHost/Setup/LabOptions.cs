@@ -91,6 +91,15 @@ public sealed class LabOptions
     /// </summary>
     public string? Coordinator { get; set; }
 
+    /// <summary>
+    /// External mode: site agents run beside the cluster's nodes, by site: their HTTP API
+    /// (--Lab:Agents:tokyo=http://tokyo-host:5580), which the API calls for faults and status.
+    /// </summary>
+    public Dictionary<string, string> Agents { get; set; } = [];
+
+    /// <summary>External mode: those agents' gateways, by site (--Lab:Gateways:tokyo=tokyo-host:6432): the lab registers the node there, in its own database.</summary>
+    public Dictionary<string, string> Gateways { get; set; } = [];
+
     /// <summary>External mode: the bootstrap may drop a mediAI database, and take over a lab_reader role, that it did not make.</summary>
     public bool Overwrite { get; set; }
 

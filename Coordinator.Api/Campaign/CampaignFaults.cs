@@ -12,6 +12,9 @@ public static class CampaignFaults
 
     public sealed record Kind(string Name, Func<Random, object> Request, Kills Kills = Kills.Nothing);
 
+    /// <summary>The menu on this lab: on an existing cluster (external mode) no kind that kills a node — node kills are the lab's own nodes' feature.</summary>
+    public static IReadOnlyList<Kind> For(bool nodeKills) => nodeKills ? All : [.. All.Where(k => k.Kills == Kills.Nothing)];
+
     /// <summary>The fault kind of a transfer no fault hit.</summary>
     public const string None = "none";
 

@@ -64,6 +64,7 @@ public sealed class FaultCampaign(CampaignParameters parameters, LabClusterOptio
         var history = new List<TransferAttempt>(parameters.Transactions);
         var resolutions = new List<TimeSpan>();
         var sites = LabSites.All;
+        var menu = CampaignFaults.For(nodeKills: !lab.External);
         for (var id = 1L; id <= parameters.Transactions; id++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -71,7 +72,7 @@ public sealed class FaultCampaign(CampaignParameters parameters, LabClusterOptio
             var to = sites.Where(s => s != from).ElementAt(random.Next(sites.Count - 1));
             var (fromAccount, toAccount) = (random.Next(1, CampaignStore.AccountsPerSite + 1), random.Next(1, CampaignStore.AccountsPerSite + 1));
             var amount = random.Next(1, 51);
-            var fault = random.NextDouble() < parameters.FaultRate ? CampaignFaults.All[random.Next(CampaignFaults.All.Count)] : null;
+            var fault = random.NextDouble() < parameters.FaultRate ? menu[random.Next(menu.Count)] : null;
             var faulted = random.Next(2) == 0 ? from : to;
             var request = fault?.Request(random);
             if (request is not null)

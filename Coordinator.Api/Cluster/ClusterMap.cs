@@ -32,9 +32,9 @@ public sealed class ClusterMap(IOptions<LabClusterOptions> options, AgentClient 
             agentsNow[i]))];
     }
 
-    /// <summary>No agent on an existing cluster (external mode): the lab started none.</summary>
+    /// <summary>No agent at a site of an existing cluster (external mode) unless one was registered.</summary>
     private async Task<AgentStatus?> AgentStatusAsync(LabNodeOptions node, CancellationToken cancellationToken) =>
-        !_lab.External && LabSites.Find(node.Site) is { } site ? await agents.StatusAsync(site, cancellationToken) : null;
+        _lab.AgentSites.Contains(node.Site) && LabSites.Find(node.Site) is { } site ? await agents.StatusAsync(site, cancellationToken) : null;
 
     private async Task<(bool Reachable, string? Version, string? Citus, string? Error)> ProbeAsync(LabNodeOptions node, CancellationToken cancellationToken)
     {

@@ -74,7 +74,7 @@ public sealed class LabClusterOptions
         };
     }
 
-    private static (string Host, int Port) ParseAddress(string site, string address)
+    public static (string Host, int Port) ParseAddress(string site, string address)
     {
         var colon = address.LastIndexOf(':');
         return colon > 0 && int.TryParse(address[(colon + 1)..], System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65_535
@@ -103,10 +103,16 @@ public sealed class LabClusterOptions
     public string ProbeConnectionString(LabNodeOptions node) =>
         new NpgsqlConnectionStringBuilder(ConnectionString(node, LabSites.Database)) { Timeout = 3, Pooling = false }.ConnectionString;
 
-    /// <summary>Why a job that injects faults through the site agents cannot run on an existing cluster (external mode: no agent in front of its nodes), or null.</summary>
-    public string? NoAgentsRefusal(string what) => External
-        ? $"{what} needs the site agents: its faults are injected by each site's gateway, and this lab runs on an existing cluster without them. " +
-          "Run it on the lab's own nodes (dotnet run --project AppHost), where every site has its agent (README, \"On a department's Citus cluster\")."
+    /// <summary>
+    /// The sites with a site agent. The lab's own nodes: all. An existing cluster (external mode):
+    /// those whose agent was registered (--Lab:Agents:tokyo=http://…, service discovery's services:agent-tokyo).
+    /// </summary>
+    public HashSet<string> AgentSites { get; set; } = [.. LabSites.Running(withSpare: true).Select(s => s.Name)];
+
+    /// <summary>Why a job that injects faults through the site agents cannot run (an existing cluster without an agent at every site), or null.</summary>
+    public string? NoAgentsRefusal(string what) => LabSites.All.Where(s => !AgentSites.Contains(s.Name)).Select(s => s.City).ToList() is { Count: > 0 } missing
+        ? $"{what} needs a site agent at every site: its faults are injected by each site's gateway, and this lab runs on an existing cluster without one at {string.Join(", ", missing)}. " +
+          "Run it on the lab's own nodes (dotnet run --project AppHost), or run an agent beside each node and register it (README, \"Site agents beside the cluster's nodes\")."
         : null;
 
     /// <summary>What to do when the coordinator's node does not answer (its container or process stopped).</summary>

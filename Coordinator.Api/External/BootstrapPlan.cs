@@ -46,6 +46,13 @@ public sealed record BootstrapPlan(IReadOnlyList<PlanStep> Steps)
             _ => new(PlanKind.Refuse, $"role {reader} exists at {string.Join(", ", foreign)} and was not made by the lab: left alone. Drop or rename it, or run with --Lab:Overwrite=true to take it over"),
         });
 
+        if (lab.Nodes.Any(n => (n.Host, n.Port) != (n.ClusterHost, n.ClusterPort)) && await NodeLinksRequireTlsAsync(lab, cancellationToken) is { } conninfo)
+        {
+            steps.Add(new(PlanKind.Refuse,
+                $"agents' gateways are given, but the nodes require TLS between them (citus.node_conninfo = '{conninfo}'): an agent reads the protocol and declines TLS, so Citus's links through it would fail. " +
+                "Set citus.node_conninfo to 'sslmode=prefer' on every node (ALTER SYSTEM SET citus.node_conninfo = 'sslmode=prefer'; SELECT pg_reload_conf();), or run the lab without agents"));
+        }
+
         var workers = string.Join(", ", lab.Workers.Select(w => $"{w.City} = {w.ClusterHost}:{w.ClusterPort}"));
         steps.Add(await LabDatabaseFormedAsync(lab, cancellationToken)
             ? new(PlanKind.Keep, $"in {database}: the cluster is formed ({workers}); tables and data left as they are")
@@ -54,6 +61,18 @@ public sealed record BootstrapPlan(IReadOnlyList<PlanStep> Steps)
         steps.Add(new(PlanKind.Keep, $"not touched: the cluster's other databases (its own metadata in {lab.MaintenanceDatabase} included), its server settings, pg_hba.conf"));
         steps.AddRange(notes.Select(n => new PlanStep(PlanKind.Note, n)));
         return new BootstrapPlan(steps);
+    }
+
+    /// <summary>The coordinator's citus.node_conninfo when it makes Citus's links between nodes require TLS, else null.</summary>
+    private static async Task<string?> NodeLinksRequireTlsAsync(LabClusterOptions lab, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(lab.ConnectionString(lab.Coordinator, lab.MaintenanceDatabase));
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("SELECT current_setting('citus.node_conninfo', true)", connection);
+        return await command.ExecuteScalarAsync(cancellationToken) is string conninfo
+            && System.Text.RegularExpressions.Regex.IsMatch(conninfo, @"sslmode\s*=\s*(require|verify-ca|verify-full)")
+            ? conninfo
+            : null;
     }
 
     /// <summary>Whether mediAI on the coordinator already holds the formed cluster (lab_sites).</summary>

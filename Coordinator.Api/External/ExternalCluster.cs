@@ -43,7 +43,7 @@ public static class ExternalCluster
 
         // Once, at a program's start, before anything else runs: blocking here is what the program would do anyway.
         var found = DiscoverAsync(ConnectionString(configuration, settings), CancellationToken.None).GetAwaiter().GetResult();
-        return ToOptions(found, settings);
+        return ToOptions(found, settings, configuration);
     }
 
     /// <summary>ConnectionStrings:coordinator with the password parameter (kept apart so the dashboard never shows it), or a message.</summary>
@@ -75,8 +75,14 @@ public static class ExternalCluster
         return builder.ConnectionString;
     }
 
-    public static LabClusterOptions ToOptions(ExternalTopology found, CoordinatorOptions settings) => new()
+    /// <summary>
+    /// The lab's view of the cluster. A site whose agent runs beside its node (README, "Site agents
+    /// beside the cluster's nodes") is registered in the lab's own metadata under the agent's gateway
+    /// (Lab:ClusterAddresses:tokyo), and reached by the API through service discovery (services:agent-tokyo).
+    /// </summary>
+    public static LabClusterOptions ToOptions(ExternalTopology found, CoordinatorOptions settings, IConfiguration? configuration = null) => new()
     {
+        AgentSites = [.. found.Nodes.Select(n => n.Site.Name).Where(site => configuration?[$"services:{LabSites.Find(site)!.AgentName}:http:0"] is { Length: > 0 })],
         External = true,
         Overwrite = settings.Overwrite,
         Template = found.Template,
@@ -86,8 +92,17 @@ public static class ExternalCluster
         DataDir = settings.DataDir,
         Bootstrap = settings.Bootstrap,
         KeepFreeDiskMegabytes = settings.KeepFreeDiskMegabytes,
-        Nodes = [.. found.Nodes.Select(n => LabNodeOptions.For(n.Site, n.Host, n.Port, n.ClusterHost, n.ClusterPort))],
+        Nodes = [.. found.Nodes.Select(n => Node(n, settings))],
     };
+
+    /// <summary>Where the lab reaches the node, and where the nodes do: its agent's gateway when one is registered.</summary>
+    private static LabNodeOptions Node(ExternalNode node, CoordinatorOptions settings)
+    {
+        var (clusterHost, clusterPort) = settings.ClusterAddresses.TryGetValue(node.Site.Name, out var gateway)
+            ? LabClusterOptions.ParseAddress(node.Site.Name, gateway)
+            : (node.ClusterHost, node.ClusterPort);
+        return LabNodeOptions.For(node.Site, node.Host, node.Port, clusterHost, clusterPort);
+    }
 
     /// <summary>Reads and checks the cluster behind <paramref name="connectionString"/>; changes nothing.</summary>
     public static async Task<ExternalTopology> DiscoverAsync(string connectionString, CancellationToken cancellationToken)
@@ -119,6 +134,13 @@ public static class ExternalCluster
         }.ConnectionString;
 
         await using var coordinator = await OpenAsync(Connection(given.Host, given.Port), $"the coordinator at {coordinatorAt}", user, cancellationToken);
+        if (!await ScalarAsync<bool>(coordinator, "SELECT rolsuper FROM pg_roles WHERE rolname = current_user", cancellationToken))
+        {
+            throw new LabSettingException(
+                $"User '{user}' is not a superuser at the coordinator {coordinatorAt}: the lab creates the citus extension in a database of its own on each node, registers the nodes there and creates its roles, which needs one. " +
+                "Give a superuser's name and password (Username=… in --Lab:Coordinator). Nothing was changed.");
+        }
+
         var citus = await CitusVersionAsync(coordinator, $"the coordinator at {coordinatorAt}", maintenance, cancellationToken);
         if (await ScalarAsync<int>(coordinator, "SELECT groupid FROM pg_dist_local_group", cancellationToken) is not 0 and var group)
         {

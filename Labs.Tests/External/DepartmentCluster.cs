@@ -45,7 +45,11 @@ public sealed class DepartmentCluster : IAsyncDisposable
     /// <summary>A host of its own for a lone server (a cluster without Citus, another Citus version).</summary>
     public const string LoneHost = "127.0.0.6";
 
-    public static async Task<DepartmentCluster> StartAsync()
+    /// <param name="tls">
+    /// true: TLS only, between the nodes too (verify-full). false: what site agents beside the nodes
+    /// need — clear text accepted, and Citus's node links with sslmode=prefer (a gateway declines TLS).
+    /// </param>
+    public static async Task<DepartmentCluster> StartAsync(bool tls = true)
     {
         var citus = Installations.Citus ?? throw new InvalidOperationException(Installations.CitusSkipReason);
         var certificates = Directory.CreateTempSubdirectory("mediai-dept-tls-").FullName;
@@ -55,14 +59,14 @@ public sealed class DepartmentCluster : IAsyncDisposable
         {
             // Citus's defaults, where the lab's own nodes differ.
             // No client certificate: libpq would look in $HOME/.postgresql, the test's (root's) when servers run through setpriv.
-            ["citus.node_conninfo"] = $"sslmode=verify-full sslrootcert={Path.Combine(certificates, "server.crt")} sslcert={Path.Combine(certificates, "none.crt")}",
+            ["citus.node_conninfo"] = $"sslmode={(tls ? "verify-full" : "prefer")} sslrootcert={Path.Combine(certificates, "server.crt")} sslcert={Path.Combine(certificates, "none.crt")}",
             ["citus.enable_local_execution"] = "on",
             ["citus.recover_2pc_interval"] = "60s",
             ["citus.propagate_set_commands"] = "none",
         };
         // Each host listens on its own address only; Citus's connections to its own node (shard splits) must go there, not to localhost.
         var starts = Hosts.Select((host, i) => TestPostgres.StartAsync(
-            citus, $"dept{i}", port, new Dictionary<string, string>(settings) { ["citus.local_hostname"] = host }, host, TlsOnly)).ToList();
+            citus, $"dept{i}", port, new Dictionary<string, string>(settings) { ["citus.local_hostname"] = host }, host, tls ? TlsOnly : ClearAccepted)).ToList();
         TestPostgres[] nodes;
         try
         {
@@ -174,6 +178,10 @@ public sealed class DepartmentCluster : IAsyncDisposable
     /// <summary>TLS or nothing: a client without encryption is refused by pg_hba.conf.</summary>
     public static void TlsOnly(string dataDir) => File.WriteAllText(Path.Combine(dataDir, "pg_hba.conf"),
         "local all all trust\nhostnossl all all 127.0.0.0/8 reject\nhostssl all all 127.0.0.0/8 scram-sha-256\n");
+
+    /// <summary>TLS or clear text, a password either way.</summary>
+    private static void ClearAccepted(string dataDir) => File.WriteAllText(Path.Combine(dataDir, "pg_hba.conf"),
+        "local all all trust\nhost all all 127.0.0.0/8 scram-sha-256\n");
 
     /// <summary>Server settings for TLS with the certificate <see cref="MakeCertificate"/> wrote in <paramref name="folder"/>.</summary>
     public static Dictionary<string, string> TlsSettings(string folder) => new()

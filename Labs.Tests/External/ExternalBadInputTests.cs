@@ -54,6 +54,19 @@ public sealed class ExternalBadInputTests
             Assert.Contains("refused the password of user 'postgres'", wrong.Error);
             Assert.Contains("Parameters:coordinator-password", wrong.Error);
 
+            // A user that may log in but is no superuser: the lab could not create its extension.
+            Assert.Equal(before, await StateAsync(server));
+            await using (var admin = await server.OpenAsync())
+            {
+                await using var teacher = new Npgsql.NpgsqlCommand($"CREATE ROLE teacher LOGIN PASSWORD '{TestPostgres.Password}'", admin);
+                await teacher.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+            }
+
+            var notSuper = await LabCommandLine.RunAsync("plan", "--coordinator", $"Host={server.Host};Port={server.Port};Username=teacher;SSL Mode=Require");
+            Assert.True(notSuper.ExitCode == 1, notSuper.ToString());
+            Assert.Contains("User 'teacher' is not a superuser", notSuper.Error);
+            before = await StateAsync(server);
+
             // TLS verified, credentials right: a PostgreSQL without Citus is no cluster.
             var plain = await LabCommandLine.RunAsync("plan", "--coordinator", $"{at};SSL Mode=VerifyFull;Root Certificate={Path.Combine(certificates, "server.crt")}");
             Assert.True(plain.ExitCode == 1, plain.ToString());
@@ -116,6 +129,12 @@ public sealed class ExternalBadInputTests
         var notCoordinator = await LabCommandLine.RunAsync("plan", "--coordinator", $"Host={worker.Host};Port={worker.Port};Username=postgres;SSL Mode=Require");
         Assert.True(notCoordinator.ExitCode == 1, notCoordinator.ToString());
         Assert.Contains($"{worker.Host}:{worker.Port} is one of the cluster's workers", notCoordinator.Error);
+
+        // An agent's gateway given for a cluster whose nodes require TLS between them: the agent could not read their links.
+        var behindAgent = await LabCommandLine.RunAsync(new Dictionary<string, string> { ["Lab__ClusterAddresses__tokyo"] = "127.0.0.1:6432" },
+            "plan", "--coordinator", cluster.LabConnectionString());
+        Assert.True(behindAgent.ExitCode == 2, behindAgent.ToString());
+        Assert.Contains("the nodes require TLS between them (citus.node_conninfo = 'sslmode=verify-full", behindAgent.Output);
 
         // Tokyo's host down: named, as the cluster registered it.
         await cluster.Nodes[3].StopAsync();

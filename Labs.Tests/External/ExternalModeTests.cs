@@ -128,7 +128,7 @@ public sealed class ExternalModeTests
             using var campaign = await http.PostAsJsonAsync("/jobs/fault-campaign", new { transactions = 20 }, timeout.Token);
             var refusal = await campaign.Content.ReadAsStringAsync(timeout.Token);
             Assert.True(campaign.StatusCode == System.Net.HttpStatusCode.UnprocessableEntity, refusal);
-            Assert.Contains("needs the site agents", refusal);
+            Assert.Contains("needs a site agent at every site", refusal);
         }
 
         // Stopped: DCP ends the bootstrap's and the API's processes within seconds.

@@ -84,7 +84,7 @@ public sealed class TestAgent : IAsyncDisposable
             $"--Site:TraceStatements={traceStatements}",
             "--Site:DistanceToParisKm=9710",
             $"--Site:City={city}",
-            $"--ConnectionStrings:{site}=Host=127.0.0.1;Port={node.Port};Username=postgres;Password={TestPostgres.Password}",
+            $"--ConnectionStrings:{site}=Host={node.Host};Port={node.Port};Username=postgres;Password={TestPostgres.Password}",
             "--urls=http://127.0.0.1:0",
             "--Logging:LogLevel:Default=Warning",
         ], builder => builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(new LockedList(spans))));

@@ -22,6 +22,15 @@ public sealed class TestCoordinator : IAsyncDisposable
 
     public static Task<TestCoordinator> StartAsync(LabClusterOptions lab, params string[] extra) => StartAsync(lab, null, extra);
 
+    /// <summary>The API with exactly these settings (external mode: the coordinator's connection string, no node of its own).</summary>
+    public static async Task<TestCoordinator> StartWithArgsAsync(params string[] args)
+    {
+        var app = CoordinatorApp.Build(["--urls=http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", .. args]);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new TestCoordinator(app, new Uri(address));
+    }
+
     /// <param name="configure">Adds to the API's services before it is built (a job kind of the test's own).</param>
     public static async Task<TestCoordinator> StartAsync(LabClusterOptions lab, Action<WebApplicationBuilder>? configure, params string[] extra)
     {
