@@ -124,7 +124,15 @@ public sealed class ClusterBootstrapper(IOptions<LabClusterOptions> options, ILo
 
         if (_lab.Overwrite)
         {
-            await External.LabCleanup.DropForeignDatabasesAsync(_lab, holdings, cancellationToken);
+            foreach (var node in await External.LabCleanup.DropForeignDatabasesAsync(_lab, holdings, cancellationToken))
+            {
+                logger.LogWarning("{Node}: dropped database {Database}, which the lab did not make (--Lab:Overwrite=true)", node, LabSites.Database);
+            }
+
+            if (External.LabObjects.ForeignRoles(holdings).Any())
+            {
+                logger.LogWarning("Taking over role {Role}, which the lab did not make (--Lab:Overwrite=true): its password becomes the lab's", LabClusterOptions.ReaderRole);
+            }
         }
     }
 

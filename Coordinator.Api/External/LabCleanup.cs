@@ -65,13 +65,17 @@ public static class LabCleanup
     }
 
     /// <summary>--Lab:Overwrite=true: a mediAI database the lab did not make is dropped on every node holding one, so the bootstrap makes its own.</summary>
-    public static async Task DropForeignDatabasesAsync(LabClusterOptions lab, IReadOnlyList<NodeHoldings> holdings, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<LabNodeOptions>> DropForeignDatabasesAsync(LabClusterOptions lab, IReadOnlyList<NodeHoldings> holdings, CancellationToken cancellationToken)
     {
+        var dropped = new List<LabNodeOptions>();
         foreach (var held in holdings.Where(h => h.ForeignDatabase))
         {
             await RollBackPreparedAsync(lab, held, cancellationToken);
             await ExecuteAsync(lab, held.Node, $"DROP DATABASE \"{LabSites.Database}\" WITH (FORCE)", cancellationToken);
+            dropped.Add(held.Node);
         }
+
+        return dropped;
     }
 
     /// <summary>A prepared transaction keeps its database from being dropped; it is finished in the database that prepared it.</summary>

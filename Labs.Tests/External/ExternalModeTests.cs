@@ -43,22 +43,32 @@ public sealed class ExternalModeTests
         Assert.Contains("citus.recover_2pc_interval = 1min", plan.Output);
         Assert.Equal(asFound, await cluster.SnapshotAsync());
 
-        // Someone else's database named mediAI, on Tokyo's host: the plan marks it, the bootstrap refuses and changes nothing.
+        // Someone else's database named mediAI on Tokyo's host, and someone else's lab_reader (with a row of
+        // theirs in it): the plan marks both, the bootstrap refuses and changes nothing.
         await DepartmentCluster.ExecuteAsync(cluster.Nodes[3], "CREATE DATABASE \"mediAI\"");
+        await DepartmentCluster.ExecuteAsync(cluster.Nodes[3], "CREATE TABLE their_notes AS SELECT 'keep me' AS note", "mediAI");
+        await DepartmentCluster.ExecuteAsync(cluster.Coordinator, "CREATE ROLE lab_reader LOGIN PASSWORD 'theirs'");
         var withTheirs = await cluster.SnapshotAsync();
         var marked = await LabCommandLine.RunAsync("plan", "--coordinator", coordinator);
         Assert.True(marked.ExitCode == 2, marked.ToString());
         TestContext.Current.TestOutputHelper?.WriteLine(marked.Output);
         Assert.Contains($"! Tokyo (127.0.0.5:{port}): database mediAI exists and was not made by the lab: left alone", marked.Output);
+        Assert.Contains("! role lab_reader exists at Paris, Tunis, Montréal, Tokyo and was not made by the lab: left alone", marked.Output);
         var refused = await LabCommandLine.RunAsync(BootstrapEnvironment(coordinator), "bootstrap");
         Assert.True(refused.ExitCode == 1, refused.ToString());
         Assert.Contains("The bootstrap changed nothing", refused.Output);
         Assert.Contains("--Lab:Overwrite=true", refused.Output);
         Assert.Equal(withTheirs, await cluster.SnapshotAsync());
-        await DepartmentCluster.ExecuteAsync(cluster.Nodes[3], "DROP DATABASE \"mediAI\"");
-        Assert.Equal(asFound, await cluster.SnapshotAsync());
+        Assert.Single(await DepartmentCluster.QueryAsync(cluster.Nodes[3], "SELECT note FROM their_notes", "mediAI"));
 
-        // The real AppHost in external mode.
+        // With the flag, the plan says what it would destroy — and still changes nothing.
+        var overwriting = await LabCommandLine.RunAsync("plan", "--coordinator", coordinator, "--Lab:Overwrite=true");
+        Assert.True(overwriting.ExitCode == 0, overwriting.ToString());
+        Assert.Contains($"+ Tokyo (127.0.0.5:{port}): database mediAI exists and was not made by the lab: DROPPED with everything in it (--Lab:Overwrite=true)", overwriting.Output);
+        Assert.Contains("role lab_reader exists at Paris, Tunis, Montréal, Tokyo and was not made by the lab: TAKEN OVER", overwriting.Output);
+        Assert.Equal(withTheirs, await cluster.SnapshotAsync());
+
+        // The real AppHost in external mode, with that flag: their database dropped, their role taken over.
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         timeout.CancelAfter(TimeSpan.FromMinutes(6));
         string[] args =
@@ -66,6 +76,7 @@ public sealed class ExternalModeTests
             "--Lab:Mode=external",
             $"--Lab:Coordinator={coordinator}",
             $"--Parameters:{ExternalLab.PasswordParameter}={TestPostgres.Password}",
+            "--Lab:Overwrite=true",
             "--DcpPublisher:ContainerRuntimeInitializationTimeout=00:00:00",
         ];
         await using (var app = await LabApp.StartAsync(args, timeout.Token))
@@ -80,11 +91,13 @@ public sealed class ExternalModeTests
             // …and no PostgreSQL server started by the lab's process manager (DCP), as local mode's nodes are.
             Assert.DoesNotContain(ServerProcesses.WithArgument("/bin/postgres -D"), pid => StartedByDcp(pid));
 
-            // Its own database on each host, its own Citus metadata there: Japan at Tokyo's host.
+            // Its own database on each host (Tokyo's theirs no more), its own Citus metadata there: Japan at Tokyo's host.
             foreach (var node in cluster.Nodes)
             {
                 Assert.Single(await DepartmentCluster.QueryAsync(node, "SELECT 1 FROM pg_database WHERE datname = 'mediAI'"));
             }
+
+            Assert.Empty(await DepartmentCluster.QueryAsync(cluster.Nodes[3], "SELECT 1 FROM pg_class WHERE relname = 'their_notes'", "mediAI"));
 
             var sites = await DepartmentCluster.QueryAsync(cluster.Coordinator, "SELECT country, nodename FROM lab_sites ORDER BY nodename", "mediAI");
             Assert.Equal(["France", "Tunisia", "Canada", "Japan"], sites.Select(r => (string)r[0]));
@@ -124,6 +137,28 @@ public sealed class ExternalModeTests
                 "SELECT nodename FROM pg_dist_shard_placement WHERE shardid = get_shard_id_for_distribution_column('lab_scale.patients', 'Japan')", "mediAI");
             Assert.Equal("127.0.0.5", (string)Assert.Single(generated)[0]);
 
+            // Class grading's job: Parts 1–3 and 5 graded as on a laptop, each student in a role of their own;
+            // Part 4 (its replay drops a site's link and kills the coordinator) skipped, saying why.
+            using (var students = Grading.ClassFolders.Create("ada", "chloe"))
+            {
+                var graded = await LabCheck.RunArgsAsync("--class", students.Root, "--at", Grading.ClassFolders.Deadline, "--api", http.BaseAddress!.ToString(), "--timeout", "30");
+                Assert.True(graded.ExitCode == 0, graded.Output + graded.Error);
+                var book = JsonDocument.Parse(File.ReadAllText(Path.Combine(students.Root, "_gradebook", "gradebook.json"))).RootElement;
+                JsonElement Questions(string name) => book.GetProperty("students").EnumerateArray().Single(s => s.GetProperty("student").GetString() == name).GetProperty("questions");
+                foreach (var q in Questions("ada").EnumerateArray().Where(q => q.GetProperty("part").GetInt32() is 1 or 2 or 3 or 4))
+                {
+                    var expected = q.GetProperty("part").GetInt32() == 4 ? "skipped" : "pass";
+                    Assert.True(q.GetProperty("outcome").GetString() == expected, q.ToString());
+                }
+
+                Assert.Contains("not graded on an existing cluster", Questions("ada").EnumerateArray().First(q => q.GetProperty("id").GetString() == "4b").GetProperty("reasons")[0].GetString());
+                Assert.Equal("fail", Questions("chloe").EnumerateArray().First(q => q.GetProperty("id").GetString() == "1.1").GetProperty("outcome").GetString());
+                foreach (var node in cluster.Nodes)
+                {
+                    Assert.Empty(await DepartmentCluster.QueryAsync(node, "SELECT rolname FROM pg_roles WHERE rolname LIKE 'grade\\_%'"));
+                }
+            }
+
             // The fault campaign needs agents in front of the nodes: refused before anything changes, saying so.
             using var campaign = await http.PostAsJsonAsync("/jobs/fault-campaign", new { transactions = 20 }, timeout.Token);
             var refusal = await campaign.Content.ReadAsStringAsync(timeout.Token);
@@ -154,6 +189,7 @@ public sealed class ExternalModeTests
         Assert.True(cleanup.ExitCode == 0, cleanup.ToString());
         TestContext.Current.TestOutputHelper?.WriteLine(cleanup.Output);
         Assert.Contains($"Paris (127.0.0.2:{port}): dropped role(s) lab_reader", cleanup.Output);
+        // As found before their database and role were planted (--Lab:Overwrite=true replaced both, with the lab's).
         Assert.Equal(asFound, await cluster.SnapshotAsync());
 
         // Once more: nothing of the lab's is left to remove.

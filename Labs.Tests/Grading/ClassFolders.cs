@@ -18,18 +18,27 @@ public sealed class ClassFolders : IDisposable
 
     public static readonly string[] Students = ["ada", "ben", "chloe", "dan", "eve", "finn", "gus", "hana"];
 
-    public static ClassFolders Create()
+    /// <param name="only">Some of the students (default: all eight).</param>
+    public static ClassFolders Create(params string[] only)
     {
         var folders = new ClassFolders();
         Directory.CreateDirectory(folders.Root);
-        folders.Ada();
-        folders.Ben();
-        folders.Chloe();
-        folders.Dan();
-        folders.Eve();
-        folders.Finn();
-        folders.Gus();
-        folders.Hana();
+        var make = new Dictionary<string, Action>
+        {
+            ["ada"] = folders.Ada,
+            ["ben"] = folders.Ben,
+            ["chloe"] = folders.Chloe,
+            ["dan"] = folders.Dan,
+            ["eve"] = folders.Eve,
+            ["finn"] = folders.Finn,
+            ["gus"] = folders.Gus,
+            ["hana"] = folders.Hana,
+        };
+        foreach (var student in only.Length > 0 ? only : Students)
+        {
+            make[student]();
+        }
+
         return folders;
     }
 

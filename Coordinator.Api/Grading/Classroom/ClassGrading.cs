@@ -75,8 +75,10 @@ public sealed class ClassGrading(ClassParameters parameters, LabClusterOptions l
             }
         }
 
-        await using (var part4 = new NpgsqlCommand(Part4Replay.LeftoversSql, connection))
+        // Only a replay would trip on them: on an existing cluster (external mode) Part 4 is not replayed.
+        if (!lab.External)
         {
+            await using var part4 = new NpgsqlCommand(Part4Replay.LeftoversSql, connection);
             if (await part4.ExecuteScalarAsync(cancellationToken) is long rows && rows > 0)
             {
                 return $"This lab holds {rows} row(s) of an earlier Part 4 run (patient 16's consultations): every student's replay would find them. Reset lab data (dashboard → coordinator-api → Reset lab data), then start the grading again.";
