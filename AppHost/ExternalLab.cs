@@ -1,6 +1,6 @@
-using System.Data.Common;
 using MediAI.AppHost.Setup;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace MediAI.AppHost;
 
@@ -38,9 +38,9 @@ public static class ExternalLab
             .WithHttpHealthCheck("/health")
             .WithLabCommands();
 
-        var at = new DbConnectionStringBuilder { ConnectionString = options.Coordinator };
+        var at = new NpgsqlConnectionStringBuilder(options.Coordinator);
         builder.AnnounceReadiness(api, bootstrap,
-            $"On the Citus cluster at {at["Host"]}: psql \"host={at["Host"]} port={(at.TryGetValue("Port", out var port) ? port : 5432)} dbname=mediAI user={(at.TryGetValue("Username", out var user) ? user : "postgres")}\" (the lab's own database there)",
+            $"On the Citus cluster at {at.Host}: psql \"host={at.Host} port={at.Port} dbname={LabSites.Database} user={at.Username ?? "postgres"}{(at.SslMode is SslMode.Require or SslMode.VerifyCA or SslMode.VerifyFull ? " sslmode=require" : "")}\" (the lab's own database there)",
             logger);
         builder.Build().Run();
         return 0;
@@ -88,22 +88,23 @@ public static class ExternalLab
             return $"--Lab:Mode=external needs the existing cluster's coordinator: {Example}, and its password as the secret parameter: dotnet user-secrets set Parameters:{PasswordParameter} <password> --project AppHost.";
         }
 
-        DbConnectionStringBuilder parts;
+        // Npgsql's own reading: its synonyms (Server, Pwd, User ID…) count as what they are.
+        NpgsqlConnectionStringBuilder parts;
         try
         {
-            parts = new DbConnectionStringBuilder { ConnectionString = coordinator };
+            parts = new NpgsqlConnectionStringBuilder(coordinator);
         }
         catch (ArgumentException e)
         {
             return $"--Lab:Coordinator is not a connection string ({e.Message}): {Example}.";
         }
 
-        if (!parts.ContainsKey("Host"))
+        if (string.IsNullOrEmpty(parts.Host))
         {
             return $"--Lab:Coordinator has no Host: {Example}.";
         }
 
-        return parts.ContainsKey("Password")
+        return parts.Password is { Length: > 0 }
             ? $"--Lab:Coordinator holds a password: take it out and keep it as a secret parameter instead (dotnet user-secrets set Parameters:{PasswordParameter} <password> --project AppHost), so it never shows in the dashboard or your shell history."
             : null;
     }

@@ -48,6 +48,8 @@ public static class CoordinatorApp
         builder.Services.AddTransient<ILabJobFactory, Scale.DataGeneratorFactory>();
         builder.Services.AddTransient<ILabJobFactory, Grading.Classroom.ClassGradingFactory>();
         builder.Services.AddProblemDetails();
+        // Roles are created with a password: never in a span's SQL text.
+        Telemetry.PasswordRedaction.AddTo(builder.Services);
         builder.Services.AddOpenApi();
 
         // The coordinator connection (Aspire.Npgsql: pooling, health check, Npgsql traces and metrics):

@@ -16,6 +16,8 @@ public static class BootstrapCommand
         builder.AddServiceDefaults();
         builder.Services.AddSingleton(Options.Create(External.ExternalCluster.Options(builder.Configuration)));
         builder.Services.AddSingleton<ClusterBootstrapper>();
+        // Roles are created with a password: never in a span's SQL text.
+        Telemetry.PasswordRedaction.AddTo(builder.Services);
         using var host = builder.Build();
         await host.StartAsync();
         var logger = host.Services.GetRequiredService<ILogger<ClusterBootstrapper>>();

@@ -114,8 +114,16 @@ public sealed class ClusterBootstrapper(IOptions<LabClusterOptions> options, ILo
     /// </summary>
     private async Task CheckSharedClusterAsync(CancellationToken cancellationToken)
     {
-        var holdings = await External.LabObjects.ReadAllAsync(_lab, cancellationToken);
-        var plan = await External.BootstrapPlan.ReadAsync(_lab, [], cancellationToken);
+        External.BootstrapPlan plan;
+        try
+        {
+            plan = await External.BootstrapPlan.ReadAsync(_lab, [], cancellationToken);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            throw new InvalidOperationException($"The bootstrap could not read what the cluster holds of the lab, and changed nothing: {_lab.NameSites(e.Message)}", e);
+        }
+
         if (plan.Refusals.Any())
         {
             throw new InvalidOperationException(plan.RefusalMessage() + Environment.NewLine +
@@ -124,12 +132,12 @@ public sealed class ClusterBootstrapper(IOptions<LabClusterOptions> options, ILo
 
         if (_lab.Overwrite)
         {
-            foreach (var node in await External.LabCleanup.DropForeignDatabasesAsync(_lab, holdings, cancellationToken))
+            foreach (var node in await External.LabCleanup.DropForeignDatabasesAsync(_lab, plan.Holdings, cancellationToken))
             {
                 logger.LogWarning("{Node}: dropped database {Database}, which the lab did not make (--Lab:Overwrite=true)", node, LabSites.Database);
             }
 
-            if (External.LabObjects.ForeignRoles(holdings).Any())
+            if (External.LabObjects.ForeignRoles(plan.Holdings).Any())
             {
                 logger.LogWarning("Taking over role {Role}, which the lab did not make (--Lab:Overwrite=true): its password becomes the lab's", LabClusterOptions.ReaderRole);
             }

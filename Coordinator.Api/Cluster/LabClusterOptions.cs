@@ -31,6 +31,9 @@ public sealed class LabClusterOptions
     /// <summary>External mode: the bootstrap may replace a mediAI database or lab_reader role it did not make.</summary>
     public bool Overwrite { get; set; }
 
+    /// <summary>External mode: some nodes are registered under an agent's gateway (Lab:ClusterAddresses), so Citus's links cross agents.</summary>
+    public bool ThroughAgents { get; set; }
+
     /// <summary>The database every node already has, where the lab creates (and drops) its own: postgres, or the external cluster's.</summary>
     public string MaintenanceDatabase { get; set; } = "postgres";
 

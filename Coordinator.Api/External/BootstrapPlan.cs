@@ -15,7 +15,8 @@ public sealed record PlanStep(PlanKind Kind, string Text);
 /// what it will not do without --Lab:Overwrite=true: drop a mediAI database, or take over a
 /// lab_reader role, that it did not make.
 /// </summary>
-public sealed record BootstrapPlan(IReadOnlyList<PlanStep> Steps)
+/// <param name="Holdings">What each node held of the lab when the plan was read.</param>
+public sealed record BootstrapPlan(IReadOnlyList<PlanStep> Steps, IReadOnlyList<NodeHoldings> Holdings)
 {
     public IEnumerable<PlanStep> Refusals => Steps.Where(s => s.Kind == PlanKind.Refuse);
 
@@ -46,7 +47,7 @@ public sealed record BootstrapPlan(IReadOnlyList<PlanStep> Steps)
             _ => new(PlanKind.Refuse, $"role {reader} exists at {string.Join(", ", foreign)} and was not made by the lab: left alone. Drop or rename it, or run with --Lab:Overwrite=true to take it over"),
         });
 
-        if (lab.Nodes.Any(n => (n.Host, n.Port) != (n.ClusterHost, n.ClusterPort)) && await NodeLinksRequireTlsAsync(lab, cancellationToken) is { } conninfo)
+        if (lab.ThroughAgents && await NodeLinksRequireTlsAsync(lab, cancellationToken) is { } conninfo)
         {
             steps.Add(new(PlanKind.Refuse,
                 $"agents' gateways are given, but the nodes require TLS between them (citus.node_conninfo = '{conninfo}'): an agent reads the protocol and declines TLS, so Citus's links through it would fail. " +
@@ -60,7 +61,7 @@ public sealed record BootstrapPlan(IReadOnlyList<PlanStep> Steps)
                 "create the lab's tables, distribute them, place each country at its site, load the seed (20 patients)"));
         steps.Add(new(PlanKind.Keep, $"not touched: the cluster's other databases (its own metadata in {lab.MaintenanceDatabase} included), its server settings, pg_hba.conf"));
         steps.AddRange(notes.Select(n => new PlanStep(PlanKind.Note, n)));
-        return new BootstrapPlan(steps);
+        return new BootstrapPlan(steps, holdings);
     }
 
     /// <summary>The coordinator's citus.node_conninfo when it makes Citus's links between nodes require TLS, else null.</summary>

@@ -85,6 +85,7 @@ public static class ExternalCluster
         AgentSites = [.. found.Nodes.Select(n => n.Site.Name).Where(site => configuration?[$"services:{LabSites.Find(site)!.AgentName}:http:0"] is { Length: > 0 })],
         External = true,
         Overwrite = settings.Overwrite,
+        ThroughAgents = settings.ClusterAddresses.Count > 0,
         Template = found.Template,
         MaintenanceDatabase = found.MaintenanceDatabase,
         UserName = found.UserName,

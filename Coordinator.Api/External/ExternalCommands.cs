@@ -1,4 +1,5 @@
 using MediAI.Coordinator.Cluster;
+using Npgsql;
 
 namespace MediAI.Coordinator.External;
 
@@ -12,7 +13,26 @@ public static class ExternalCommands
 {
     public const string Usage = "dotnet run --project Coordinator.Api --";
 
-    public static async Task<int> PlanAsync(string[] args)
+    public static Task<int> PlanAsync(string[] args) => SaidAsync("read the plan", () => PlanCoreAsync(args));
+
+    public static Task<int> CleanupAsync(string[] args) => SaidAsync("finish the cleanup", () => CleanupCoreAsync(args));
+
+    /// <summary>A failure once the cluster was found (a node gone, a drop refused) is one line saying what happened, not a stack trace.</summary>
+    private static async Task<int> SaidAsync(string what, Func<Task<int>> command)
+    {
+        try
+        {
+            return await command();
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            await Console.Error.WriteLineAsync(
+                $"Could not {what}: {e.Message}. Is the lab stopped, and every node up? Run the same command again once it is: it does only what is left.");
+            return 1;
+        }
+    }
+
+    private static async Task<int> PlanCoreAsync(string[] args)
     {
         var (found, lab) = await DiscoverAsync(args);
         var plan = await BootstrapPlan.ReadAsync(lab, found.Notes, CancellationToken.None);
@@ -28,7 +48,7 @@ public static class ExternalCommands
         return 0;
     }
 
-    public static async Task<int> CleanupAsync(string[] args)
+    private static async Task<int> CleanupCoreAsync(string[] args)
     {
         var apply = args.Contains("--yes");
         var (_, lab) = await DiscoverAsync([.. args.Where(a => a != "--yes")]);
@@ -56,6 +76,12 @@ public static class ExternalCommands
             .AddCommandLine(args, new Dictionary<string, string> { ["--coordinator"] = $"ConnectionStrings:{CoordinatorOptions.ExternalCoordinator}" })
             .Build();
         var settings = configuration.GetSection(CoordinatorOptions.Section).Get<CoordinatorOptions>() ?? new CoordinatorOptions();
+        // The AppHost's --Lab:Gateways:<site> (agents beside the nodes) is the services' Lab:ClusterAddresses.
+        foreach (var gateway in configuration.GetSection("Lab:Gateways").GetChildren())
+        {
+            settings.ClusterAddresses[gateway.Key] = gateway.Value ?? "";
+        }
+
         var found = await ExternalCluster.DiscoverAsync(ExternalCluster.ConnectionString(configuration, settings), CancellationToken.None);
         return (found, ExternalCluster.ToOptions(found, settings));
     }

@@ -38,7 +38,9 @@ public static class LabCleanup
 
         if (LabObjects.RoleIsOurs(holdings))
         {
-            foreach (var held in holdings.Where(h => h.Role))
+            // The workers first, the coordinator last: the coordinator's comment is what marks the roles as the
+            // lab's, so a cleanup that stops halfway can be run again and still knows them.
+            foreach (var held in holdings.Where(h => h.Role).Reverse())
             {
                 if (apply)
                 {

@@ -154,8 +154,8 @@ public sealed partial class PsqlRunner(NpgsqlConnection connection, ILogger logg
             for (var index = 0; index < generated.Count; index++)
             {
                 var statement = generated[index];
-                _progress?.Invoke(new ScriptProgress(ScriptProgress.LabelOf(statement), index + 1, generated.Count));
-                logger.LogInformation("  {Statement}", statement);
+                _progress?.Invoke(new ScriptProgress(ScriptProgress.LabelOf(SecretText.Redact(statement)), index + 1, generated.Count));
+                logger.LogInformation("  {Statement}", SecretText.Redact(statement));
                 await using var command = new NpgsqlCommand(statement, connection);
                 try
                 {

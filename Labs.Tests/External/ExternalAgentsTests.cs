@@ -12,6 +12,8 @@ namespace MediAI.Labs.Tests.External;
 /// registers the nodes under the gateways in the lab's own metadata only, and the fault
 /// campaign's gateway faults run on the cluster — no node kill — keeping its invariants.
 /// </summary>
+// With the Citus tier's own heavy tests (fault campaigns, class grading), not beside them: a 2-core machine.
+[Collection(Citus.CitusCluster.Collection)]
 public sealed class ExternalAgentsTests
 {
     [Fact]
@@ -44,6 +46,9 @@ public sealed class ExternalAgentsTests
             Assert.Contains($"Tokyo = 127.0.0.1:{agents[3].Gateway.Port}", plan.Output);
             var bootstrap = await LabCommandLine.RunAsync(environment, "bootstrap");
             Assert.True(bootstrap.ExitCode == 0, bootstrap.ToString());
+            // The role's password (the one the professor gave) is never printed: its statement is, starred.
+            Assert.Contains("CREATE ROLE lab_reader LOGIN PASSWORD '***'", bootstrap.Output);
+            Assert.DoesNotContain($"'{TestPostgres.Password}'", bootstrap.Output);
             var registered = await DepartmentCluster.QueryAsync(cluster.Coordinator, "SELECT nodeport FROM pg_dist_node ORDER BY nodeid", "mediAI");
             Assert.Equal(agents.Select(a => a.Gateway.Port).Order(), registered.Select(r => (int)r[0]).Order());
 

@@ -26,12 +26,16 @@ public sealed class ExternalAppModelTests
         Assert.DoesNotContain(builder.Resources, r => LabSites.Running(withSpare: true).Any(s => r.Name == s.Name || r.Name == s.AgentName));
         Assert.Equal(["cluster-bootstrap", "coordinator-api"], builder.Resources.OfType<ExecutableResource>().Select(r => r.Name).Order());
 
+        // The coordinator's connection string is the one given, TLS settings and all.
+        var coordinator = (IResourceWithConnectionString)builder.Resources.Single(r => r.Name == CoordinatorOptions.ExternalCoordinator);
+        Assert.Equal(Coordinator, await coordinator.GetConnectionStringAsync(TestContext.Current.CancellationToken));
+
         var api = await Env("coordinator-api");
         var bootstrap = await Env("cluster-bootstrap");
         foreach (var env in new[] { api, bootstrap })
         {
             Assert.Equal("true", env["Lab__External"]);
-            Assert.Contains("coordinator", env[$"ConnectionStrings__{CoordinatorOptions.ExternalCoordinator}"]);
+            Assert.Equal("{coordinator.connectionString}", env[$"ConnectionStrings__{CoordinatorOptions.ExternalCoordinator}"]);
             // The password travels apart, as the secret parameter: never inside the connection string the dashboard shows.
             Assert.Contains("coordinator-password", env["Lab__CoordinatorPassword"]);
             Assert.Equal("db4.example.edu:6432", env["Lab__ClusterAddresses__tokyo"]);
