@@ -31,6 +31,18 @@ public static class CheckCommand
     private static readonly Option<int> Port = new("--port") { Description = "The lab's port (PGPORT); the lab's log says it if 5432 was taken", DefaultValueFactory = _ => int.TryParse(Env("PGPORT", "5432"), out var port) ? port : 5432 };
     private static readonly Option<string> User = new("--user") { Description = "PostgreSQL user (PGUSER)", DefaultValueFactory = _ => Env("PGUSER", "postgres") };
     private static readonly Option<string> Password = new("--password") { Description = "PostgreSQL password (PGPASSWORD)", DefaultValueFactory = _ => Env("PGPASSWORD", "postgres") };
+    private static readonly Option<SslMode> Tls = new("--sslmode")
+    {
+        Description = "TLS to the lab (PGSSLMODE): Prefer (TLS when the server offers it), Require, VerifyCA, VerifyFull (with --root-cert), Disable",
+        DefaultValueFactory = _ => Enum.TryParse<SslMode>(Env("PGSSLMODE", "prefer").Replace("-", "", StringComparison.Ordinal), ignoreCase: true, out var mode) ? mode : SslMode.Prefer,
+    };
+
+    private static readonly Option<string?> RootCertificate = new("--root-cert")
+    {
+        Description = "The CA file that signed the server's certificate, for --sslmode VerifyCA or VerifyFull (PGSSLROOTCERT)",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("PGSSLROOTCERT") is { Length: > 0 } file ? file : null,
+    };
+
     private static readonly Option<int> Timeout = new("--timeout")
     {
         Description = "The longest any one statement may run, in seconds (a repartition join takes ~20 s on a 2-core laptop)",
@@ -41,7 +53,7 @@ public static class CheckCommand
     {
         var root = new RootCommand($"Grades your answers to the MediAI lab against the running lab.{Environment.NewLine}Usage: {Command} [folder] [options]")
         {
-            Folder, Json, Host, Port, User, Password, Timeout,
+            Folder, Json, Host, Port, User, Password, Tls, RootCertificate, Timeout,
             ClassCommand.Class, ClassCommand.At, ClassCommand.Out, ClassCommand.Parallel, ClassCommand.Api,
         };
         root.Subcommands.Add(CampaignCommand.Create());
@@ -89,6 +101,9 @@ public static class CheckCommand
             Database = LabSites.Database,
             ApplicationName = "mediai-checker",
             Timeout = 5,
+            // A department's cluster (the lab in external mode) may require TLS, and its certificate checked.
+            SslMode = options.GetValue(Tls),
+            RootCertificate = options.GetValue(RootCertificate),
         };
 
         // PostgreSQL's statement_timeout (--timeout) stops a statement and keeps the session; Npgsql's own

@@ -112,8 +112,9 @@ public sealed class ExternalModeTests
             Assert.NotEmpty(sessions);
             Assert.All(sessions, r => Assert.True((bool)r[0]));
 
-            // The checker grades the solutions' Parts 1–3 on it.
-            var check = await LabCheck.RunArgsAsync(LabCheck.Solutions, "--host", cluster.Coordinator.Host, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--json");
+            // The checker on the solutions, over TLS with the cluster's certificate checked.
+            var check = await LabCheck.RunArgsAsync(LabCheck.Solutions, "--host", cluster.Coordinator.Host, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--sslmode", "VerifyFull", "--root-cert", cluster.Certificate, "--json");
             Assert.StartsWith("12.1", check.Report.GetProperty("citus").GetString());
             var parts1to3 = check.Questions.Where(q => q.GetProperty("part").GetInt32() <= 3).ToList();
             Assert.True(parts1to3.Count >= 15, check.Output + check.Error);
