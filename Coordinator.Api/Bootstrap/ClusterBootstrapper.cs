@@ -323,7 +323,7 @@ public sealed class ClusterBootstrapper(IOptions<LabClusterOptions> options, ILo
                     logger.LogInformation("{City}: creating database {Database}", node.City, LabSites.Database);
                     await using var create = new NpgsqlCommand($"CREATE DATABASE \"{LabSites.Database}\"", postgres);
                     // The lab's mark: on a cluster it shares, its cleanup drops only what carries it.
-                    await using var mark = new NpgsqlCommand($"COMMENT ON DATABASE \"{LabSites.Database}\" IS '{External.LabObjects.DatabaseComment.Replace("'", "''", StringComparison.Ordinal)}'", postgres);
+                    await using var mark = new NpgsqlCommand($"COMMENT ON DATABASE \"{LabSites.Database}\" IS {PsqlScript.Literal(External.LabObjects.DatabaseComment)}", postgres);
                     try
                     {
                         await create.ExecuteNonQueryAsync(cancellationToken);

@@ -14,11 +14,10 @@ public sealed record ExternalNode(LabSite Site, string Host, int Port, string Cl
 
 /// <summary>What the lab found on an existing Citus cluster before touching anything.</summary>
 /// <param name="Template">The given connection settings (TLS…) without host, port and database.</param>
-/// <param name="Unused">Workers the lab leaves out (it needs three).</param>
 /// <param name="Notes">What differs from the lab's own nodes and what it means for students (nothing is changed).</param>
 public sealed record ExternalTopology(
     string Template, string UserName, string Password, string MaintenanceDatabase, string CitusVersion,
-    IReadOnlyList<ExternalNode> Nodes, IReadOnlyList<string> Unused, IReadOnlyList<string> Notes);
+    IReadOnlyList<ExternalNode> Nodes, IReadOnlyList<string> Notes);
 
 /// <summary>
 /// An existing Citus 12.1 cluster the lab works on (--Lab:Mode=external): reached through its
@@ -204,7 +203,7 @@ public static class ExternalCluster
             notes.Add($"Worker(s) {string.Join(", ", unused)} serve no lab site: the lab's database is not created there.");
         }
 
-        return new ExternalTopology(template.ConnectionString, user, password, maintenance, citus, nodes, unused, notes);
+        return new ExternalTopology(template.ConnectionString, user, password, maintenance, citus, nodes, notes);
     }
 
     private sealed record Registered(int Group, string Host, int Port)
@@ -264,7 +263,7 @@ public static class ExternalCluster
     private static async Task<IReadOnlyList<string>> NotesAsync(NpgsqlConnection connection, ExternalNode node, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            "SELECT current_setting('max_prepared_transactions')::int, current_setting('citus.recover_2pc_interval', true), current_setting('citus.node_conninfo', true)",
+            "SELECT current_setting('max_prepared_transactions')::int, current_setting('citus.recover_2pc_interval', true)",
             connection);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);

@@ -1,4 +1,5 @@
 using MediAI.Coordinator.Cluster;
+using MediAI.Coordinator.Sql;
 using Npgsql;
 
 namespace MediAI.Coordinator.External;
@@ -28,8 +29,7 @@ public static class LabCleanup
 
             if (apply)
             {
-                await RollBackPreparedAsync(lab, held, cancellationToken);
-                await ExecuteAsync(lab, held.Node, $"DROP DATABASE \"{LabSites.Database}\" WITH (FORCE)", cancellationToken);
+                await DropDatabaseAsync(lab, held, cancellationToken);
             }
 
             said.Add($"{held.Node}: {verb} database {LabSites.Database}" +
@@ -72,29 +72,31 @@ public static class LabCleanup
         var dropped = new List<LabNodeOptions>();
         foreach (var held in holdings.Where(h => h.ForeignDatabase))
         {
-            await RollBackPreparedAsync(lab, held, cancellationToken);
-            await ExecuteAsync(lab, held.Node, $"DROP DATABASE \"{LabSites.Database}\" WITH (FORCE)", cancellationToken);
+            await DropDatabaseAsync(lab, held, cancellationToken);
             dropped.Add(held.Node);
         }
 
         return dropped;
     }
 
-    /// <summary>A prepared transaction keeps its database from being dropped; it is finished in the database that prepared it.</summary>
-    private static async Task RollBackPreparedAsync(LabClusterOptions lab, NodeHoldings held, CancellationToken cancellationToken)
+    /// <summary>
+    /// The node's mediAI dropped. A transaction prepared in it would keep it from being dropped, and is
+    /// finished only in the database that prepared it: rolled back there first.
+    /// </summary>
+    private static async Task DropDatabaseAsync(LabClusterOptions lab, NodeHoldings held, CancellationToken cancellationToken)
     {
-        if (held.Prepared.Count == 0)
+        if (held.Prepared.Count > 0)
         {
-            return;
+            await using var connection = new NpgsqlConnection(lab.ConnectionString(held.Node, LabSites.Database));
+            await connection.OpenAsync(cancellationToken);
+            foreach (var gid in held.Prepared)
+            {
+                await using var rollback = new NpgsqlCommand($"ROLLBACK PREPARED {PsqlScript.Literal(gid)}", connection);
+                await rollback.ExecuteNonQueryAsync(cancellationToken);
+            }
         }
 
-        await using var connection = new NpgsqlConnection(lab.ConnectionString(held.Node, LabSites.Database));
-        await connection.OpenAsync(cancellationToken);
-        foreach (var gid in held.Prepared)
-        {
-            await using var rollback = new NpgsqlCommand($"ROLLBACK PREPARED '{gid.Replace("'", "''", StringComparison.Ordinal)}'", connection);
-            await rollback.ExecuteNonQueryAsync(cancellationToken);
-        }
+        await ExecuteAsync(lab, held.Node, $"DROP DATABASE \"{LabSites.Database}\" WITH (FORCE)", cancellationToken);
     }
 
     /// <summary>One statement on one node, in its maintenance database, without Citus passing it on to other nodes (each node is done by name).</summary>

@@ -19,7 +19,7 @@ public sealed class FaultCampaignTests(CitusCluster cluster)
             // Service discovery as the AppHost gives it: the API reaches each agent by name.
             [.. LabSites.All.Select((s, i) => $"--services:{s.AgentName}:http:0={cluster.Agents[i].Http.BaseAddress!.ToString().TrimEnd('/')}")]);
 
-    private static async Task<JsonElement> RunAsync(HttpClient api, object parameters, TimeSpan limit)
+    internal static async Task<JsonElement> RunAsync(HttpClient api, object parameters, TimeSpan limit)
     {
         using var start = await api.PostAsJsonAsync("/jobs/fault-campaign", parameters);
         var started = await start.Content.ReadFromJsonAsync<JsonElement>();

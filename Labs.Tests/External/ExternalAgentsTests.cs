@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MediAI.Labs.Tests.Infrastructure;
@@ -67,12 +66,7 @@ public sealed class ExternalAgentsTests
             var map = await api.Http.GetFromJsonAsync<JsonElement>("/cluster", TestContext.Current.CancellationToken);
             Assert.All(map.EnumerateArray(), s => Assert.True(s.GetProperty("agent").GetProperty("reachable").GetBoolean(), s.ToString()));
 
-            using var start = await api.Http.PostAsJsonAsync("/jobs/fault-campaign", new { transactions = 60, faultRate = 0.7, seed = 11 }, TestContext.Current.CancellationToken);
-            var started = await start.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
-            Assert.True(start.StatusCode == HttpStatusCode.Accepted, started.ToString());
-            var job = await Jobs.JobPolling.EndedAsync(api.Http, started.GetProperty("id").GetString()!, TimeSpan.FromMinutes(5));
-            Assert.True(job.GetProperty("state").GetString() == "Succeeded", job.ToString());
-            var result = job.GetProperty("result");
+            var result = await Citus.FaultCampaignTests.RunAsync(api.Http, new { transactions = 60, faultRate = 0.7, seed = 11 }, TimeSpan.FromMinutes(5));
             var invariants = result.GetProperty("invariants");
             Assert.True(invariants.GetProperty("violations").GetArrayLength() == 0, invariants.GetProperty("violations").ToString());
             var kinds = result.GetProperty("faultsByKind").EnumerateObject().Select(k => k.Name).ToList();

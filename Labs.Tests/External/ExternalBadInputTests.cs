@@ -1,4 +1,5 @@
 using MediAI.AppHost;
+using MediAI.AppHost.Setup;
 using MediAI.Labs.Tests.Infrastructure;
 
 namespace MediAI.Labs.Tests.External;
@@ -13,7 +14,7 @@ public sealed class ExternalBadInputTests
     [Fact]
     public async Task An_unreachable_coordinator_is_named_with_what_to_check()
     {
-        var closed = FreePortOn(DepartmentCluster.LoneHost);
+        var closed = FreePorts.FirstFree(Random.Shared.Next(41_000, 49_000), new HashSet<int>());
         var plan = await LabCommandLine.RunAsync("plan", "--coordinator", $"Host={DepartmentCluster.LoneHost};Port={closed};Username=postgres;Timeout=5");
         Assert.True(plan.ExitCode == 1, plan.ToString());
         Assert.Contains($"Cannot reach the coordinator at {DepartmentCluster.LoneHost}:{closed}", plan.Error);
@@ -159,12 +160,5 @@ public sealed class ExternalBadInputTests
         var rows = await TestPostgres.QueryOnAsync(DepartmentCluster.AdminConnectionString(server),
             "SELECT 'db ' || datname FROM pg_database UNION ALL SELECT 'role ' || rolname FROM pg_roles ORDER BY 1");
         return string.Join("\n", rows.Select(r => (string)r[0]));
-    }
-
-    private static int FreePortOn(string host)
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Parse(host), 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
