@@ -4,6 +4,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using MediAI.AppHost;
+using MediAI.AppHost.Nodes;
 using MediAI.AppHost.Setup;
 using MediAI.Labs.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,24 +13,37 @@ using Npgsql;
 namespace MediAI.Labs.Tests.AppModel;
 
 /// <summary>
-/// The whole AppHost started in local mode on this machine's PostgreSQL: four node processes,
-/// the bootstrap, four agents and the API. With Citus when MEDIAI_CITUS_PG_BIN names one.
+/// The whole AppHost started in local mode: four node processes, the bootstrap, four agents and
+/// the API — once on this machine's default PostgreSQL (a student without Docker or Citus), once
+/// on a PostgreSQL with Citus (MEDIAI_CITUS_PG_BIN).
 /// </summary>
 [Collection(LabProcesses.Collection)]
 public sealed class LocalLabStartTests
 {
     [Fact]
-    public async Task Every_resource_comes_up_and_the_coordinator_serves_the_seeded_data()
+    public Task On_the_default_PostgreSQL_every_resource_comes_up_and_the_coordinator_serves_the_seeded_data() =>
+        RunAsync(Installations.Plain.BinDir);
+
+    [Fact]
+    [NeedsCitus]
+    public Task With_Citus_every_resource_comes_up_and_the_coordinator_serves_the_seeded_data()
+    {
+        Installations.RequireCitus();
+        return RunAsync(Installations.Citus!.BinDir);
+    }
+
+    private static async Task RunAsync(string postgresBin)
     {
         var dataDir = Directory.CreateTempSubdirectory("mediai-apphost-").FullName;
         var port = FreePorts.FirstFree(27_000 + Random.Shared.Next(0, 2_000), new HashSet<int>());
-        var citusBin = Installations.Citus?.BinDir;
+        // What the lab will find there: the default PostgreSQL may have Citus too.
+        var withCitus = PostgresInstallation.Find(postgresBin)!.HasCitus;
         string[] args =
         [
             "--Lab:Mode=local",
             $"--Lab:DataDir={dataDir}",
             $"--Lab:CoordinatorPort={port}",
-            .. citusBin is null ? Array.Empty<string>() : [$"--Lab:PostgresBin={citusBin}"],
+            $"--Lab:PostgresBin={postgresBin}",
             // No container engine here: do not wait for one.
             "--DcpPublisher:ContainerRuntimeInitializationTimeout=00:00:00",
         ];
@@ -72,7 +86,7 @@ public sealed class LocalLabStartTests
         await watching;
         Assert.Equal("done, 65 rows", steps[^1]);
         Assert.Contains("loading the seed data", steps);
-        if (citusBin is not null)
+        if (withCitus)
         {
             // A fresh cluster: each country is placed at its site, one numbered step each.
             Assert.Contains(steps, s => System.Text.RegularExpressions.Regex.IsMatch(s, @"^\d+/\d+ placing Japan at Tokyo$"));
@@ -105,7 +119,7 @@ public sealed class LocalLabStartTests
         var dashboard = await app.GetDashboardUrlAsync(timeout.Token);
         Assert.NotNull(dashboard);
         using var telemetry = new HttpClient { BaseAddress = dashboard };
-        var sites = citusBin is null ? Array.Empty<string>() : ["agent-paris", "agent-tunis", "agent-montreal", "agent-tokyo"];
+        string[] sites = withCitus ? ["agent-paris", "agent-tunis", "agent-montreal", "agent-tokyo"] : [];
         await LabApp.AssertTraceAsync(telemetry, traceId!, ["coordinator-api", .. sites], ["Npgsql", "Microsoft.AspNetCore"], timeout.Token);
 
         // A traced query through the API: its trace has the API's and Npgsql's spans, and the sites that ran it.
@@ -127,7 +141,7 @@ public sealed class LocalLabStartTests
         var jobId = System.Text.RegularExpressions.Regex.Match(campaign.Message ?? "", "job ([0-9a-f]{12})").Groups[1].Value;
         var job = await Jobs.JobPolling.EndedAsync(api, jobId, TimeSpan.FromMinutes(2), timeout.Token);
 
-        if (citusBin is null)
+        if (!withCitus)
         {
             Assert.Equal("Failed", job.GetProperty("state").GetString());
             Assert.Contains("needs Citus", job.GetProperty("error").GetString());

@@ -7,6 +7,7 @@ using Npgsql;
 namespace MediAI.Labs.Tests.Citus;
 
 /// <summary>Citus tier: the coordinator API on the real four-site cluster.</summary>
+[NeedsCitus]
 [Collection(CitusCluster.Collection)]
 public sealed class CitusApiTests(CitusCluster cluster)
 {

@@ -9,6 +9,7 @@ namespace MediAI.Labs.Tests.Citus;
 /// Citus tier: the bootstrap on a real four-node Citus cluster. Skipped, with the reason, where
 /// the local PostgreSQL has no Citus.
 /// </summary>
+[NeedsCitus]
 [Collection(CitusCluster.Collection)]
 public sealed class CitusBootstrapTests(CitusCluster cluster)
 {

@@ -9,6 +9,7 @@ namespace MediAI.Labs.Tests.Citus;
 /// its agent, then Part 5 on generated data with the fifth site — passes every question, and
 /// Parts 1–4 grade the same before and after the load.
 /// </summary>
+[NeedsCitus]
 [Collection(CitusCluster.Collection)]
 public sealed class CitusCheckerTests(CitusCluster cluster)
 {

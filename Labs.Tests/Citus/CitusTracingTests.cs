@@ -9,6 +9,7 @@ namespace MediAI.Labs.Tests.Citus;
 /// client's trace, 2PC steps, and the handout's emergency consultation surviving a link dropped
 /// right after Tokyo prepared.
 /// </summary>
+[NeedsCitus]
 [Collection(CitusCluster.Collection)]
 public sealed class CitusTracingTests(CitusCluster cluster)
 {

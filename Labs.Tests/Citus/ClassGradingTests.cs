@@ -15,6 +15,7 @@ namespace MediAI.Labs.Tests.Citus;
 /// question; a site going down mid-run stops the run, which then resumes; and each student graded
 /// again alone gets the same grades.
 /// </summary>
+[NeedsCitus]
 [Collection(CitusCluster.Collection)]
 public sealed class ClassGradingTests(CitusCluster cluster)
 {

@@ -9,6 +9,7 @@ namespace MediAI.Labs.Tests.Citus;
 /// the client's backend pid (Citus's gpid). Fails when a site's part is missing or a fragment
 /// (a span of the statement outside its trace) appears.
 /// </summary>
+[NeedsCitus]
 [Collection(CitusCluster.Collection)]
 public sealed class ClientTraceTests(CitusCluster cluster)
 {

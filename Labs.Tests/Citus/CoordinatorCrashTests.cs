@@ -11,6 +11,7 @@ namespace MediAI.Labs.Tests.Citus;
 /// Killed before its commit record, recovery rolls every site's prepared part back; after it,
 /// recovery commits them. The kill is a span in the agent's telemetry naming the moment and gid.
 /// </summary>
+[NeedsCitus]
 [Collection(CitusCluster.Collection)]
 public sealed class CoordinatorCrashTests(CitusCluster cluster)
 {

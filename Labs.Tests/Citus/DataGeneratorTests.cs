@@ -12,6 +12,7 @@ namespace MediAI.Labs.Tests.Citus;
 /// country's rows at its site, in the seed's proportions, the same rows for the same seed, apart
 /// from the seeded MediAI data, and a reset removes them.
 /// </summary>
+[NeedsCitus]
 [Collection(CitusCluster.Collection)]
 public sealed class DataGeneratorTests(CitusCluster cluster)
 {

@@ -11,6 +11,7 @@ namespace MediAI.Labs.Tests.Citus;
 /// faults injected by the real site agents: atomicity and durability hold, nothing stays prepared,
 /// the MediAI data is as it was, and a seed replays the same campaign.
 /// </summary>
+[NeedsCitus]
 [Collection(CitusCluster.Collection)]
 public sealed class FaultCampaignTests(CitusCluster cluster)
 {

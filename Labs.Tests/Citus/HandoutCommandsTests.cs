@@ -7,6 +7,7 @@ namespace MediAI.Labs.Tests.Citus;
 /// The handout's own commands, typed with psql in the handout's order on the lab's cluster: what
 /// works as written, and what real Citus answers where the handout is wrong (solutions/ explains each).
 /// </summary>
+[NeedsCitus]
 [Collection(CitusCluster.Collection)]
 public sealed partial class HandoutCommandsTests(CitusCluster cluster)
 {

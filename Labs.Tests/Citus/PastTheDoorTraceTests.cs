@@ -9,6 +9,7 @@ namespace MediAI.Labs.Tests.Citus;
 /// makes the root from pg_stat_activity, keyed by the coordinator backend every node's part
 /// names. The lab's own programs stay out of the traces.
 /// </summary>
+[NeedsCitus]
 [Collection(CitusCluster.Collection)]
 public sealed class PastTheDoorTraceTests(CitusCluster cluster)
 {

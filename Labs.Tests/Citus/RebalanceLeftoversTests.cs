@@ -7,6 +7,7 @@ namespace MediAI.Labs.Tests.Citus;
 /// a shard moved off it. Citus then refuses every later move of that shard; "Reset lab data" clears
 /// what it left (the cleanup records of a node that is gone, Dakar's database) and moves work again.
 /// </summary>
+[NeedsCitus]
 [Collection(CitusCluster.Collection)]
 public sealed class RebalanceLeftoversTests(CitusCluster cluster)
 {

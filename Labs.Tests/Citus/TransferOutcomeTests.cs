@@ -8,6 +8,7 @@ namespace MediAI.Labs.Tests.Citus;
 /// Citus tier: what a client is told decides a transfer's outcome — and an error counts as a
 /// rollback only when the server that sent it is still there to stand by it.
 /// </summary>
+[NeedsCitus]
 [Collection(CitusCluster.Collection)]
 public sealed class TransferOutcomeTests(CitusCluster cluster)
 {

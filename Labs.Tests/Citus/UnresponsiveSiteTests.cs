@@ -12,6 +12,7 @@ namespace MediAI.Labs.Tests.Citus;
 /// (LabTimeouts: 5 s to open a link; 10 s of silence on an open one, twice: about 20 s), with an error that names the
 /// node and carries its SQLSTATE, instead of hanging on Citus's and the kernel's defaults.
 /// </summary>
+[NeedsCitus]
 [Collection(CitusCluster.Collection)]
 public sealed class UnresponsiveSiteTests(CitusCluster cluster)
 {

@@ -1,4 +1,5 @@
 using MediAI.AppHost.Containers;
+using MediAI.Labs.Tests.Infrastructure;
 
 namespace MediAI.Labs.Tests.Containers;
 
@@ -39,6 +40,7 @@ public static class ContainerEngine
 
     public static void RequireCitus()
     {
+        NeedsCitusAttribute.AssertOnCurrentTest();
         Require();
         Assert.SkipWhen(CitusImage is null,
             "Citus container checks skipped: no Citus-capable node image here. Pull citusdata/citus:12.1.10, or set MEDIAI_CITUS_NODE_IMAGE to a local image that sets CITUS_VERSION.");

@@ -153,6 +153,7 @@ public sealed class ContainerLabTests
     }
 
     [Fact]
+    [NeedsCitus]
     public async Task With_a_Citus_image_each_country_lives_at_its_site_and_a_distributed_commit_shows_its_two_phases()
     {
         ContainerEngine.RequireCitus();

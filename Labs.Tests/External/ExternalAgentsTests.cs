@@ -12,6 +12,7 @@ namespace MediAI.Labs.Tests.External;
 /// campaign's gateway faults run on the cluster — no node kill — keeping its invariants.
 /// </summary>
 // With the Citus tier's own heavy tests (fault campaigns, class grading), not beside them: a 2-core machine.
+[NeedsCitus]
 [Collection(Citus.CitusCluster.Collection)]
 public sealed class ExternalAgentsTests
 {

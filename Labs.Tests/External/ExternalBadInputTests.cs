@@ -106,6 +106,7 @@ public sealed class ExternalBadInputTests
     }
 
     [Fact]
+    [NeedsCitus]
     public async Task Another_Citus_version_a_worker_given_as_coordinator_and_an_unreachable_worker_are_refused_with_the_fix()
     {
         Installations.RequireCitus();

@@ -16,6 +16,7 @@ namespace MediAI.Labs.Tests.External;
 /// touch what is not the lab's, the real AppHost (no node, no agent started), the checker on the
 /// solutions, a distributed commit, the cleanup — and the cluster as it was before.
 /// </summary>
+[NeedsCitus]
 [Collection(LabProcesses.Collection)]
 public sealed class ExternalModeTests
 {

@@ -32,8 +32,12 @@ public static class Installations
         "Citus tier skipped: no PostgreSQL with Citus on this machine. Set " + CitusBinVariable +
         " to the bin folder of a PostgreSQL that has Citus 12.1 (or install postgresql-15-citus-12.1) to run it.";
 
-    /// <summary>Skips the calling test, saying why, where no PostgreSQL with Citus is installed.</summary>
-    public static void RequireCitus() => Assert.SkipWhen(Citus is null, CitusSkipReason);
+    /// <summary>Skips the calling test, saying why, where no PostgreSQL with Citus is installed (the test must carry [NeedsCitus]).</summary>
+    public static void RequireCitus()
+    {
+        NeedsCitusAttribute.AssertOnCurrentTest();
+        Assert.SkipWhen(Citus is null, CitusSkipReason);
+    }
 
     /// <summary>The repository's data/ folder.</summary>
     public static string DataDir
