@@ -73,11 +73,15 @@ public static class LabApp
     /// and instrumentation scope; returns the span names seen per service.
     /// </summary>
     public static async Task<Dictionary<string, HashSet<string>>> AssertTraceAsync(
-        HttpClient telemetry, string traceId, string[] services, string[] scopes, CancellationToken cancellationToken)
+        HttpClient telemetry, string traceId, string[] services, string[] scopes, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string[]>? spanNames = null)
     {
         var spans = new Dictionary<string, HashSet<string>>();
         var seenScopes = new HashSet<string>();
-        for (var attempt = 0; attempt < 60 && !(services.All(spans.ContainsKey) && scopes.All(seenScopes.Contains)); attempt++)
+        // A service's spans come in several exports (a site's 2PC steps after its statements): wait for each one asked for.
+        bool Complete() => services.All(spans.ContainsKey) && scopes.All(seenScopes.Contains)
+            && (spanNames ?? new Dictionary<string, string[]>()).All(e => spans.TryGetValue(e.Key, out var names) && e.Value.All(names.Contains));
+        for (var attempt = 0; attempt < 60 && !Complete(); attempt++)
         {
             await Task.Delay(500, cancellationToken);
             using var response = await telemetry.GetAsync($"/api/telemetry/traces/{traceId}", cancellationToken);
@@ -111,6 +115,11 @@ public static class LabApp
 
         Assert.All(services, s => Assert.Contains(s, spans.Keys));
         Assert.All(scopes, s => Assert.Contains(s, seenScopes));
+        foreach (var (service, names) in spanNames ?? new Dictionary<string, string[]>())
+        {
+            Assert.All(names, name => Assert.Contains(name, spans[service]));
+        }
+
         return spans;
     }
 
