@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MediAI.Labs.Tests.Infrastructure;
+using MediAI.SiteAgents.Faults;
 using Npgsql;
 
 namespace MediAI.Labs.Tests.Gateway;
@@ -163,5 +164,48 @@ public sealed class FaultTests(GatewayNode fixture) : IClassFixture<GatewayNode>
         Assert.Empty(await restarted.Http.GetFromJsonAsync<JsonElement[]>("/toxics") ?? []);
         var status = await restarted.Http.GetFromJsonAsync<JsonElement>("/status");
         Assert.True(status.GetProperty("reachable").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_fault_added_without_a_name_is_named_after_the_stream_it_acts_on_or_else_after_its_type()
+    {
+        await using var agent = await fixture.AgentAsync();
+        try
+        {
+            // Without a stream: Toxiproxy's default, downstream, and its name says so.
+            await agent.AddFaultAsync(new { type = "latency", attributes = new { latency = 1 } });
+            // Every type, asked for upstream, with what each requires ('at' for the crash faults,
+            // 'rate' for bandwidth, 'bytes' for limit_data; each type ignores the others').
+            foreach (var type in FaultCatalog.Types.Keys)
+            {
+                await agent.AddFaultAsync(new { type, stream = "upstream", attributes = new { at = "prepared", rate = 1_000, bytes = 1_000_000 } });
+            }
+
+            var listed = (await agent.Http.GetFromJsonAsync<JsonElement[]>(AgentRoutes.Toxics))!
+                .ToDictionary(f => f.GetProperty("name").GetString()!, f => (Type: f.GetProperty("type").GetString()!, Stream: f.GetProperty("stream").GetString()!));
+
+            Assert.Equal(("latency", "downstream"), listed["latency_downstream"]);
+            Assert.Equal(("latency", "upstream"), listed["latency_upstream"]);
+            Assert.Equal(("timeout", "upstream"), listed["timeout_upstream"]);
+            Assert.Equal("down", listed["down"].Type);
+            Assert.Equal("fail_prepare", listed["fail_prepare"].Type);
+            foreach (var (type, kind) in FaultCatalog.Types)
+            {
+                // A fault on a stream acts on the one asked for and is named after it; the others keep their type's name.
+                var name = kind.OnStream ? $"{type}_upstream" : type;
+                Assert.True(listed.TryGetValue(name, out var fault), $"no fault named {name} in {string.Join(", ", listed.Keys)}");
+                Assert.Equal(type, fault.Type);
+                if (kind.OnStream)
+                {
+                    Assert.Equal("upstream", fault.Stream);
+                }
+            }
+
+            Assert.Equal(FaultCatalog.Types.Count + 1, listed.Count);
+        }
+        finally
+        {
+            (await agent.Http.PostAsync(AgentRoutes.Reset, null)).EnsureSuccessStatusCode();
+        }
     }
 }
