@@ -1,6 +1,9 @@
 using MediAI.Coordinator.Bootstrap;
 using MediAI.Coordinator.Campaign;
 using MediAI.Coordinator.Cluster;
+using MediAI.Coordinator.Core.Cluster;
+using MediAI.Coordinator.Core.Fragmentation;
+using MediAI.Coordinator.Core.Sessions;
 using MediAI.Coordinator.Endpoints;
 using MediAI.Coordinator.Fragmentation;
 using MediAI.Coordinator.Jobs;
@@ -21,13 +24,14 @@ public static class CoordinatorApp
     /// <summary>Largest request body accepted (a query and its parameters).</summary>
     public const long MaxRequestBytes = 64 * 1024;
 
-    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddServiceDefaults();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBytes);
-        // The shared contract (ServiceDefaults/Lab): a missing or wrong setting stops the program here, naming it.
-        var lab = External.ExternalCluster.Options(builder.Configuration);
+        // The cluster, by mode (the lab's own nodes, or an existing cluster): a missing or wrong
+        // setting, or a cluster the lab cannot use, stops the program here, saying what to fix.
+        var lab = await LabClusterOptions.ResolveAsync(builder.Configuration, cancellationToken);
         builder.Services.AddSingleton(Options.Create(lab));
         builder.Services.Configure<QueryLimits>(builder.Configuration.GetSection(QueryLimits.Section));
         builder.Services.AddSingleton<ClusterBootstrapper>();
@@ -46,7 +50,7 @@ public static class CoordinatorApp
         builder.Services.AddTransient<ILabJobFactory, FaultCampaignFactory>();
         builder.Services.AddTransient<ILabJobFactory, Bench.FailureTimesFactory>();
         builder.Services.AddTransient<ILabJobFactory, Scale.DataGeneratorFactory>();
-        builder.Services.AddTransient<ILabJobFactory, Grading.Classroom.ClassGradingFactory>();
+        builder.Services.AddTransient<ILabJobFactory, Classroom.ClassGradingFactory>();
         builder.Services.AddProblemDetails();
         // Roles are created with a password: never in a span's SQL text.
         Telemetry.PasswordRedaction.AddTo(builder.Services);

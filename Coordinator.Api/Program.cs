@@ -13,7 +13,7 @@ return await LabSettingException.GuardAsync(async () => args.FirstOrDefault() sw
 
 static async Task<int> RunApiAsync(string[] args)
 {
-    var app = CoordinatorApp.Build(args);
+    var app = await CoordinatorApp.BuildAsync(args);
     await app.RunAsync();
     return 0;
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using MediAI.Coordinator.Cluster;
+using MediAI.Coordinator.Core.Cluster;
 using MediAI.Coordinator.Jobs;
 using Microsoft.Extensions.Options;
 using Npgsql;

@@ -1,4 +1,4 @@
-using MediAI.Coordinator.Cluster;
+using MediAI.Coordinator.Core.Cluster;
 using Microsoft.Extensions.Options;
 
 namespace MediAI.Coordinator.Bootstrap;
@@ -14,7 +14,7 @@ public static class BootstrapCommand
     {
         var builder = Host.CreateApplicationBuilder(args);
         builder.AddServiceDefaults();
-        builder.Services.AddSingleton(Options.Create(External.ExternalCluster.Options(builder.Configuration)));
+        builder.Services.AddSingleton(Options.Create(await LabClusterOptions.ResolveAsync(builder.Configuration, CancellationToken.None)));
         builder.Services.AddSingleton<ClusterBootstrapper>();
         // Roles are created with a password: never in a span's SQL text.
         Telemetry.PasswordRedaction.AddTo(builder.Services);

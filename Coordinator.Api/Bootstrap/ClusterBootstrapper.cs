@@ -1,6 +1,7 @@
 using System.Diagnostics;
-using MediAI.Coordinator.Cluster;
-using MediAI.Coordinator.Sql;
+using MediAI.Coordinator.Core.Cluster;
+using MediAI.Coordinator.Core.Sessions;
+using MediAI.Coordinator.Core.Sql;
 using Microsoft.Extensions.Options;
 using Npgsql;
 

@@ -1,4 +1,4 @@
-using MediAI.Coordinator.Cluster;
+using MediAI.Coordinator.Core.Cluster;
 using Npgsql;
 
 namespace MediAI.Coordinator.Bootstrap;

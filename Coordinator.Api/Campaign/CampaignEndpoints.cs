@@ -1,5 +1,5 @@
 using System.Text.Json;
-using MediAI.Coordinator.Cluster;
+using MediAI.Coordinator.Core.Cluster;
 using MediAI.Coordinator.Queries;
 using Microsoft.Extensions.Options;
 using Npgsql;

@@ -1,3 +1,4 @@
+
 namespace MediAI.Coordinator.Campaign;
 
 /// <summary>What the client was told about a transfer's COMMIT.</summary>

@@ -1,7 +1,7 @@
 using System.CommandLine;
-using MediAI.Coordinator.Fragmentation;
-using MediAI.Coordinator.Grading;
-using MediAI.Coordinator.Queries;
+using MediAI.Coordinator.Core.Fragmentation;
+using MediAI.Coordinator.Core.Grading;
+using MediAI.Coordinator.Core.Sessions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 

@@ -1,4 +1,4 @@
-namespace MediAI.Coordinator.Grading.Classroom;
+namespace MediAI.Coordinator.Classroom;
 
 /// <summary>The students of a class folder: its subfolders, by name (names starting with _ or . are not students).</summary>
 public static class ClassFolder

@@ -1,13 +1,14 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using MediAI.Coordinator.Cluster;
-using MediAI.Coordinator.Fragmentation;
+using MediAI.Coordinator.Core.Cluster;
+using MediAI.Coordinator.Core.Fragmentation;
+using MediAI.Coordinator.Core.Grading;
+using MediAI.Coordinator.Core.Sessions;
 using MediAI.Coordinator.Jobs;
-using MediAI.Coordinator.Queries;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace MediAI.Coordinator.Grading.Classroom;
+namespace MediAI.Coordinator.Classroom;
 
 /// <summary>
 /// Grades every student's clone in a folder against this one lab, in two passes. First, in

@@ -1,9 +1,10 @@
 using MediAI.Coordinator.Cluster;
+using MediAI.Coordinator.Core.Cluster;
 using MediAI.Coordinator.Jobs;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace MediAI.Coordinator.Grading.Classroom;
+namespace MediAI.Coordinator.Classroom;
 
 /// <summary>POST /jobs/class-grading (and the dashboard's *Grade class*, the CLI's --class): a class grading from its parameters.</summary>
 public sealed class ClassGradingFactory(IOptions<LabClusterOptions> lab, AgentClient agents, AgentNodeClient nodes, PooledBackends pooled) : ILabJobFactory

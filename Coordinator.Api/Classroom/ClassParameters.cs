@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using MediAI.Coordinator.Jobs;
 
-namespace MediAI.Coordinator.Grading.Classroom;
+namespace MediAI.Coordinator.Classroom;
 
 /// <summary>A class grading's settings, from the request's JSON; each wrong one is named (400).</summary>
 /// <param name="Folder">The folder holding one clone per student (its subfolders; names starting with _ or . are not students).</param>

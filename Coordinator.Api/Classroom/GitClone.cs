@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Formats.Tar;
 using System.Globalization;
+using MediAI.Coordinator.Core.Grading;
 
-namespace MediAI.Coordinator.Grading.Classroom;
+namespace MediAI.Coordinator.Classroom;
 
 /// <summary>Why a student's folder cannot be graded (not a clone, no commit before the deadline …): their grade says so.</summary>
 public sealed class StudentFolderException(string message) : Exception(message);

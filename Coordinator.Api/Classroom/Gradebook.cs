@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using MediAI.Coordinator.Core.Grading;
 
-namespace MediAI.Coordinator.Grading.Classroom;
+namespace MediAI.Coordinator.Classroom;
 
 /// <summary>What the professor gets: one row per student and question (CSV and JSON) and a one-page summary (HTML).</summary>
 /// <param name="Lab">The lab graded against (host:port/database, PostgreSQL and Citus versions).</param>

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using MediAI.Coordinator.Core.Grading;
 
-namespace MediAI.Coordinator.Grading.Classroom;
+namespace MediAI.Coordinator.Classroom;
 
 /// <summary>The gradebook's one-page summary: the pass rate of each question, and who needs help.</summary>
 public static class GradebookPage

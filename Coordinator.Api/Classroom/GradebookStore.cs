@@ -1,6 +1,7 @@
 using System.Text.Json;
+using MediAI.Coordinator.Core.Grading;
 
-namespace MediAI.Coordinator.Grading.Classroom;
+namespace MediAI.Coordinator.Classroom;
 
 /// <summary>
 /// Where a class grading keeps each student's grade as soon as it is known (out/students/NAME.json):

@@ -1,7 +1,7 @@
-using MediAI.Coordinator.Cluster;
+using MediAI.Coordinator.Core.Cluster;
 using Npgsql;
 
-namespace MediAI.Coordinator.Grading.Classroom;
+namespace MediAI.Coordinator.Classroom;
 
 /// <summary>The lab stopped answering mid-run: the run stops, and the next one resumes with this student.</summary>
 public sealed class LabDownException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,10 +1,11 @@
 using MediAI.Coordinator.Campaign;
 using MediAI.Coordinator.Cluster;
-using MediAI.Coordinator.Sql;
+using MediAI.Coordinator.Core.Grading;
+using MediAI.Coordinator.Core.Sql;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
-namespace MediAI.Coordinator.Grading.Classroom;
+namespace MediAI.Coordinator.Classroom;
 
 /// <summary>
 /// Part 4 replayed for one student, as they ran it by hand, on the class's one lab: 4a and 4b as

@@ -1,4 +1,6 @@
-namespace MediAI.Coordinator.Grading.Classroom;
+using MediAI.Coordinator.Core.Grading;
+
+namespace MediAI.Coordinator.Classroom;
 
 /// <summary>
 /// One student's line of the gradebook: the commit graded (the last before the deadline), how many

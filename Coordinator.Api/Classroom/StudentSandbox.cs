@@ -1,10 +1,11 @@
 using System.Security.Cryptography;
 using System.Text;
-using MediAI.Coordinator.Cluster;
-using MediAI.Coordinator.Sql;
+using MediAI.Coordinator.Core.Cluster;
+using MediAI.Coordinator.Core.Grading;
+using MediAI.Coordinator.Core.Sql;
 using Npgsql;
 
-namespace MediAI.Coordinator.Grading.Classroom;
+namespace MediAI.Coordinator.Classroom;
 
 /// <summary>
 /// A student's own corner of the lab while their work is graded: a login role with no privilege

@@ -1,3 +1,4 @@
+using MediAI.Coordinator.Core.Cluster;
 using Microsoft.Extensions.Options;
 using Npgsql;
 

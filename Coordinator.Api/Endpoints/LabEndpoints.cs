@@ -16,9 +16,9 @@ public static class LabEndpoints
                 // The trace to open in the dashboard: the API, Npgsql, and every site's part of the reload.
                 return Results.Ok(new { reset = true, rows, traceId = System.Diagnostics.Activity.Current?.TraceId.ToString() });
             }
-            catch (SiteException e) when (e.InnerException is Sql.ScriptException or PostgresException or NpgsqlException)
+            catch (SiteException e) when (e.InnerException is Core.Sql.ScriptException or PostgresException or NpgsqlException)
             {
-                var sqlState = (e.InnerException as Sql.ScriptException)?.PostgresError.SqlState ?? (e.InnerException as PostgresException)?.SqlState;
+                var sqlState = (e.InnerException as Core.Sql.ScriptException)?.PostgresError.SqlState ?? (e.InnerException as PostgresException)?.SqlState;
                 return Results.Problem(
                     title: "The lab data could not be reset; nothing was changed.",
                     detail: e.Message,

@@ -1,5 +1,5 @@
-using MediAI.Coordinator.Cluster;
-using MediAI.Coordinator.Sql;
+using MediAI.Coordinator.Core.Cluster;
+using MediAI.Coordinator.Core.Sql;
 using Npgsql;
 
 namespace MediAI.Coordinator.External;

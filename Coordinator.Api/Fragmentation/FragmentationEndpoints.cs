@@ -1,4 +1,5 @@
-using MediAI.Coordinator.Cluster;
+using MediAI.Coordinator.Core.Cluster;
+using MediAI.Coordinator.Core.Fragmentation;
 using MediAI.Coordinator.Queries;
 using Microsoft.Extensions.Options;
 

@@ -9,7 +9,7 @@ namespace MediAI.Coordinator.Jobs;
 /// marked as essential", XX000) on its next distributed statement; a killed coordinator leaves them
 /// all dead. Retired, they are opened afresh.
 /// </summary>
-public sealed class PooledBackends(NpgsqlDataSource coordinator, [FromKeyedServices(Queries.ReadOnlySession.DataSourceKey)] NpgsqlDataSource reader)
+public sealed class PooledBackends(NpgsqlDataSource coordinator, [FromKeyedServices(Core.Sessions.ReadOnlySession.DataSourceKey)] NpgsqlDataSource reader)
 {
     public void Retire()
     {

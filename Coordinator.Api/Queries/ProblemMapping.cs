@@ -1,4 +1,6 @@
 using MediAI.Coordinator.Cluster;
+using MediAI.Coordinator.Core.Cluster;
+using MediAI.Coordinator.Core.Sessions;
 using Npgsql;
 
 namespace MediAI.Coordinator.Queries;

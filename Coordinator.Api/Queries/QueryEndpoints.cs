@@ -1,4 +1,5 @@
 using MediAI.Coordinator.Cluster;
+using MediAI.Coordinator.Core.Cluster;
 using Microsoft.Extensions.Options;
 
 namespace MediAI.Coordinator.Queries;

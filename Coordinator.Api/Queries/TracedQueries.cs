@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
-using MediAI.Coordinator.Cluster;
-using MediAI.Coordinator.Sql;
+using MediAI.Coordinator.Core.Cluster;
+using MediAI.Coordinator.Core.Routing;
+using MediAI.Coordinator.Core.Sessions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -26,7 +27,6 @@ public sealed class TracedQueries([FromKeyedServices(ReadOnlySession.DataSourceK
     public static readonly ActivitySource Source = new("MediAI.Coordinator.Queries");
 
     /// <summary>Statements that only read. Read-only transactions stop the rest anyway; this says so earlier and plainer.</summary>
-    private static readonly string[] ReadingStatements = ["SELECT", "WITH", "VALUES", "TABLE", "SHOW"];
 
     public async Task<QueryResult> RunAsync(QueryRequest request, bool explainOnly, CancellationToken cancellationToken)
     {
@@ -61,7 +61,7 @@ public sealed class TracedQueries([FromKeyedServices(ReadOnlySession.DataSourceK
                 var row = new object?[reader.FieldCount];
                 for (var i = 0; i < reader.FieldCount; i++)
                 {
-                    row[i] = JsonFriendly(reader.IsDBNull(i) ? null : reader.GetValue(i));
+                    row[i] = ReadOnlySql.JsonFriendly(reader.IsDBNull(i) ? null : reader.GetValue(i));
                 }
 
                 rows.Add(row);
@@ -88,57 +88,5 @@ public sealed class TracedQueries([FromKeyedServices(ReadOnlySession.DataSourceK
         return new QueryResult(columns, rows, truncated, routing, elapsed, watch.Elapsed.TotalMilliseconds, activity?.TraceId.ToString());
     }
 
-    private string Validate(QueryRequest request) => ValidateReadOnly(request.Sql, "sql", limits.Value, request.Parameters?.Count ?? 0);
-
-    /// <summary>One reading statement, or a 400 naming <paramref name="field"/>.</summary>
-    public static string ValidateReadOnly(string? sqlText, string field, QueryLimits limits, int parameterCount = 0)
-    {
-        var sql = sqlText?.Trim() ?? "";
-        if (sql.Length == 0)
-        {
-            throw new QueryRejectedException(field, "is required: one read-only SQL statement, with $1, $2, … for parameters");
-        }
-
-        if (sql.Length > limits.MaxSqlLength)
-        {
-            throw new QueryRejectedException(field, $"is {sql.Length} characters; at most {limits.MaxSqlLength}");
-        }
-
-        IReadOnlyList<ScriptStep> steps;
-        try
-        {
-            steps = PsqlScript.Parse(sql);
-        }
-        catch (FormatException e)
-        {
-            throw new QueryRejectedException(field, e.Message);
-        }
-
-        if (steps.Count != 1 || steps[0] is not SqlStep { Gexec: false } step)
-        {
-            throw new QueryRejectedException(field, "must be exactly one SQL statement (no ';' between statements, no psql \\commands)");
-        }
-
-        var text = step.Sql.TrimEnd(';').Trim();
-        var first = text.Split((char[])[' ', '\n', '\r', '\t', '('], 2)[0].ToUpperInvariant();
-        if (!ReadingStatements.Contains(first))
-        {
-            throw new QueryRejectedException(field, $"this endpoint only reads: {first} is not allowed (use {string.Join(", ", ReadingStatements)})");
-        }
-
-        if (parameterCount > 100)
-        {
-            throw new QueryRejectedException("parameters", "at most 100");
-        }
-
-        return text;
-    }
-
-    /// <summary>Values JSON can carry as they are; anything else as PostgreSQL's text.</summary>
-    internal static object? JsonFriendly(object? value) => value switch
-    {
-        null or string or bool or short or int or long or float or double or decimal or DateTime or DateOnly or TimeOnly or Guid => value,
-        Array array => array.Cast<object?>().Select(JsonFriendly).ToArray(),
-        _ => value.ToString(),
-    };
+    private string Validate(QueryRequest request) => ReadOnlySql.Validate(request.Sql, "sql", limits.Value, request.Parameters?.Count ?? 0);
 }

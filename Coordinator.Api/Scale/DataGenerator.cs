@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MediAI.Coordinator.Cluster;
+using MediAI.Coordinator.Core.Cluster;
 using MediAI.Coordinator.Jobs;
 using Microsoft.Extensions.Options;
 using Npgsql;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using MediAI.Coordinator.Cluster;
+using MediAI.Coordinator.Core.Cluster;
 using Npgsql;
 
 namespace MediAI.Coordinator.Scale;

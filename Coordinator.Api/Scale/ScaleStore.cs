@@ -38,12 +38,12 @@ public static class ScaleStore
         // The query API's read-only role reads them too (as the seed's tables: data/roles-mediAI.sql),
         // granted before they are distributed: create_distributed_table carries the grant to every
         // shard (granted after, Citus refuses a statement that touches Paris's own shards and the others').
-        await using (var reader = new NpgsqlCommand($"SELECT 1 FROM pg_roles WHERE rolname = '{Cluster.LabClusterOptions.ReaderRole}'", coordinator))
+        await using (var reader = new NpgsqlCommand($"SELECT 1 FROM pg_roles WHERE rolname = '{Core.Cluster.LabClusterOptions.ReaderRole}'", coordinator))
         {
             if (await reader.ExecuteScalarAsync(cancellationToken) is not null)
             {
-                statements.Add($"GRANT USAGE ON SCHEMA {Schema} TO {Cluster.LabClusterOptions.ReaderRole}");
-                statements.Add($"GRANT SELECT ON ALL TABLES IN SCHEMA {Schema} TO {Cluster.LabClusterOptions.ReaderRole}");
+                statements.Add($"GRANT USAGE ON SCHEMA {Schema} TO {Core.Cluster.LabClusterOptions.ReaderRole}");
+                statements.Add($"GRANT SELECT ON ALL TABLES IN SCHEMA {Schema} TO {Core.Cluster.LabClusterOptions.ReaderRole}");
             }
         }
 

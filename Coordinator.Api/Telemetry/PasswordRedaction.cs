@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using MediAI.Coordinator.Sql;
+using MediAI.Coordinator.Core.Sql;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
 

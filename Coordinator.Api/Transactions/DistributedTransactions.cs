@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using MediAI.Coordinator.Cluster;
+using MediAI.Coordinator.Core.Cluster;
+using MediAI.Coordinator.Core.Sessions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 

@@ -1,4 +1,4 @@
-using MediAI.Coordinator.Cluster;
+using MediAI.Coordinator.Core.Cluster;
 using MediAI.Coordinator.Queries;
 using Microsoft.Extensions.Options;
 

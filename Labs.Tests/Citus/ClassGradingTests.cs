@@ -1,7 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using MediAI.Coordinator.Grading;
+using MediAI.Coordinator.Classroom;
+using MediAI.Coordinator.Core.Grading;
 using MediAI.Labs.Tests.Grading;
 using MediAI.Labs.Tests.Infrastructure;
 using MediAI.Labs.Tests.Jobs;
@@ -112,7 +113,7 @@ public sealed class ClassGradingTests(CitusCluster cluster)
             Assert.Equal(20L, (long)(await cluster.Coordinator.QueryAsync(LabSites.Database, "SELECT count(*) FROM patients"))[0][0]!);
             Assert.Empty(await cluster.Coordinator.QueryAsync(LabSites.Database, "SELECT rolname FROM pg_roles WHERE rolname LIKE 'grade\\_%'"));
             Assert.Empty(await cluster.Coordinator.QueryAsync(LabSites.Database, "SELECT gid FROM pg_prepared_xacts"));
-            Assert.Equal(0L, (long)(await cluster.Coordinator.QueryAsync(LabSites.Database, MediAI.Coordinator.Grading.Classroom.Part4Replay.LeftoversSql))[0][0]!);
+            Assert.Equal(0L, (long)(await cluster.Coordinator.QueryAsync(LabSites.Database, Part4Replay.LeftoversSql))[0][0]!);
             Assert.False(File.Exists("/tmp/mediai-pwned"));
 
             // Each student graded alone, in a class of one: the same grades, for the same reasons.

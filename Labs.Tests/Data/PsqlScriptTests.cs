@@ -1,4 +1,4 @@
-using MediAI.Coordinator.Sql;
+using MediAI.Coordinator.Core.Sql;
 using MediAI.Labs.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using MediAI.Coordinator.Sql;
+using MediAI.Coordinator.Core.Sql;
 using MediAI.Coordinator.Telemetry;
 
 namespace MediAI.Labs.Tests.Data;

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using MediAI.AppHost.Setup;
 using MediAI.Coordinator.Bootstrap;
+using MediAI.Coordinator.Core.Grading;
 using MediAI.Labs.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;

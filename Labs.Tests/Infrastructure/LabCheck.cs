@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using MediAI.Coordinator.Core.Grading;
 
 namespace MediAI.Labs.Tests.Infrastructure;
 

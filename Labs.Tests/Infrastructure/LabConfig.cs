@@ -1,5 +1,5 @@
 using MediAI.AppHost;
-using MediAI.Coordinator.Cluster;
+using MediAI.Coordinator.Core.Cluster;
 using Microsoft.Extensions.Options;
 
 namespace MediAI.Labs.Tests.Infrastructure;

@@ -1,5 +1,5 @@
 using MediAI.Coordinator;
-using MediAI.Coordinator.Cluster;
+using MediAI.Coordinator.Core.Cluster;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -25,7 +25,7 @@ public sealed class TestCoordinator : IAsyncDisposable
     /// <summary>The API with exactly these settings (external mode: the coordinator's connection string, no node of its own).</summary>
     public static async Task<TestCoordinator> StartWithArgsAsync(params string[] args)
     {
-        var app = CoordinatorApp.Build(["--urls=http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", .. args]);
+        var app = await CoordinatorApp.BuildAsync(["--urls=http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", .. args]);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new TestCoordinator(app, new Uri(address));
@@ -43,7 +43,7 @@ public sealed class TestCoordinator : IAsyncDisposable
             ]);
         }
 
-        var app = CoordinatorApp.Build([.. args, .. extra], configure);
+        var app = await CoordinatorApp.BuildAsync([.. args, .. extra], configure);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new TestCoordinator(app, new Uri(address));

@@ -1,8 +1,8 @@
 using System.Net.Sockets;
-using MediAI.Coordinator.Cluster;
+using Microsoft.Extensions.Configuration;
 using Npgsql;
 
-namespace MediAI.Coordinator.External;
+namespace MediAI.Coordinator.Core.Cluster;
 
 /// <summary>One node of the existing cluster, as its coordinator's metadata names it, and the lab site it serves.</summary>
 /// <param name="Host">Where the lab's programs reach it.</param>
@@ -31,17 +31,13 @@ public static class ExternalCluster
     /// <summary>The Citus release line the lab's exercises, graders and EXPLAIN readings are written for.</summary>
     public const string CitusLine = "12.1";
 
-    /// <summary>The lab's options: the cluster the AppHost started, or in external mode the one found behind ConnectionStrings:coordinator.</summary>
-    public static LabClusterOptions Options(IConfiguration configuration)
+    /// <summary>
+    /// External mode's resolver (chosen in <see cref="LabClusterOptions.ResolveAsync"/>): the lab's
+    /// options read from the cluster behind ConnectionStrings:coordinator, once, at the program's start.
+    /// </summary>
+    public static async Task<LabClusterOptions> ResolveAsync(IConfiguration configuration, CoordinatorOptions settings, CancellationToken cancellationToken)
     {
-        var settings = configuration.GetSection(CoordinatorOptions.Section).Get<CoordinatorOptions>() ?? new CoordinatorOptions();
-        if (!settings.External)
-        {
-            return LabClusterOptions.From(configuration);
-        }
-
-        // Once, at a program's start, before anything else runs: blocking here is what the program would do anyway.
-        var found = DiscoverAsync(ConnectionString(configuration, settings), CancellationToken.None).GetAwaiter().GetResult();
+        var found = await DiscoverAsync(ConnectionString(configuration, settings), cancellationToken);
         return ToOptions(found, settings, configuration);
     }
 

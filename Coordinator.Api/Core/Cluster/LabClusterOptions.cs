@@ -1,11 +1,12 @@
+using Microsoft.Extensions.Configuration;
 using Npgsql;
 
-namespace MediAI.Coordinator.Cluster;
+namespace MediAI.Coordinator.Core.Cluster;
 
 /// <summary>
 /// The cluster as this process sees it: every site's node (LabSites), where this process reaches
 /// it (the connection string named after the site) and where the other nodes do
-/// (<see cref="CoordinatorOptions.ClusterAddresses"/>). Built from the shared contract by <see cref="From"/>.
+/// (<see cref="CoordinatorOptions.ClusterAddresses"/>). Resolved by <see cref="ResolveAsync"/>, for the mode the lab runs in.
 /// </summary>
 public sealed class LabClusterOptions
 {
@@ -51,10 +52,27 @@ public sealed class LabClusterOptions
     /// <summary>The fifth site's node when the lab started it (--Lab:FifthSite=true): prepared, never added to the cluster.</summary>
     public IEnumerable<LabNodeOptions> Spares => Nodes.Where(n => n.Role == SiteRole.Spare);
 
-    /// <summary>Reads the contract, or stops the program naming the missing or wrong setting.</summary>
-    public static LabClusterOptions From(IConfiguration configuration)
+    /// <summary>
+    /// The cluster this program works on — the one place the mode is chosen. The lab's own nodes
+    /// (the AppHost gave each site's connection string: <see cref="FromOwnNodes"/>), or with
+    /// Lab:External (--Lab:Mode=external) an existing cluster, found and checked behind
+    /// ConnectionStrings:coordinator (<see cref="ExternalCluster.ResolveAsync"/>). A missing or
+    /// wrong setting, or a cluster the lab cannot use, is a <see cref="LabSettingException"/> saying what to fix.
+    /// </summary>
+    public static Task<LabClusterOptions> ResolveAsync(IConfiguration configuration, CancellationToken cancellationToken)
     {
         var settings = configuration.GetSection(CoordinatorOptions.Section).Get<CoordinatorOptions>() ?? new CoordinatorOptions();
+        return settings.External
+            ? ExternalCluster.ResolveAsync(configuration, settings, cancellationToken)
+            : Task.FromResult(FromOwnNodes(configuration, settings));
+    }
+
+    /// <summary>The lab's own nodes' resolver: reads the contract, or stops the program naming the missing or wrong setting.</summary>
+    public static LabClusterOptions FromOwnNodes(IConfiguration configuration) =>
+        FromOwnNodes(configuration, configuration.GetSection(CoordinatorOptions.Section).Get<CoordinatorOptions>() ?? new CoordinatorOptions());
+
+    private static LabClusterOptions FromOwnNodes(IConfiguration configuration, CoordinatorOptions settings)
+    {
         // The four sites always; the spare (Dakar) when the AppHost gave its node (--Lab:FifthSite=true).
         var sites = LabSites.All.Concat(LabSites.Spare.Where(s => configuration.GetConnectionString(s.Name) is not null)).ToList();
         var addresses = sites.ToDictionary(site => site.Name, site => NodeAddress.From(configuration, site.Name));

@@ -1,10 +1,11 @@
 using System.Text.RegularExpressions;
-using MediAI.Coordinator.Queries;
-using MediAI.Coordinator.Sql;
+using MediAI.Coordinator.Core.Sessions;
+using MediAI.Coordinator.Core.Sql;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace MediAI.Coordinator.Fragmentation;
+namespace MediAI.Coordinator.Core.Fragmentation;
 
 /// <summary>
 /// Checks a fragmentation of a table against its data: completeness (every row, every column is
@@ -171,7 +172,7 @@ public sealed partial class FragmentationChecker([FromKeyedServices(ReadOnlySess
         var rows = new List<object?[]>();
         while (await reader.ReadAsync(ct) && rows.Count < MaxOffendingRows)
         {
-            rows.Add(Enumerable.Range(0, reader.FieldCount).Select(i => TracedQueries.JsonFriendly(reader.IsDBNull(i) ? null : reader.GetValue(i))).ToArray());
+            rows.Add(Enumerable.Range(0, reader.FieldCount).Select(i => ReadOnlySql.JsonFriendly(reader.IsDBNull(i) ? null : reader.GetValue(i))).ToArray());
         }
 
         return rows.Count == 0 ? new PropertyCheck(property, true, passed, [], []) : new PropertyCheck(property, false, failed, columns, rows);
@@ -233,7 +234,7 @@ public sealed partial class FragmentationChecker([FromKeyedServices(ReadOnlySess
             var text = d?.Trim() ?? "";
             return IdentifierPattern().IsMatch(text)
                 ? new Fragment(text.ToLowerInvariant(), text, itemField)
-                : new Fragment($"({TracedQueries.ValidateReadOnly(text, itemField, limits.Value)})", text.Length > 60 ? text[..60] + "…" : text, itemField);
+                : new Fragment($"({ReadOnlySql.Validate(text, itemField, limits.Value)})", text.Length > 60 ? text[..60] + "…" : text, itemField);
         }).ToList();
     }
 

@@ -1,4 +1,4 @@
-namespace MediAI.Coordinator.Fragmentation;
+namespace MediAI.Coordinator.Core.Fragmentation;
 
 /// <summary>One property checked, and the rows that break it.</summary>
 public sealed record PropertyCheck(string Property, bool Passed, string Explanation, IReadOnlyList<string> Columns, IReadOnlyList<object?[]> OffendingRows);

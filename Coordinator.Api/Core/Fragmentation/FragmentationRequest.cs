@@ -1,4 +1,4 @@
-namespace MediAI.Coordinator.Fragmentation;
+namespace MediAI.Coordinator.Core.Fragmentation;
 
 /// <summary>
 /// Fragments of a table to check. Each fragment is a view or table name, or one SELECT.

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace MediAI.Coordinator.Grading;
+namespace MediAI.Coordinator.Core.Grading;
 
 /// <summary>A student's file that the checker cannot read: every question answered in it fails with this reason.</summary>
 public sealed class UnreadableFileException(string message) : Exception(message);

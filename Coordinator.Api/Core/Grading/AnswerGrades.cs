@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace MediAI.Coordinator.Grading;
+namespace MediAI.Coordinator.Core.Grading;
 
 /// <summary>Written answers in answers.md: checked where a fact decides (a site, a state), otherwise only for being there.</summary>
 public static partial class AnswerGrades

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace MediAI.Coordinator.Grading;
+namespace MediAI.Coordinator.Core.Grading;
 
 /// <summary>One question's grade.</summary>
 public sealed record QuestionResult(string Id, int Part, string Title, string? File, Outcome Outcome, IReadOnlyList<string> Reasons);

@@ -1,4 +1,4 @@
-namespace MediAI.Coordinator.Grading;
+namespace MediAI.Coordinator.Core.Grading;
 
 /// <summary>
 /// Which questions a run grades, and how: a student checking their own folder grades everything as

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace MediAI.Coordinator.Grading;
+namespace MediAI.Coordinator.Core.Grading;
 
 /// <summary>The part of an exercise file under one question marker, and the blanks still in it.</summary>
 public sealed record Section(string Id, int Line, string Text, IReadOnlyList<int> BlankLines);

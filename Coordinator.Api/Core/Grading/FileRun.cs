@@ -1,8 +1,8 @@
 using System.Text.RegularExpressions;
-using MediAI.Coordinator.Sql;
+using MediAI.Coordinator.Core.Sql;
 using Npgsql;
 
-namespace MediAI.Coordinator.Grading;
+namespace MediAI.Coordinator.Core.Grading;
 
 /// <summary>A file that could not run to its end: every question of it fails with this reason.</summary>
 public sealed class FileAbortedException(string message, Exception inner) : Exception(message, inner);

@@ -1,7 +1,7 @@
 using System.Globalization;
-using MediAI.Coordinator.Fragmentation;
+using MediAI.Coordinator.Core.Fragmentation;
 
-namespace MediAI.Coordinator.Grading;
+namespace MediAI.Coordinator.Core.Grading;
 
 /// <summary>Part 1: the student's views, checked with the API's fragmentation checker, and their reconstruction queries.</summary>
 public static class FragmentationGrades

@@ -1,8 +1,8 @@
-using MediAI.Coordinator.Fragmentation;
-using MediAI.Coordinator.Queries;
+using MediAI.Coordinator.Core.Fragmentation;
+using MediAI.Coordinator.Core.Sessions;
 using Npgsql;
 
-namespace MediAI.Coordinator.Grading;
+namespace MediAI.Coordinator.Core.Grading;
 
 /// <summary>What a question's grader sees: the lab, the student's section as it ran, their written answer.</summary>
 public sealed class GradeContext(NpgsqlConnection connection, LabInfo lab, FragmentationChecker fragmentation, Question question, SectionRun? run, Section? answer)

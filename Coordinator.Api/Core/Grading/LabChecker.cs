@@ -1,8 +1,8 @@
-using MediAI.Coordinator.Fragmentation;
-using MediAI.Coordinator.Queries;
+using MediAI.Coordinator.Core.Fragmentation;
+using MediAI.Coordinator.Core.Sessions;
 using Npgsql;
 
-namespace MediAI.Coordinator.Grading;
+namespace MediAI.Coordinator.Core.Grading;
 
 /// <summary>
 /// Grades a folder of answers (exercises/ or solutions/) against the running lab, question by

@@ -1,7 +1,7 @@
-using MediAI.Coordinator.Cluster;
+using MediAI.Coordinator.Core.Cluster;
 using Npgsql;
 
-namespace MediAI.Coordinator.Grading;
+namespace MediAI.Coordinator.Core.Grading;
 
 /// <summary>A node of the lab as lab_sites records it (the address Citus uses for it).</summary>
 public sealed record LabNode(string Site, string Country, string NodeName, int NodePort);

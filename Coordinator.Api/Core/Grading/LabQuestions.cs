@@ -1,4 +1,4 @@
-namespace MediAI.Coordinator.Grading;
+namespace MediAI.Coordinator.Core.Grading;
 
 /// <summary>
 /// The lab's questions, in the handout's order: where each is answered and how it is graded.

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using MediAI.Coordinator.Queries;
+using MediAI.Coordinator.Core.Routing;
 
-namespace MediAI.Coordinator.Grading;
+namespace MediAI.Coordinator.Core.Grading;
 
 /// <summary>Questions answered by a query: its rows against the expected query's rows, run now on the same lab.</summary>
 public static partial class QueryGrades

@@ -1,4 +1,4 @@
-namespace MediAI.Coordinator.Grading;
+namespace MediAI.Coordinator.Core.Grading;
 
 /// <summary>Grades one question against the lab.</summary>
 public delegate Task<Verdict> Grader(GradeContext context);

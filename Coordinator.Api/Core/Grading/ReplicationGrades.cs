@@ -1,4 +1,4 @@
-namespace MediAI.Coordinator.Grading;
+namespace MediAI.Coordinator.Core.Grading;
 
 /// <summary>Part 2: a table distributed after setting the replication factor, and its placements.</summary>
 public static class ReplicationGrades

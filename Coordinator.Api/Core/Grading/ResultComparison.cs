@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace MediAI.Coordinator.Grading;
+namespace MediAI.Coordinator.Core.Grading;
 
 /// <summary>
 /// A student's result against the expected one, as a set of rows (order is checked apart, where

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Npgsql;
 
-namespace MediAI.Coordinator.Grading;
+namespace MediAI.Coordinator.Core.Grading;
 
 /// <summary>
 /// Rows as psql prints them: every value in PostgreSQL's text form (numbers, dates, regclass names),

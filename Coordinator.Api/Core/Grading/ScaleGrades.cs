@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace MediAI.Coordinator.Grading;
+namespace MediAI.Coordinator.Core.Grading;
 
 /// <summary>
 /// Part 5, on generated data (schema lab_scale): graded on what is deterministic — the rows, the

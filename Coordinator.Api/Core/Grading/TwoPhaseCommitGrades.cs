@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace MediAI.Coordinator.Grading;
+namespace MediAI.Coordinator.Core.Grading;
 
 /// <summary>
 /// Part 4: what the student's own run left in the lab. The checker does not run these files:

@@ -1,4 +1,4 @@
-namespace MediAI.Coordinator.Grading;
+namespace MediAI.Coordinator.Core.Grading;
 
 public enum Outcome
 {

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using MediAI.Coordinator.Cluster;
+using MediAI.Coordinator.Core.Cluster;
 
-namespace MediAI.Coordinator.Queries;
+namespace MediAI.Coordinator.Core.Routing;
 
 /// <summary>One task of a distributed plan: which site ran it, on which shard.</summary>
 public sealed record RoutedTask(string Site, string City, string Node, string? Shards);

@@ -1,4 +1,5 @@
-namespace MediAI.Coordinator.Queries;
+
+namespace MediAI.Coordinator.Core.Sessions;
 
 /// <summary>What one traced query may cost ("Lab:Queries" configuration).</summary>
 public sealed class QueryLimits

@@ -1,4 +1,4 @@
-namespace MediAI.Coordinator.Queries;
+namespace MediAI.Coordinator.Core.Sessions;
 
 /// <summary>A request refused before it reached PostgreSQL: which field, and why.</summary>
 public sealed class QueryRejectedException(string field, string message) : Exception(message)

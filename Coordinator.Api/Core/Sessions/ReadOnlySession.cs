@@ -1,7 +1,6 @@
-using MediAI.Coordinator.Cluster;
 using Npgsql;
 
-namespace MediAI.Coordinator.Queries;
+namespace MediAI.Coordinator.Core.Sessions;
 
 /// <summary>
 /// A read-only transaction on the coordinator for a user's SQL: fixed read-only (after the first

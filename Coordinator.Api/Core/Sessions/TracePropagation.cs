@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Npgsql;
 
-namespace MediAI.Coordinator.Cluster;
+namespace MediAI.Coordinator.Core.Sessions;
 
 /// <summary>
 /// Carries the current trace to every site a transaction touches: Citus forwards

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace MediAI.Coordinator.Sql;
+namespace MediAI.Coordinator.Core.Sql;
 
 /// <summary>A statement of a script that PostgreSQL rejected, with where it stands in the script.</summary>
 public sealed class ScriptException(string script, int line, string statement, PostgresException inner)

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace MediAI.Coordinator.Sql;
+namespace MediAI.Coordinator.Core.Sql;
 
 /// <summary>One unit of a psql script: a SQL statement, or a meta-command (\set, \if, \echo, …).</summary>
 public abstract record ScriptStep(int Line);

@@ -1,4 +1,4 @@
-namespace MediAI.Coordinator.Sql;
+namespace MediAI.Coordinator.Core.Sql;
 
 /// <summary>
 /// One statement of a \gexec batch about to run: its label and its place in the batch

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace MediAI.Coordinator.Sql;
+namespace MediAI.Coordinator.Core.Sql;
 
 /// <summary>
 /// SQL as it may be shown (logs, the bootstrap's progress row, spans): a role's password in
