@@ -49,16 +49,20 @@ public static class LabApp
         await app.ResourceNotifications.WaitForResourceHealthyAsync("coordinator-api", cancellationToken);
     }
 
-    /// <summary>What a resource printed last (its console log in the dashboard), read for up to 2 s.</summary>
+    /// <summary>
+    /// What a resource printed last (its console log in the dashboard): read until 2 s pass without a
+    /// new line, or 15 s in all — a loaded machine hands over an exited process's log late.
+    /// </summary>
     public static async Task<IReadOnlyList<string>> LastLinesAsync(DistributedApplication app, string resource, int count)
     {
         var lines = new List<string>();
-        using var enough = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        using var enough = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         try
         {
             await foreach (var batch in app.Services.GetRequiredService<ResourceLoggerService>().WatchAsync(resource).WithCancellation(enough.Token))
             {
                 lines.AddRange(batch.Select(l => l.Content));
+                enough.CancelAfter(TimeSpan.FromSeconds(2));
             }
         }
         catch (OperationCanceledException)
