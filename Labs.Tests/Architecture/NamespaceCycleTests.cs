@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace MediAI.Labs.Tests.Architecture;
 
 /// <summary>
@@ -8,40 +6,12 @@ namespace MediAI.Labs.Tests.Architecture;
 /// Parent and child namespaces are no exception (C# lets a child name its parent's types with no
 /// <c>using</c>: that is still a dependency).
 /// </summary>
-public sealed partial class NamespaceCycleTests(ITestOutputHelper output)
+public sealed class NamespaceCycleTests(ITestOutputHelper output)
 {
-    private static readonly string[] Projects = ["SiteAgents", "Coordinator.Api", "AppHost", "ServiceDefaults"];
+    /// <summary>The lab programs' namespaces, each file read in the project it builds in.</summary>
+    public static NamespaceGraph LabGraph(LabProjects projects) => NamespaceGraph.Build(projects.Files, projects.ProjectUsings);
 
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Aspire.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Cannot find the repository root (Aspire.sln) above " + AppContext.BaseDirectory);
-    }
-
-    private static NamespaceGraph LabGraph()
-    {
-        var root = RepositoryRoot();
-        var files = new List<SourceFile>();
-        var usings = new Dictionary<string, string[]>();
-        foreach (var project in Projects)
-        {
-            var dir = Path.Combine(root, project);
-            files.AddRange(Directory.EnumerateFiles(dir, "*.cs", SearchOption.AllDirectories)
-                .Select(path => Path.GetRelativePath(root, path))
-                .Where(path => !path.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj"))
-                .Select(path => new SourceFile(project, path, File.ReadAllText(Path.Combine(root, path)))));
-            usings[project] = [.. ProjectUsing().Matches(File.ReadAllText(Path.Combine(dir, project + ".csproj"))).Select(m => m.Groups["ns"].Value)];
-        }
-
-        return NamespaceGraph.Build(files, usings);
-    }
+    private static NamespaceGraph LabGraph() => LabGraph(LabProjects.Read());
 
     [Fact]
     public void The_lab_programs_namespaces_have_no_cycles()
@@ -91,7 +61,4 @@ public sealed partial class NamespaceCycleTests(ITestOutputHelper output)
         Assert.Equal([["Shop", "Shop.Api"], ["Shop.Faults", "Shop.Relay"]], cycles);
         Assert.Equal(["Shop"], graph.DependenciesOf("Shop.Tracing")); // only the code in the interpolation hole
     }
-
-    [GeneratedRegex(@"<Using\s+Include=""(?<ns>[\w.]+)""\s*/>")]
-    private static partial Regex ProjectUsing();
 }

@@ -235,11 +235,15 @@ public sealed partial class NamespaceGraph
         throw new InvalidOperationException("a strongly connected component always holds a cycle");
     }
 
+    /// <summary>The namespace a file declares (<see cref="GlobalNamespace"/> for top-level statements).</summary>
+    public static string NamespaceOf(SourceFile source) => NamespaceOf(CodeText.Of(source.Text));
+
+    private static string NamespaceOf(string code) => NamespaceDeclaration().Match(code) is { Success: true } declared ? declared.Groups["name"].Value : GlobalNamespace;
+
     private static ParsedFile Parse(SourceFile source)
     {
         var code = CodeText.Of(source.Text);
-        var declared = NamespaceDeclaration().Match(code);
-        var ns = declared.Success ? declared.Groups["name"].Value : GlobalNamespace;
+        var ns = NamespaceOf(code);
 
         // Directives name namespaces, not types: they are counted as usings, not scanned as names.
         var body = UsingDirective().Replace(NamespaceDeclaration().Replace(code, " "), " ");
