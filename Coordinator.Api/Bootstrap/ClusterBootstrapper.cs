@@ -420,7 +420,10 @@ public sealed class ClusterBootstrapper(IOptions<LabClusterOptions> options, ILo
 
     private async Task<NpgsqlConnection> OpenAsync(LabNodeOptions node, string database, CancellationToken cancellationToken)
     {
-        var connection = new NpgsqlConnection(_lab.ConnectionString(node, database));
+        // A session of its own, never a pooled one: a pooled coordinator session keeps Citus's cached
+        // links to the workers, and one a site's outage has cut fails the next statement that needs it
+        // ("failure on connection marked as essential … [Montréal]" on Reset lab data after a heal, seen).
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_lab.ConnectionString(node, database)) { Pooling = false }.ConnectionString);
         connection.Notice += (_, e) => logger.LogDebug("{City}: {Notice}", node.City, e.Notice.MessageText);
         try
         {

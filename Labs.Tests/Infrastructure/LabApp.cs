@@ -43,7 +43,8 @@ public static class LabApp
             "cluster-bootstrap", e => KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text), cancellationToken);
         if (bootstrap.Snapshot.ExitCode != 0)
         {
-            Assert.Fail($"cluster-bootstrap exited with {bootstrap.Snapshot.ExitCode}; its last lines:\n{string.Join("\n", await LastLinesAsync(app, "cluster-bootstrap", 40))}");
+            var lines = await LastLinesAsync(app, "cluster-bootstrap", 40);
+            Assert.Fail($"cluster-bootstrap exited with {bootstrap.Snapshot.ExitCode}; its last lines:\n{string.Join("\n", lines.Count > 0 ? lines : await DashboardLogsAsync(app, "cluster-bootstrap", cancellationToken))}");
         }
 
         await app.ResourceNotifications.WaitForResourceHealthyAsync("coordinator-api", cancellationToken);
@@ -70,6 +71,27 @@ public static class LabApp
         }
 
         return lines.TakeLast(count).ToList();
+    }
+
+    /// <summary>
+    /// What a resource logged, as the dashboard received it (OpenTelemetry): seen empty where its console
+    /// log was (an exited process's console log was not handed over in a loaded full run).
+    /// </summary>
+    private static async Task<IReadOnlyList<string>> DashboardLogsAsync(DistributedApplication app, string resource, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var telemetry = new HttpClient { BaseAddress = await app.GetDashboardUrlAsync(cancellationToken) };
+            var logs = await telemetry.GetFromJsonAsync<JsonElement>($"/api/telemetry/logs?resource={resource}", cancellationToken);
+            return [.. logs.GetProperty("data").GetProperty("resourceLogs").EnumerateArray()
+                .SelectMany(r => r.GetProperty("scopeLogs").EnumerateArray())
+                .SelectMany(s => s.GetProperty("logRecords").EnumerateArray())
+                .Select(l => $"(dashboard) {l.GetProperty("body").GetProperty("stringValue").GetString()}")];
+        }
+        catch (Exception e) when (e is HttpRequestException or JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return [$"(neither its console log nor the dashboard's logs could be read: {e.Message})"];
+        }
     }
 
     /// <summary>
