@@ -423,7 +423,11 @@ public sealed class ClusterBootstrapper(IOptions<LabClusterOptions> options, ILo
         // A session of its own, never a pooled one: a pooled coordinator session keeps Citus's cached
         // links to the workers, and one a site's outage has cut fails the next statement that needs it
         // ("failure on connection marked as essential … [Montréal]" on Reset lab data after a heal, seen).
-        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_lab.ConnectionString(node, database)) { Pooling = false }.ConnectionString);
+        // It waits for a new link as long as Citus does by default, not the 5 s students' sessions get.
+        var settings = new NpgsqlConnectionStringBuilder(_lab.ConnectionString(node, database)) { Pooling = false };
+        var setupConnect = $"-c citus.node_connection_timeout={(int)LabTimeouts.SetupConnect.TotalMilliseconds}";
+        settings.Options = string.IsNullOrWhiteSpace(settings.Options) ? setupConnect : $"{settings.Options} {setupConnect}";
+        var connection = new NpgsqlConnection(settings.ConnectionString);
         connection.Notice += (_, e) => logger.LogDebug("{City}: {Notice}", node.City, e.Notice.MessageText);
         try
         {

@@ -106,4 +106,28 @@ public sealed class CitusBootstrapTests(CitusCluster cluster)
         Assert.Contains("(5 rows)", output);
         Assert.Equal(5, output.Split('\n').Count(l => l.Contains("| France ", StringComparison.Ordinal)));
     }
+
+    [Fact]
+    public async Task A_reset_waits_for_a_slow_site_that_a_students_statement_gives_up_on_after_5_s()
+    {
+        Installations.RequireCitus();
+        var tokyo = cluster.Agent("tokyo");
+        try
+        {
+            // Tokyo answers, slowly: every chunk it sends waits 2.5 s, so a new link to it takes longer
+            // than the 5 s students' statements wait (a laptop still starting its nodes, measured).
+            await tokyo.AddFaultAsync(new { type = "latency", stream = "downstream", attributes = new { latency = 2_500 } });
+            var student = await Psql.CommandAsync(cluster.Coordinator.Port, "SELECT count(*) FROM Patients", "mediAI");
+            Assert.NotEqual(0, student.ExitCode);
+            Assert.Matches($"could not establish .*connection.* after {(int)LabTimeouts.Connect.TotalMilliseconds} ms", student.Error);
+
+            // The lab's own set-up waits as long as Citus does by default: the reset goes through.
+            var counts = await cluster.Bootstrapper().ResetDataAsync(CancellationToken.None);
+            Assert.Equal(20L, counts["Patients"]);
+        }
+        finally
+        {
+            (await tokyo.Http.PostAsync(AgentRoutes.Reset, null)).EnsureSuccessStatusCode();
+        }
+    }
 }

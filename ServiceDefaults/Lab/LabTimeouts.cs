@@ -12,6 +12,14 @@ public static class LabTimeouts
     public static readonly TimeSpan Connect = TimeSpan.FromSeconds(5);
 
     /// <summary>
+    /// Opening a link to a node while the lab sets itself up (the bootstrap, Reset lab data): Citus's
+    /// own default. Creating the shards opens many links at once, and on a laptop still starting its
+    /// four nodes one took longer than <see cref="Connect"/> (measured on 2 cores under load: the
+    /// bootstrap failed with "connection to the remote node … failed … connection not open").
+    /// </summary>
+    public static readonly TimeSpan SetupConnect = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// Data unanswered on an open link (libpq's tcp_user_timeout in citus.node_conninfo): over a real
     /// network the coordinator's kernel drops such a link. Through the lab's gateways the kernel never
     /// waits (the gateway acknowledges), so a silent site's gateway resets the link after the same time.
