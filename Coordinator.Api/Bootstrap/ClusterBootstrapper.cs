@@ -424,10 +424,8 @@ public sealed class ClusterBootstrapper(IOptions<LabClusterOptions> options, ILo
         // links to the workers, and one a site's outage has cut fails the next statement that needs it
         // ("failure on connection marked as essential … [Montréal]" on Reset lab data after a heal, seen).
         // It waits for a new link as long as Citus does by default, not the 5 s students' sessions get.
-        var settings = new NpgsqlConnectionStringBuilder(_lab.ConnectionString(node, database)) { Pooling = false };
-        var setupConnect = $"-c citus.node_connection_timeout={(int)LabTimeouts.SetupConnect.TotalMilliseconds}";
-        settings.Options = string.IsNullOrWhiteSpace(settings.Options) ? setupConnect : $"{settings.Options} {setupConnect}";
-        var connection = new NpgsqlConnection(settings.ConnectionString);
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_lab.ConnectionString(node, database)) { Pooling = false }
+            .WithSettings(SessionSettings.NodeConnectionTimeout(LabTimeouts.SetupConnect)).ConnectionString);
         connection.Notice += (_, e) => logger.LogDebug("{City}: {Notice}", node.City, e.Notice.MessageText);
         try
         {

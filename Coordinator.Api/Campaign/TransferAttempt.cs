@@ -1,4 +1,3 @@
-
 namespace MediAI.Coordinator.Campaign;
 
 /// <summary>What the client was told about a transfer's COMMIT.</summary>

@@ -26,8 +26,7 @@ public sealed class ClassGradingFactory(IOptions<LabClusterOptions> lab, AgentCl
         {
             ApplicationName = "mediai-class-grading",
             CommandTimeout = 90,
-            Options = "-c statement_timeout=60s -c lock_timeout=15s -c citus.node_connection_timeout=5000",
-        }.ConnectionString;
+        }.WithSettings(("statement_timeout", "60s"), ("lock_timeout", "15s"), SessionSettings.NodeConnectionTimeout(LabTimeouts.Connect)).ConnectionString;
         return new ClassGrading(valid, lab.Value, admin, sessions => new Part4Replay(sessions, agents, nodes, pooled.Retire));
     }
 }

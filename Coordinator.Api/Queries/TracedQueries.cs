@@ -26,8 +26,6 @@ public sealed class TracedQueries([FromKeyedServices(ReadOnlySession.DataSourceK
 {
     public static readonly ActivitySource Source = new("MediAI.Coordinator.Queries");
 
-    /// <summary>Statements that only read. Read-only transactions stop the rest anyway; this says so earlier and plainer.</summary>
-
     public async Task<QueryResult> RunAsync(QueryRequest request, bool explainOnly, CancellationToken cancellationToken)
     {
         var sql = Validate(request);

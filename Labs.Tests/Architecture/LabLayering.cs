@@ -19,8 +19,12 @@ public static class LabLayering
             ["Coordinator.Api"] = ["Coordinator.Core", "ServiceDefaults", Contract],
             ["Checker"] = ["Coordinator.Core", Contract],
             ["SiteAgents"] = ["ServiceDefaults", Contract],
-            // The app model names the services it starts (project resources) and writes their contract.
-            ["AppHost"] = ["Coordinator.Api", "SiteAgents", Contract],
+            // The app model writes the services' contract; it starts them (below), never uses their code.
+            ["AppHost"] = [Contract],
+        },
+        Resources: new Dictionary<string, string[]>
+        {
+            ["AppHost"] = ["Coordinator.Api", "SiteAgents"],
         },
         Namespaces: new Dictionary<string, IReadOnlyDictionary<string, string[]>>
         {

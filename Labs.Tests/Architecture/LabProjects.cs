@@ -1,4 +1,5 @@
-using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using MediAI.Labs.Tests.Infrastructure;
 
 namespace MediAI.Labs.Tests.Architecture;
 
@@ -13,7 +14,7 @@ public sealed record LabProject(string Name, string Path, IReadOnlyList<string> 
 /// given to the project it builds in — the innermost project folder holding it, as the build
 /// decides (a project nested in another's folder is not the outer one's, Directory.Build.props).
 /// </summary>
-public sealed partial class LabProjects
+public sealed class LabProjects
 {
     public required IReadOnlyList<LabProject> Projects { get; init; }
     public required IReadOnlyList<SourceFile> Files { get; init; }
@@ -21,25 +22,12 @@ public sealed partial class LabProjects
     /// <summary>Namespaces each project imports everywhere (the csproj's &lt;Using Include&gt;).</summary>
     public required IReadOnlyDictionary<string, string[]> ProjectUsings { get; init; }
 
-    public static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Aspire.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Cannot find the repository root (Aspire.sln) above " + AppContext.BaseDirectory);
-    }
-
     private static bool IsBuildOutput(string relativePath) =>
         relativePath.Split(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar).Any(part => part is "bin" or "obj");
 
     public static LabProjects Read()
     {
-        var root = RepositoryRoot();
+        var root = LabCheck.Repository;
         var csprojs = Directory.EnumerateFiles(root, "*.csproj", SearchOption.AllDirectories)
             .Select(path => Path.GetRelativePath(root, path))
             .Where(path => !IsBuildOutput(path) && !path.StartsWith("Labs.Tests", StringComparison.Ordinal))
@@ -50,14 +38,19 @@ public sealed partial class LabProjects
         var usings = new Dictionary<string, string[]>();
         foreach (var csproj in csprojs)
         {
-            var text = File.ReadAllText(Path.Combine(root, csproj));
+            var xml = XDocument.Load(Path.Combine(root, csproj));
+            string? Include(XElement e) => (string?)e.Attribute("Include");
             var name = Path.GetFileNameWithoutExtension(csproj);
-            var references = ProjectReference().Matches(text)
-                .Select(m => Path.GetFileNameWithoutExtension(m.Groups["path"].Value.Replace('\\', '/')))
+            var references = xml.Descendants("ProjectReference").Select(Include).OfType<string>()
+                .Select(path => Path.GetFileNameWithoutExtension(path.Replace('\\', '/')))
                 .ToList();
-            var web = WebSdk().IsMatch(text) || AspNetFramework().IsMatch(text);
+            var sdks = ((string?)xml.Root?.Attribute("Sdk") ?? "").Split(';')
+                .Concat(xml.Descendants("Sdk").Select(e => (string?)e.Attribute("Name") ?? ""));
+            var web = sdks.Any(sdk => sdk.Split('/')[0].Trim() == "Microsoft.NET.Sdk.Web")
+                || xml.Descendants("FrameworkReference").Any(e => Include(e) == "Microsoft.AspNetCore.App");
             projects.Add(new LabProject(name, csproj, references, web));
-            usings[name] = [.. ProjectUsing().Matches(text).Select(m => m.Groups["ns"].Value)];
+            // Project-wide usings; an alias or a static using makes no namespace's names visible.
+            usings[name] = [.. xml.Descendants("Using").Where(e => e.Attribute("Alias") is null && e.Attribute("Static") is null).Select(Include).OfType<string>()];
         }
 
         // Innermost first: a file belongs to the deepest project folder above it.
@@ -81,16 +74,4 @@ public sealed partial class LabProjects
 
         return new LabProjects { Projects = projects, Files = files, ProjectUsings = usings };
     }
-
-    [GeneratedRegex(@"<ProjectReference\s+Include=""(?<path>[^""]+)""")]
-    private static partial Regex ProjectReference();
-
-    [GeneratedRegex(@"<Project\s+Sdk=""Microsoft\.NET\.Sdk\.Web""")]
-    private static partial Regex WebSdk();
-
-    [GeneratedRegex(@"<FrameworkReference\s+Include=""Microsoft\.AspNetCore\.App""")]
-    private static partial Regex AspNetFramework();
-
-    [GeneratedRegex(@"<Using\s+Include=""(?<ns>[\w.]+)""\s*/>")]
-    private static partial Regex ProjectUsing();
 }

@@ -12,7 +12,8 @@ public sealed record LayeringViolation(string Where, string What, string Rule)
 /// each of their namespaces may use. What is not allowed is a violation, and so is a project or a
 /// namespace the layering does not place: a new one has to be given its place on purpose.
 /// </summary>
-/// <param name="Projects">Project → the other projects it may depend on.</param>
+/// <param name="Projects">Project → the other projects it may depend on: reference, and use in its code.</param>
+/// <param name="Resources">Project → projects it may reference only to start them (the AppHost's project resources), never use in its code.</param>
 /// <param name="Namespaces">Project → (its namespace → the namespaces of that project it may use; <see cref="Anything"/> for the one that wires them all).</param>
 /// <param name="WebFree">Projects with no ASP.NET anywhere below them.</param>
 /// <param name="FrameworkNamespaces">
@@ -21,6 +22,7 @@ public sealed record LayeringViolation(string Where, string What, string Rule)
 /// </param>
 public sealed record Layering(
     IReadOnlyDictionary<string, string[]> Projects,
+    IReadOnlyDictionary<string, string[]> Resources,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, string[]>> Namespaces,
     IReadOnlyList<string> WebFree,
     IReadOnlyList<string> FrameworkNamespaces)
@@ -42,7 +44,7 @@ public sealed record Layering(
                 continue;
             }
 
-            foreach (var reference in project.References.Where(r => !MayDependOn(project.Name, r)))
+            foreach (var reference in project.References.Where(r => !MayDependOn(project.Name, r) && !Starts(project.Name, r)))
             {
                 violations.Add(new(project.Path, $"{project.Name} references {reference}", $"{project.Name} may depend on {Listed(project.Name)}; {Fix}"));
             }
@@ -60,7 +62,7 @@ public sealed record Layering(
         var fileProject = files.ToDictionary(f => f.Path, f => f.Project);
         var declaredIn = files
             .Select(f => (f.Project, Namespace: NamespaceGraph.NamespaceOf(f)))
-            .Where(d => d.Namespace != NamespaceGraph.GlobalNamespace && !FrameworkNamespaces.Contains(d.Namespace))
+            .Where(d => !NamespaceGraph.IsGlobal(d.Namespace) && !FrameworkNamespaces.Contains(d.Namespace))
             .Distinct()
             .GroupBy(d => d.Namespace, d => d.Project)
             .ToDictionary(g => g.Key, g => g.ToList());
@@ -94,7 +96,7 @@ public sealed record Layering(
                 }
             }
             else if (Namespaces.TryGetValue(from, out var rules)
-                && dependency.From != NamespaceGraph.GlobalNamespace
+                && !NamespaceGraph.IsGlobal(dependency.From)
                 && rules.TryGetValue(dependency.From, out var allowed)
                 && !allowed.Contains(Anything)
                 && !allowed.Contains(dependency.To))
@@ -108,6 +110,8 @@ public sealed record Layering(
     }
 
     private bool MayDependOn(string from, string to) => from == to || (Projects.TryGetValue(from, out var allowed) && allowed.Contains(to));
+
+    private bool Starts(string from, string to) => Resources.TryGetValue(from, out var started) && started.Contains(to);
 
     private string Listed(string project) => Projects[project] is { Length: > 0 } allowed ? string.Join(", ", allowed) : "no other project";
 

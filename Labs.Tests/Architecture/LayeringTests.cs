@@ -57,7 +57,8 @@ public sealed class LayeringTests(ITestOutputHelper output)
 
     /// <summary>A small made-up program: Protocol ← Relay inside "Agent", and "Core" ← "Api".</summary>
     private static readonly Layering Synthetic = new(
-        Projects: new Dictionary<string, string[]> { ["Core"] = [], ["Api"] = ["Core"], ["Agent"] = [], ["Tool"] = ["Core"] },
+        Projects: new Dictionary<string, string[]> { ["Core"] = [], ["Api"] = ["Core"], ["Agent"] = [], ["Tool"] = ["Core"], ["Host"] = [] },
+        Resources: new Dictionary<string, string[]> { ["Host"] = ["Api"] },
         Namespaces: new Dictionary<string, IReadOnlyDictionary<string, string[]>>
         {
             ["Agent"] = new Dictionary<string, string[]> { ["Agent.Protocol"] = [], ["Agent.Relay"] = ["Agent.Protocol"], ["Agent"] = [Layering.Anything] },
@@ -72,6 +73,9 @@ public sealed class LayeringTests(ITestOutputHelper output)
         new("Agent", "Agent/Protocol/Frame.cs", "namespace Agent.Protocol;\npublic sealed class Frame { }"),
         new("Agent", "Agent/Relay/Pump.cs", "using Agent.Protocol;\nnamespace Agent.Relay;\npublic sealed class Pump { Frame? _frame; }"),
         new("Agent", "Agent/App.cs", "using Agent.Relay;\nnamespace Agent;\npublic static class App { static Pump? _pump; }"),
+        // Top-level statements: each program's own global namespace.
+        new("Api", "Api/Program.cs", "using Api;\nusing Core.Grading;\nEndpoints.ToString();\nGrader? grader = null;"),
+        new("Host", "Host/AppHost.cs", "var started = \"api\";"),
     ];
 
     private static readonly LabProject[] RightWayProjects =
@@ -80,6 +84,7 @@ public sealed class LayeringTests(ITestOutputHelper output)
         new("Api", "Api/Api.csproj", ["Core"], Web: true),
         new("Agent", "Agent/Agent.csproj", [], Web: true),
         new("Tool", "Tool/Tool.csproj", ["Core"], Web: false),
+        new("Host", "Host/Host.csproj", ["Api"], Web: false), // starts Api, as the AppHost starts the services
     ];
 
     private static IReadOnlyList<LayeringViolation> CheckSynthetic(IEnumerable<LabProject> projects, IEnumerable<SourceFile> files)
@@ -112,6 +117,16 @@ public sealed class LayeringTests(ITestOutputHelper output)
         var violation = Assert.Single(CheckSynthetic(RightWayProjects, [.. RightWayFiles, planted]));
         Assert.Equal("Core/Grading/Report.cs", violation.Where);
         Assert.Contains("Core.Grading uses Api of Api", violation.What);
+    }
+
+    [Fact]
+    public void A_program_using_what_it_only_starts_is_reported_though_another_program_may_use_it()
+    {
+        // The host's top-level statements use the API's code; the API's own Program.cs (read first) does so rightly.
+        SourceFile planted = new("Host", "Host/AppHost.cs", "using Api;\nEndpoints.ToString();");
+        var violation = Assert.Single(CheckSynthetic(RightWayProjects, [.. RightWayFiles.Where(f => f.Path != planted.Path), planted]));
+        Assert.Equal("Host/AppHost.cs", violation.Where);
+        Assert.Contains("uses Api of Api", violation.What);
     }
 
     [Fact]

@@ -31,8 +31,17 @@ public sealed record NamespaceCycle(IReadOnlyList<string> Namespaces, IReadOnlyL
 /// </summary>
 public sealed partial class NamespaceGraph
 {
-    /// <summary>Where top-level statements and types without a namespace live.</summary>
+    /// <summary>Where top-level statements and types without a namespace live: one per project (<see cref="GlobalOf"/>).</summary>
     public const string GlobalNamespace = "(global namespace)";
+
+    /// <summary>
+    /// A project's global namespace. Each program's top-level statements (Program.cs, AppHost.cs) are
+    /// a node of their own: one node for all of them would keep only the first program's use of a
+    /// namespace, and hide another program's use of it.
+    /// </summary>
+    public static string GlobalOf(string project) => $"{GlobalNamespace} of {project}";
+
+    public static bool IsGlobal(string ns) => ns.StartsWith(GlobalNamespace, StringComparison.Ordinal);
 
     private readonly SortedDictionary<string, SortedDictionary<string, Dependency>> _edges = new(StringComparer.Ordinal);
 
@@ -80,7 +89,7 @@ public sealed partial class NamespaceGraph
         foreach (var file in parsed)
         {
             var from = file.Namespace;
-            var enclosing = Enclosing(from).ToList();
+            var enclosing = Enclosing(from, file.Source.Project).ToList();
             var imported = new HashSet<string>(enclosing, StringComparer.Ordinal);
             var aliases = new Dictionary<string, string>(StringComparer.Ordinal);
             // A project-wide using only makes names visible: the names used are the dependencies
@@ -235,15 +244,16 @@ public sealed partial class NamespaceGraph
         throw new InvalidOperationException("a strongly connected component always holds a cycle");
     }
 
-    /// <summary>The namespace a file declares (<see cref="GlobalNamespace"/> for top-level statements).</summary>
-    public static string NamespaceOf(SourceFile source) => NamespaceOf(CodeText.Of(source.Text));
+    /// <summary>The namespace a file declares (its project's global namespace for top-level statements).</summary>
+    public static string NamespaceOf(SourceFile source) => NamespaceOf(CodeText.Of(source.Text), source.Project);
 
-    private static string NamespaceOf(string code) => NamespaceDeclaration().Match(code) is { Success: true } declared ? declared.Groups["name"].Value : GlobalNamespace;
+    private static string NamespaceOf(string code, string project) =>
+        NamespaceDeclaration().Match(code) is { Success: true } declared ? declared.Groups["name"].Value : GlobalOf(project);
 
     private static ParsedFile Parse(SourceFile source)
     {
         var code = CodeText.Of(source.Text);
-        var ns = NamespaceOf(code);
+        var ns = NamespaceOf(code, source.Project);
 
         // Directives name namespaces, not types: they are counted as usings, not scanned as names.
         var body = UsingDirective().Replace(NamespaceDeclaration().Replace(code, " "), " ");
@@ -251,9 +261,9 @@ public sealed partial class NamespaceGraph
     }
 
     /// <summary>The namespace and those enclosing it, where C# looks up a simple name: MediAI.SiteAgents.Api, MediAI.SiteAgents, MediAI, global.</summary>
-    private static IEnumerable<string> Enclosing(string ns)
+    private static IEnumerable<string> Enclosing(string ns, string project)
     {
-        if (ns == GlobalNamespace)
+        if (IsGlobal(ns))
         {
             yield return ns;
             yield break;
@@ -264,7 +274,7 @@ public sealed partial class NamespaceGraph
             yield return name;
         }
 
-        yield return GlobalNamespace;
+        yield return GlobalOf(project);
     }
 
     /// <summary>
@@ -279,7 +289,7 @@ public sealed partial class NamespaceGraph
             var prefix = string.Join('.', segments[..take]);
             foreach (var outer in enclosing)
             {
-                var candidate = outer == GlobalNamespace ? prefix : $"{outer}.{prefix}";
+                var candidate = IsGlobal(outer) ? prefix : $"{outer}.{prefix}";
                 if (declaring.TryGetValue(segments[take], out var namespaces) && namespaces.Contains(candidate))
                 {
                     return candidate;
@@ -313,7 +323,8 @@ public sealed partial class NamespaceGraph
     [GeneratedRegex(@"^[ \t]*(?:global\s+)?using\s+(?:(?<static>static)\s+)?(?:(?<alias>\w+)\s*=\s*)?(?<target>[\w.]+)\s*;", RegexOptions.Multiline)]
     private static partial Regex UsingDirective();
 
-    [GeneratedRegex(@"\b(?:class|record(?:\s+(?:class|struct))?|struct|interface|enum)\s+(?<name>[A-Za-z_]\w*)")]
+    /// <summary>A type's declaration: class, record, struct, interface, enum, or a delegate (its name before its parameters).</summary>
+    [GeneratedRegex(@"\b(?:(?:class|record(?:\s+(?:class|struct))?|struct|interface|enum)\s+(?<name>[A-Za-z_]\w*)|delegate\s+[\w.<>,?\[\]\s]+?\s(?<name>[A-Za-z_]\w*)\s*[<(])")]
     private static partial Regex TypeDeclaration();
 
     /// <summary>A dotted name that does not continue one (in <c>global::A.B</c> it is A.B).</summary>

@@ -7,7 +7,7 @@ namespace MediAI.Labs.Tests.External;
 /// <summary>
 /// External mode given the wrong cluster, or the right one wrongly: the dry run (the same check
 /// every lab program makes at its start) says what to fix, exits 1, and the server is as it was.
-/// The first tests need only plain PostgreSQL (they run in CI); the last ones need Citus.
+/// All but one need only plain PostgreSQL; the one marked [NeedsCitus] needs Citus.
 /// </summary>
 public sealed class ExternalBadInputTests
 {

@@ -181,6 +181,13 @@ public sealed class FaultTests(GatewayNode fixture) : IClassFixture<GatewayNode>
                 await agent.AddFaultAsync(new { type, stream = "upstream", attributes = new { at = "prepared", rate = 1_000, bytes = 1_000_000 } });
             }
 
+            // The others, asked for downstream under a name of the test's: the stream asked for changes nothing of theirs.
+            var wholeLink = FaultCatalog.Types.Where(t => !t.Value.OnStream).Select(t => t.Key).ToList();
+            foreach (var type in wholeLink)
+            {
+                await agent.AddFaultAsync(new { name = $"{type}-asked-downstream", type, stream = "downstream", attributes = new { at = "prepared" } });
+            }
+
             var listed = (await agent.Http.GetFromJsonAsync<JsonElement[]>(AgentRoutes.Toxics))!
                 .ToDictionary(f => f.GetProperty("name").GetString()!, f => (Type: f.GetProperty("type").GetString()!, Stream: f.GetProperty("stream").GetString()!));
 
@@ -201,7 +208,12 @@ public sealed class FaultTests(GatewayNode fixture) : IClassFixture<GatewayNode>
                 }
             }
 
-            Assert.Equal(FaultCatalog.Types.Count + 1, listed.Count);
+            foreach (var type in wholeLink)
+            {
+                Assert.Equal(listed[type], listed[$"{type}-asked-downstream"]);
+            }
+
+            Assert.Equal(FaultCatalog.Types.Count + 1 + wholeLink.Count, listed.Count);
         }
         finally
         {

@@ -5,7 +5,7 @@ namespace MediAI.Labs.Tests.Infrastructure;
 /// <summary>The PostgreSQL installations the tests can use on this machine.</summary>
 public static class Installations
 {
-    /// <summary>A PostgreSQL bin folder with Citus, for the Citus tier (CI has none).</summary>
+    /// <summary>A PostgreSQL bin folder with Citus, for the Citus tier (.ci/run sets it from ../shared/citus/build.sh).</summary>
     public const string CitusBinVariable = "MEDIAI_CITUS_PG_BIN";
 
     private static readonly Lazy<PostgresInstallation?> PlainInstallation = new(() => PostgresInstallation.Find(null));

@@ -57,13 +57,14 @@ public static class LabApp
     public static async Task<IReadOnlyList<string>> LastLinesAsync(DistributedApplication app, string resource, int count)
     {
         var lines = new List<string>();
-        using var enough = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        using var atMost = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        using var quiet = CancellationTokenSource.CreateLinkedTokenSource(atMost.Token);
         try
         {
-            await foreach (var batch in app.Services.GetRequiredService<ResourceLoggerService>().WatchAsync(resource).WithCancellation(enough.Token))
+            await foreach (var batch in app.Services.GetRequiredService<ResourceLoggerService>().WatchAsync(resource).WithCancellation(quiet.Token))
             {
                 lines.AddRange(batch.Select(l => l.Content));
-                enough.CancelAfter(TimeSpan.FromSeconds(2));
+                quiet.CancelAfter(TimeSpan.FromSeconds(2));
             }
         }
         catch (OperationCanceledException)

@@ -68,9 +68,6 @@ public sealed class LabClusterOptions
     }
 
     /// <summary>The lab's own nodes' resolver: reads the contract, or stops the program naming the missing or wrong setting.</summary>
-    public static LabClusterOptions FromOwnNodes(IConfiguration configuration) =>
-        FromOwnNodes(configuration, configuration.GetSection(CoordinatorOptions.Section).Get<CoordinatorOptions>() ?? new CoordinatorOptions());
-
     private static LabClusterOptions FromOwnNodes(IConfiguration configuration, CoordinatorOptions settings)
     {
         // The four sites always; the spare (Dakar) when the AppHost gave its node (--Lab:FifthSite=true).

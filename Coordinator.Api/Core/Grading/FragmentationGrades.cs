@@ -3,7 +3,7 @@ using MediAI.Coordinator.Core.Fragmentation;
 
 namespace MediAI.Coordinator.Core.Grading;
 
-/// <summary>Part 1: the student's views, checked with the API's fragmentation checker, and their reconstruction queries.</summary>
+/// <summary>Part 1: the student's views, checked with the fragmentation checker the API serves too, and their reconstruction queries.</summary>
 public static class FragmentationGrades
 {
     private static readonly string[] FinancialColumns = ["idtrans", "idpatient", "date", "amount", "currency"];

@@ -38,7 +38,7 @@ public sealed record LabInfo(string Server, string? CitusVersion, IReadOnlyList<
         return new LabInfo(server, citus, nodes);
     }
 
-    /// <summary>The same nodes in the shape the API's EXPLAIN reader takes.</summary>
+    /// <summary>The same nodes in the shape the EXPLAIN reader (SiteRouting) takes.</summary>
     public LabClusterOptions ClusterOptions() => new()
     {
         Nodes = [.. Nodes.Select(n => new LabNodeOptions(n.Site, n.Site, n.Country, n.Site, SiteRole.Worker, n.NodeName, n.NodePort, n.NodeName, n.NodePort))],

@@ -1,4 +1,3 @@
-
 namespace MediAI.Coordinator.Core.Sessions;
 
 /// <summary>What one traced query may cost ("Lab:Queries" configuration).</summary>

@@ -8,6 +8,7 @@ namespace MediAI.Coordinator.Core.Sessions;
 /// </summary>
 public static class ReadOnlySql
 {
+    /// <summary>Statements that only read. Read-only transactions stop the rest anyway; this says so earlier and plainer.</summary>
     private static readonly string[] ReadingStatements = ["SELECT", "WITH", "VALUES", "TABLE", "SHOW"];
 
     /// <summary>One reading statement, or a 400 naming <paramref name="field"/>.</summary>
