@@ -28,4 +28,15 @@ public static class BriefCalls
         });
         return http;
     }
+
+    /// <summary>
+    /// Whether a call through a resilient client went unanswered — the callee down (connection
+    /// refused), slow (Polly's TimeoutRejectedException once its tries ran out), or given a rest
+    /// (BrokenCircuitException) — rather than the caller cancelling. Polly's rejections are not
+    /// HttpRequestExceptions: a catch that names only those lets a slow callee's timeout through,
+    /// and one such escape out of a background loop stopped a whole site agent (seen in CI).
+    /// </summary>
+    public static bool IsUnanswered(Exception e, CancellationToken cancellationToken) =>
+        e is HttpRequestException or Polly.ExecutionRejectedException
+        || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested);
 }

@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Polly.Timeout;
 
 namespace MediAI.Coordinator.Cluster;
 
@@ -34,8 +33,7 @@ public sealed class AgentClient(HttpClient http)
             var open = status.TryGetProperty("openConnections", out var count) && count.TryGetInt32(out var n) ? n : 0;
             return new AgentStatus(name, true, faults, open, null);
         }
-        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or JsonException
-            || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception e) when (BriefCalls.IsUnanswered(e, cancellationToken) || e is JsonException)
         {
             return new AgentStatus(name, false, [], 0,
                 $"{name} does not answer ({e.Message}). Is it running? Start it in the dashboard (resource {name}), or restart the lab.");

@@ -43,11 +43,31 @@ public static class LabApp
             "cluster-bootstrap", e => KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text), cancellationToken);
         if (bootstrap.Snapshot.ExitCode != 0)
         {
-            var lines = await LastLinesAsync(app, "cluster-bootstrap", 40);
-            Assert.Fail($"cluster-bootstrap exited with {bootstrap.Snapshot.ExitCode}; its last lines:\n{string.Join("\n", lines.Count > 0 ? lines : await DashboardLogsAsync(app, "cluster-bootstrap", cancellationToken))}");
+            Assert.Fail(await BootstrapFailureAsync(app, bootstrap.Snapshot.ExitCode, cancellationToken));
         }
 
         await app.ResourceNotifications.WaitForResourceHealthyAsync("coordinator-api", cancellationToken);
+    }
+
+    /// <summary>
+    /// A failed bootstrap, told from every side: its own last lines, what each agent warned of (a
+    /// link it closed, a node it could not reach) and each node's last lines (a crash, a refused
+    /// session) — a failed step's other end is in one of them.
+    /// </summary>
+    private static async Task<string> BootstrapFailureAsync(DistributedApplication app, int? exitCode, CancellationToken cancellationToken)
+    {
+        var lines = await LastLinesAsync(app, "cluster-bootstrap", 40);
+        var report = new System.Text.StringBuilder($"cluster-bootstrap exited with {exitCode}; its last lines:\n");
+        report.AppendJoin('\n', lines.Count > 0 ? lines : await DashboardLogsAsync(app, "cluster-bootstrap", cancellationToken));
+        foreach (var site in LabSites.All)
+        {
+            report.Append('\n').Append(site.AgentName).Append("'s warnings:\n");
+            report.AppendJoin('\n', await DashboardLogsAsync(app, site.AgentName, cancellationToken, minimumSeverity: 13));
+            report.Append('\n').Append(site.Name).Append(" node's last lines:\n");
+            report.AppendJoin('\n', await LastLinesAsync(app, site.Name, 15));
+        }
+
+        return report.ToString();
     }
 
     /// <summary>
@@ -78,7 +98,8 @@ public static class LabApp
     /// What a resource logged, as the dashboard received it (OpenTelemetry): seen empty where its console
     /// log was (an exited process's console log was not handed over in a loaded full run).
     /// </summary>
-    private static async Task<IReadOnlyList<string>> DashboardLogsAsync(DistributedApplication app, string resource, CancellationToken cancellationToken)
+    /// <param name="minimumSeverity">OpenTelemetry's severity number: 9 information, 13 warning, 17 error.</param>
+    private static async Task<IReadOnlyList<string>> DashboardLogsAsync(DistributedApplication app, string resource, CancellationToken cancellationToken, int minimumSeverity = 0)
     {
         try
         {
@@ -87,6 +108,7 @@ public static class LabApp
             return [.. logs.GetProperty("data").GetProperty("resourceLogs").EnumerateArray()
                 .SelectMany(r => r.GetProperty("scopeLogs").EnumerateArray())
                 .SelectMany(s => s.GetProperty("logRecords").EnumerateArray())
+                .Where(l => !l.TryGetProperty("severityNumber", out var severity) || severity.GetInt32() >= minimumSeverity)
                 .Select(l => $"(dashboard) {l.GetProperty("body").GetProperty("stringValue").GetString()}")];
         }
         catch (Exception e) when (e is HttpRequestException or JsonException or KeyNotFoundException or InvalidOperationException)

@@ -28,7 +28,7 @@ public sealed class RemoteCoordinatorNode(HttpClient http, SiteAgentOptions site
         {
             response = await http.PostAsJsonAsync($"http://{site.CoordinatorAgent}{AgentRoutes.NodeKill}", why, cancellationToken);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        catch (Exception e) when (BriefCalls.IsUnanswered(e, cancellationToken))
         {
             throw new NodeControlException($"The coordinator's agent ({site.CoordinatorAgent}) did not answer ({e.Message}): is it running?", StatusCodes.Status502BadGateway);
         }

@@ -67,7 +67,7 @@ public sealed class RemoteClientStatements(HttpClient http, SiteAgentOptions sit
                 _ => Placement.Unknown,
             };
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
+        catch (Exception e) when (BriefCalls.IsUnanswered(e, cancellationToken) || e is System.Text.Json.JsonException)
         {
             return Placement.Unknown; // Paris's agent is down or slow: the span stands alone, as without the door
         }

@@ -7,10 +7,14 @@ namespace MediAI.SiteAgents.Tracing;
 /// <summary>
 /// Emits the drafts of spans whose parent is asked of Paris's agent, off the relay's path, with
 /// their real start and end times. Bounded: when the collector or Paris's agent is slow, the
-/// oldest drafts go first and the relay never waits.
+/// oldest drafts go first and the relay never waits. A span that cannot be placed never stops the
+/// loop: a background service that throws stops the agent, and with it every link of its site.
 /// </summary>
-public sealed class LateSpans(IClientStatements statements, TraceContextStore store) : BackgroundService
+public sealed partial class LateSpans(IClientStatements statements, TraceContextStore store, ILogger<LateSpans> logger) : BackgroundService
 {
+    private static readonly TimeSpan WarningEvery = TimeSpan.FromSeconds(10);
+    private DateTime _lastWarning = DateTime.MinValue;
+
     private readonly Channel<(SpanDraft Draft, bool Claim)> _drafts = Channel.CreateBounded<(SpanDraft, bool)>(
         new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
@@ -29,40 +33,62 @@ public sealed class LateSpans(IClientStatements statements, TraceContextStore st
         {
             await foreach (var (draft, claim) in _drafts.Reader.ReadAllAsync(stoppingToken))
             {
-                if (claim)
+                try
                 {
-                    await statements.FindAsync(draft.Work with { End = draft.Start }, stoppingToken);
-                    continue;
+                    await PlaceAsync(draft, claim, stoppingToken);
                 }
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // Unplaced, the span stands alone rather than being lost; the agent relays on.
+                    if (!claim)
+                    {
+                        Emit(draft, default, null);
+                    }
 
-                // One reader, in order: a PREPARE is placed before the COMMIT PREPARED that follows it.
-                if (draft.Step is { Step: not TwoPhaseStep.Prepare } own && draft.Work.Transaction is not null && store.FindSent(own.Gid) is { } sent)
-                {
-                    Emit(draft, sent, null); // the backend that prepared decides, in the trace its client sent
-                    continue;
-                }
-
-                var placement = await statements.FindAsync(draft.Work, stoppingToken);
-                var prepared = draft.Step is { Step: not TwoPhaseStep.Prepare } decided ? store.Find(decided.Gid) : null;
-                if (placement.Untraced && prepared is null)
-                {
-                    continue; // the lab's own plumbing or Citus's background: out of the students' traces
-                }
-
-                var current = placement.Parent;
-                if (current is { } here && prepared is { } there && here.TraceId != there.TraceId)
-                {
-                    // A decision taken later (recovery) sits in the trace that took it, linked to the one that prepared.
-                    Emit(draft, here, [new ActivityLink(there)]);
-                }
-                else
-                {
-                    Emit(draft, current ?? prepared ?? default, null);
+                    if (DateTime.UtcNow - _lastWarning > WarningEvery)
+                    {
+                        _lastWarning = DateTime.UtcNow;
+                        LogUnplaced(logger, draft.Name, e.GetType().Name, e.Message);
+                    }
                 }
             }
         }
         catch (OperationCanceledException)
         {
+        }
+    }
+
+    private async Task PlaceAsync(SpanDraft draft, bool claim, CancellationToken stoppingToken)
+    {
+        if (claim)
+        {
+            await statements.FindAsync(draft.Work with { End = draft.Start }, stoppingToken);
+            return;
+        }
+
+        // One reader, in order: a PREPARE is placed before the COMMIT PREPARED that follows it.
+        if (draft.Step is { Step: not TwoPhaseStep.Prepare } own && draft.Work.Transaction is not null && store.FindSent(own.Gid) is { } sent)
+        {
+            Emit(draft, sent, null); // the backend that prepared decides, in the trace its client sent
+            return;
+        }
+
+        var placement = await statements.FindAsync(draft.Work, stoppingToken);
+        var prepared = draft.Step is { Step: not TwoPhaseStep.Prepare } decided ? store.Find(decided.Gid) : null;
+        if (placement.Untraced && prepared is null)
+        {
+            return; // the lab's own plumbing or Citus's background: out of the students' traces
+        }
+
+        var current = placement.Parent;
+        if (current is { } here && prepared is { } there && here.TraceId != there.TraceId)
+        {
+            // A decision taken later (recovery) sits in the trace that took it, linked to the one that prepared.
+            Emit(draft, here, [new ActivityLink(there)]);
+        }
+        else
+        {
+            Emit(draft, current ?? prepared ?? default, null);
         }
     }
 
@@ -83,4 +109,7 @@ public sealed class LateSpans(IClientStatements statements, TraceContextStore st
         span.SetEndTime(draft.End);
         span.Stop();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A span ({Span}) could not be placed in its trace ({Error}: {Reason}); it stands alone. The agent relays on.")]
+    private static partial void LogUnplaced(ILogger logger, string span, string error, string reason);
 }
