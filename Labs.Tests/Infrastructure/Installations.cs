@@ -40,7 +40,10 @@ public static class Installations
     }
 
     /// <summary>The repository's data/ folder.</summary>
-    public static string DataDir
+    public static string DataDir => Path.Combine(RepositoryRoot, "data");
+
+    /// <summary>The clone the tests were built in (the folder holding Aspire.sln).</summary>
+    public static string RepositoryRoot
     {
         get
         {
@@ -48,7 +51,7 @@ public static class Installations
             {
                 if (File.Exists(Path.Combine(dir.FullName, "Aspire.sln")))
                 {
-                    return Path.Combine(dir.FullName, "data");
+                    return dir.FullName;
                 }
             }
 
