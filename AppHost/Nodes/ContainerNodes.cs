@@ -23,6 +23,8 @@ public static class ContainerNodes
             .WithContainerName(site.ContainerName)
             // ... -f /data/schema-mediAI.sql: the handout's setup commands find the scripts there.
             .WithBindMount(LabOptions.DataScripts(builder), "/data", isReadOnly: true)
+            // ... -f /exercises/part1/1.1-horizontal.sql: the student's own files, with no psql on their machine.
+            .WithBindMount(options.ExercisesFolder(builder), "/exercises", isReadOnly: true)
             // Aspire's postgres uses scram-sha-256: Citus connects to the other nodes with this password.
             .WithEnvironment("PGPASSWORD", password)
             .WithArgs([.. NodeSettings.AsArgs(NodeSettings.Server(image.HasCitus))])

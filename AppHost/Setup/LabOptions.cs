@@ -16,6 +16,17 @@ public sealed class LabOptions
     public static string DataScripts(IDistributedApplicationBuilder builder) =>
         Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "data"));
 
+    /// <summary>
+    /// Container mode: the folder the nodes see, read-only, as /exercises — so a student without psql
+    /// runs a file with docker exec … psql -f /exercises/part1/… or \i /exercises/… (default: the
+    /// repository's exercises/; a professor may give a copy holding other answers).
+    /// </summary>
+    public string? Exercises { get; set; }
+
+    /// <summary>The folder mounted as /exercises: <see cref="Exercises"/>, or the repository's exercises/.</summary>
+    public string ExercisesFolder(IDistributedApplicationBuilder builder) =>
+        Path.GetFullPath(Exercises ?? Path.Combine(builder.AppHostDirectory, "..", "exercises"));
+
     /// <summary>auto (containers when a container runtime is running), containers, local, or external (an existing Citus cluster: <see cref="Coordinator"/>).</summary>
     public NodeMode Mode { get; set; } = NodeMode.Auto;
 

@@ -37,6 +37,15 @@ public sealed class SetupErrorTests
     }
 
     [Fact]
+    public async Task An_exercises_folder_that_is_not_there_is_named_with_what_to_do()
+    {
+        var (exitCode, output) = await RunAppHostAsync("--Lab:Mode=containers", "--Lab:Exercises=/nonexistent/exercises");
+        Assert.Equal(1, exitCode);
+        Assert.Contains("--Lab:Exercises=/nonexistent/exercises: no such folder", output);
+        Assert.DoesNotContain("   at ", output);
+    }
+
+    [Fact]
     public async Task When_5432_is_taken_the_coordinator_takes_the_next_free_port()
     {
         TcpListener? holder = null;

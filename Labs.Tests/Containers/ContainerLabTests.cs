@@ -36,13 +36,32 @@ public sealed class ContainerLabTests
     {
         ContainerEngine.Require();
         var (prefix, port) = Fresh();
-        var args = LabArgs(ContainerEngine.PlainImage, prefix, port);
+        // The student's exercises, answered (a copy of solutions/): the nodes show them as /exercises.
+        var answers = Checker.PlainCheckerTests.CopyOfSolutions();
+        if (!OperatingSystem.IsWindows())
+        {
+            // A temporary folder is the runner's alone (0700): the container's psql must read it, as it reads a clone.
+            File.SetUnixFileMode(answers, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
+                UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        }
+        var args = (string[])[.. LabArgs(ContainerEngine.PlainImage, prefix, port), $"--Lab:Exercises={answers}"];
         try
         {
             using (var timeout = new CancellationTokenSource(StartLimit))
             {
                 await using var app = await LabApp.StartAsync(args, timeout.Token);
                 await LabApp.WaitUntilReadyAsync(app, timeout.Token);
+
+                // A student without psql: their Part 1 file, run inside the coordinator's container from
+                // the mounted folder, then graded by the checker.
+                var part1 = ContainerEngine.Docker("exec", "citus_master", "psql", "-U", "postgres", "-d", "mediAI", "-v", "ON_ERROR_STOP=1",
+                    "-f", "/exercises/part1/1.1-horizontal.sql");
+                Assert.True(part1.Ok, part1.Error);
+                Assert.Contains("CREATE VIEW", part1.Output);
+                var check = await LabCheck.RunAsync(answers, port, "--json");
+                Assert.True(check.Outcome("1.1") == "pass", check.Reasons("1.1"));
+                var mounted = ContainerEngine.Docker("exec", "citus_master", "touch", "/exercises/written-from-the-container");
+                Assert.False(mounted.Ok, "the exercises are mounted read-only");
 
                 // The handout's container names, all running.
                 Assert.Equal(["citus_master", "citus_worker1", "citus_worker2", "citus_worker3"], ContainerEngine.NodeContainers().Order());
@@ -149,6 +168,7 @@ public sealed class ContainerLabTests
             }
 
             ContainerEngine.RemoveVolumes(prefix);
+            Directory.Delete(answers, recursive: true);
         }
     }
 

@@ -1,5 +1,6 @@
 -- Part 1.1 — Horizontal fragmentation of TrainingData by siteOrigin.
--- Fill every ___ , then run:  psql -h localhost -p 5432 -U postgres -d mediAI -f exercises/part1/1.1-horizontal.sql
+-- Fill every ___ , then run it with Docker alone:  docker exec citus_master psql -U postgres -d mediAI -f /exercises/part1/1.1-horizontal.sql
+--   or with psql on your machine:  psql -h localhost -p 5432 -U postgres -d mediAI -f exercises/part1/1.1-horizontal.sql
 -- Keep the -- [1.1] marker: the checker finds your answer under it.
 
 DROP VIEW IF EXISTS TrainingData_Paris, TrainingData_Tunis, TrainingData_Montreal, TrainingData_Tokyo;

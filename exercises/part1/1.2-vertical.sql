@@ -1,7 +1,8 @@
 -- Part 1.2 — Vertical fragmentation of MedicalRecords.
 -- Doctors read the clinical columns; the AI team reads the model's columns. Each fragment keeps
 -- the key idRecord so that a JOIN can rebuild the table.
--- Run:  psql -h localhost -p 5432 -U postgres -d mediAI -f exercises/part1/1.2-vertical.sql
+-- Run it with Docker alone:  docker exec citus_master psql -U postgres -d mediAI -f /exercises/part1/1.2-vertical.sql
+--   or with psql on your machine:  psql -h localhost -p 5432 -U postgres -d mediAI -f exercises/part1/1.2-vertical.sql
 
 -- Dropped first, so that a rerun may change their columns.
 DROP VIEW IF EXISTS MedicalRecords_Clinical, MedicalRecords_AI;

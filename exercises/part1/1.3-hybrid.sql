@@ -1,6 +1,7 @@
 -- Part 1.3 — Hybrid fragmentation of Transactions: horizontally by country, then vertically
 -- into financial and management columns. 4 countries × 2 = 8 views.
--- Run:  psql -h localhost -p 5432 -U postgres -d mediAI -f exercises/part1/1.3-hybrid.sql
+-- Run it with Docker alone:  docker exec citus_master psql -U postgres -d mediAI -f /exercises/part1/1.3-hybrid.sql
+--   or with psql on your machine:  psql -h localhost -p 5432 -U postgres -d mediAI -f exercises/part1/1.3-hybrid.sql
 
 -- Dropped first, so that a rerun may change their columns.
 DROP VIEW IF EXISTS Trans_FR_Financial, Trans_FR_Management, Trans_TN_Financial, Trans_TN_Management,

@@ -2,7 +2,8 @@
 -- The lab already registered the nodes and distributed the tables (data/init-cluster.sql);
 -- the handout's citus_add_node / create_distributed_table calls are in part1-fragmentation.md,
 -- with what they answer on a cluster that is already formed.
--- Run:  psql -h localhost -p 5432 -U postgres -d mediAI -f exercises/part1/1.4-citus-shards.sql
+-- Run it with Docker alone:  docker exec citus_master psql -U postgres -d mediAI -f /exercises/part1/1.4-citus-shards.sql
+--   or with psql on your machine:  psql -h localhost -p 5432 -U postgres -d mediAI -f exercises/part1/1.4-citus-shards.sql
 
 -- Which nodes form the cluster, and which site each one is (the lab keeps the map in lab_sites).
 SELECT n.nodeid, n.nodename, n.nodeport, n.isactive, l.site

@@ -1,7 +1,8 @@
 -- Part 2.1 — Replication: a copy of Patients whose every shard lives on 2 nodes.
 -- The replication factor is read when a table's shards are created: it must be set BEFORE
 -- create_distributed_table (setting it afterwards, as the handout does, changes nothing).
--- Run:  psql -h localhost -p 5432 -U postgres -d mediAI -f exercises/part2/2.1-replication.sql
+-- Run it with Docker alone:  docker exec citus_master psql -U postgres -d mediAI -f /exercises/part2/2.1-replication.sql
+--   or with psql on your machine:  psql -h localhost -p 5432 -U postgres -d mediAI -f exercises/part2/2.1-replication.sql
 -- (Running it again starts over: the first statement drops the copy.)
 
 DROP TABLE IF EXISTS PatientsReplicated;

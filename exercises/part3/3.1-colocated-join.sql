@@ -1,6 +1,7 @@
 -- Part 3.1 — A co-located join. Patients and MedicalRecords are both distributed by country and
 -- co-located: a patient's records sit in the same shard group as the patient, at the same site.
--- Run:  psql -h localhost -p 5432 -U postgres -d mediAI -f exercises/part3/3.1-colocated-join.sql
+-- Run it with Docker alone:  docker exec citus_master psql -U postgres -d mediAI -f /exercises/part3/3.1-colocated-join.sql
+--   or with psql on your machine:  psql -h localhost -p 5432 -U postgres -d mediAI -f exercises/part3/3.1-colocated-join.sql
 
 -- The handout's query:
 SELECT p.name, p.age, p.city, p.country, mr.date, mr.examType, mr.result, mr.aiModelUsed, mr.aiScore

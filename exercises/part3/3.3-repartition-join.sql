@@ -4,7 +4,8 @@
 -- ("the query contains a join that requires repartitioning"); allowed, it reshuffles both
 -- tables by the join column between the workers (a repartition join). Be patient: on a laptop it
 -- takes about 20 s — hundreds of node-to-node transfers, each on a new connection.
--- Run:  psql -h localhost -p 5432 -U postgres -d mediAI -f exercises/part3/3.3-repartition-join.sql
+-- Run it with Docker alone:  docker exec citus_master psql -U postgres -d mediAI -f /exercises/part3/3.3-repartition-join.sql
+--   or with psql on your machine:  psql -h localhost -p 5432 -U postgres -d mediAI -f exercises/part3/3.3-repartition-join.sql
 
 -- First without repartitioning: Citus refuses. Read its error and its HINT.
 SELECT mr.idRecord, mr.aiModelUsed, COUNT(td.idData) AS training_examples

@@ -5,8 +5,8 @@
 -- ConsultationLog is a LOCAL table on the coordinator (Paris), not distributed: Citus refuses a
 -- user's PREPARE TRANSACTION in any transaction that touched a distributed table (see 4b).
 --
--- Run it in psql:  mediAI=# \i exercises/part4/4a-prepare-transaction.sql
--- (or paste it statement by statement to watch each step). Running it again starts over: a
+-- Run it in psql:  mediAI=# \i exercises/part4/4a-prepare-transaction.sql, or \i /exercises/part4/4a-prepare-transaction.sql in docker exec -it citus_master psql …
+-- It needs psql (\gexec): DBeaver cannot run it. (Or paste it statement by statement to watch each step.) Running it again starts over: a
 -- transaction an earlier run left prepared is rolled back, the table is recreated. The checker
 -- looks at what it left.
 

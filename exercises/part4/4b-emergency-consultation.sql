@@ -9,7 +9,8 @@
 --
 -- The trace id below ties the statements of every site to one trace in the dashboard
 -- (Traces → search 4b0b…). Use a fresh one each run if you like: 00-<32 hex>-<16 hex>-01.
---   psql -h localhost -p 5432 -U postgres -d mediAI -f exercises/part4/4b-emergency-consultation.sql
+-- Run it with Docker alone:  docker exec citus_master psql -U postgres -d mediAI -f /exercises/part4/4b-emergency-consultation.sql
+--   or with psql on your machine:  psql -h localhost -p 5432 -U postgres -d mediAI -f exercises/part4/4b-emergency-consultation.sql
 -- Each run adds one more consultation (Reset lab data starts over).
 
 -- [4b]

@@ -3,7 +3,7 @@
 -- Tokyo will prepare (vote yes), then its link drops before COMMIT PREPARED reaches it.
 --
 -- The fault fires once: Tokyo's link drops right after its PREPARE, later links work again. So the
--- whole file can run in one go (\i exercises/part4/4c-site-failure.sql); pasting it step by step
+-- whole file can run in one go (\i exercises/part4/4c-site-failure.sql, or \i /exercises/part4/4c-site-failure.sql in docker exec -it citus_master psql …); pasting it step by step
 -- lets you look around in between. Each run adds one more follow-up (Reset lab data starts over).
 
 -- [4c]

@@ -2,7 +2,7 @@
 -- Before running this file, in the dashboard: agent-tokyo → ⋯ → "Crash coordinator after its commit record"
 -- (when COMMIT PREPARED is on its way to Tokyo, Paris is killed first: it had decided, its commit record is written).
 --
--- Run it in psql (\i exercises/part4/4d-crash-after.sql). COMMIT never answers: the coordinator is
+-- Run it in psql (\i exercises/part4/4d-crash-after.sql, or \i /exercises/part4/4d-crash-after.sql in docker exec -it citus_master psql …). COMMIT never answers: the coordinator is
 -- gone ("server closed the connection unexpectedly"). Then bring Paris back — container mode:
 -- dashboard → agent-paris → ⋯ → "Start node" (or docker start citus_master); local mode: PostgreSQL
 -- restarted itself — reconnect (psql: \c), and run 4d-coordinator-crash.sql.

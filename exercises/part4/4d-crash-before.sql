@@ -2,7 +2,7 @@
 -- Before running this file, in the dashboard: agent-tokyo → ⋯ → "Crash coordinator before its commit record"
 -- (when Tokyo has prepared, Paris is killed before it hears Tokyo's vote: it has written no commit record).
 --
--- Run it in psql (\i exercises/part4/4d-crash-before.sql). COMMIT never answers: the coordinator is
+-- Run it in psql (\i exercises/part4/4d-crash-before.sql, or \i /exercises/part4/4d-crash-before.sql in docker exec -it citus_master psql …). COMMIT never answers: the coordinator is
 -- gone ("server closed the connection unexpectedly"). Then bring Paris back — container mode:
 -- dashboard → agent-paris → ⋯ → "Start node" (or docker start citus_master); local mode: PostgreSQL
 -- restarted itself — reconnect (psql: \c), and run 4d-coordinator-crash.sql.

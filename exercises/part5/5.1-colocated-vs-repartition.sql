@@ -2,7 +2,9 @@
 -- Runs on generated data (schema lab_scale, 1,000,000 patients by default): load it first with the
 -- dashboard's "Generate data" (coordinator-api), or
 --   dotnet run --project Coordinator.Api/Checker -- generate --skewed
--- Run:  psql -h localhost -p 5432 -U postgres -d mediAI -f exercises/part5/5.1-colocated-vs-repartition.sql
+-- Run it with Docker alone:  docker exec citus_master psql -U postgres -d mediAI -f /exercises/part5/5.1-colocated-vs-repartition.sql
+--   or with psql on your machine:  psql -h localhost -p 5432 -U postgres -d mediAI -f exercises/part5/5.1-colocated-vs-repartition.sql
+--   It needs psql (\timing): DBeaver cannot run it.
 -- \timing prints each statement's time: copy both into answers.md [5.1].
 \timing on
 

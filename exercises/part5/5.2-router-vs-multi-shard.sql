@@ -1,6 +1,8 @@
 -- Part 5.2 — A router query against a multi-shard query: one site answers, or every site does.
 -- Runs on generated data (schema lab_scale): see 5.1 for how to load it.
--- Run:  psql -h localhost -p 5432 -U postgres -d mediAI -f exercises/part5/5.2-router-vs-multi-shard.sql
+-- Run it with Docker alone:  docker exec citus_master psql -U postgres -d mediAI -f /exercises/part5/5.2-router-vs-multi-shard.sql
+--   or with psql on your machine:  psql -h localhost -p 5432 -U postgres -d mediAI -f exercises/part5/5.2-router-vs-multi-shard.sql
+--   It needs psql (\timing): DBeaver cannot run it.
 \timing on
 
 -- [5.2] Patient 400000123 (a generated patient of Japan's): how many medical records, and their

@@ -3,7 +3,9 @@
 -- First turn the WAN on: in the dashboard, "WAN latency on" on every agent (agent-paris,
 -- agent-tunis, agent-montreal, agent-tokyo), or start the lab with --Lab:Wan=true. Turn it off
 -- afterwards ("WAN latency off"). The checker does not run this file: it reads your timings in answers.md [5.3].
--- Run:  psql -h localhost -p 5432 -U postgres -d mediAI -f exercises/part5/5.3-wan.sql
+-- Run it with Docker alone:  docker exec citus_master psql -U postgres -d mediAI -f /exercises/part5/5.3-wan.sql
+--   or with psql on your machine:  psql -h localhost -p 5432 -U postgres -d mediAI -f exercises/part5/5.3-wan.sql
+--   It needs psql (\timing): DBeaver cannot run it.
 \timing on
 
 -- [5.3] Each query twice (the second time the connection to each site is already open):

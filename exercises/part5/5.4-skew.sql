@@ -1,7 +1,9 @@
 -- Part 5.4 — Skew: one site holds most of the rows, and every multi-shard query waits for it.
 -- Load skewed data first (France holds 55% of the patients):
 --   dotnet run --project Coordinator.Api/Checker -- generate --skewed   (or "Generate data" with skewed on)
--- Run:  psql -h localhost -p 5432 -U postgres -d mediAI -f exercises/part5/5.4-skew.sql
+-- Run it with Docker alone:  docker exec citus_master psql -U postgres -d mediAI -f /exercises/part5/5.4-skew.sql
+--   or with psql on your machine:  psql -h localhost -p 5432 -U postgres -d mediAI -f exercises/part5/5.4-skew.sql
+--   It needs psql (\timing): DBeaver cannot run it.
 \timing on
 
 -- [5.4] How many generated patients each site's node really stores (site, patients), most

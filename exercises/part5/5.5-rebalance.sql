@@ -4,7 +4,9 @@
 -- (Dakar's node and agent start beside the four, outside the cluster.) Load generated data first (5.1).
 -- The checker does not run this file: it grades what it left (Dakar gone, every country at home)
 -- and your answer [5.5].
--- Run:  psql -h localhost -p 5432 -U postgres -d mediAI -f exercises/part5/5.5-rebalance.sql
+-- Run it with Docker alone:  docker exec citus_master psql -U postgres -d mediAI -f /exercises/part5/5.5-rebalance.sql
+--   or with psql on your machine:  psql -h localhost -p 5432 -U postgres -d mediAI -f exercises/part5/5.5-rebalance.sql
+--   It needs psql (\timing): DBeaver cannot run it.
 \timing on
 
 -- [5.5] Where the nodes reach Dakar (no row: the lab was started without --Lab:FifthSite=true).
