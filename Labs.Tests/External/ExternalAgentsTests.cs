@@ -5,7 +5,7 @@ using MediAI.Labs.Tests.Infrastructure;
 namespace MediAI.Labs.Tests.External;
 
 /// <summary>
-/// Site agents beside an existing cluster's nodes (README, "Site agents beside the cluster's
+/// Site agents beside an existing cluster's nodes (docs/professor-guide.md, "Site agents beside the cluster's
 /// nodes"): a real agent in front of each of the four hosts, registered as the professor does
 /// (each gateway for the bootstrap, each agent's HTTP address for the API). The bootstrap
 /// registers the nodes under the gateways in the lab's own metadata only, and the fault
