@@ -65,7 +65,7 @@ var agents = cluster.Nodes.Select(node =>
         .WithIconName("Router")
         .WithUrlForEndpoint("http", url => url.DisplayText = $"{node.Site.City} agent API")
         .WithFaultCommands(node.Site, cluster.Mode == NodeMode.Containers)
-        .WithClientDoor(node, cluster))
+        .WithClientDoor(node, cluster, DashboardAddress.From(builder.Configuration)))
     .ToList();
 
 // The other agents place their node's part of a student's statement by asking Paris's agent,

@@ -12,11 +12,17 @@ public static class ClientDoor
 {
     public const string EndpointName = "psql";
 
-    public static IResourceBuilder<ExecutableResource> WithClientDoor(this IResourceBuilder<ExecutableResource> agent, LabNode node, LabCluster cluster)
+    public static IResourceBuilder<ExecutableResource> WithClientDoor(this IResourceBuilder<ExecutableResource> agent, LabNode node, LabCluster cluster, string? dashboardUrl)
     {
         if (node.Site.Role != SiteRole.Coordinator)
         {
             return agent;
+        }
+
+        if (dashboardUrl is not null)
+        {
+            // Each statement typed at the door is answered with its trace's address there (a NOTICE).
+            agent.WithEnvironment($"{SiteAgentOptions.Section}__{nameof(SiteAgentOptions.DashboardUrl)}", dashboardUrl);
         }
 
         return agent

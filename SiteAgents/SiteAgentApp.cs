@@ -59,6 +59,10 @@ public static class SiteAgentApp
 
         builder.Services.AddSingleton<NodeCrashes>();
         builder.Services.AddSingleton<FaultContext>();
+        // The door's trace links: a NOTICE with each statement's trace address, while the dashboard answers.
+        builder.Services.AddSingleton<DashboardLiveness>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DashboardLiveness>());
+        builder.Services.AddSingleton<TraceLinks>();
         builder.Services.AddSingleton<GatewayListener>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<GatewayListener>());
         builder.Services.AddHealthChecks().AddCheck<GatewayHealthCheck>("gateway");

@@ -216,4 +216,34 @@ public sealed class AppModelTests
         // The coordinator cannot crash itself between the phases from its own menu: that is the workers'.
         Assert.DoesNotContain(Resource(builder, "agent-paris").Annotations.OfType<ResourceCommandAnnotation>(), c => c.Name.StartsWith("crash-coordinator", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Paris_agent_is_given_the_dashboards_address_for_its_trace_links_when_it_is_known_before_the_start()
+    {
+        var known = await ContainerModelAsync("--ASPNETCORE_URLS=http://localhost:18888");
+        var env = await ((ExecutableResource)Resource(known, "agent-paris")).GetEnvironmentVariableValuesAsync(DistributedApplicationOperation.Publish);
+        Assert.Equal("http://localhost:18888", env[$"{SiteAgentOptions.Section}__{nameof(SiteAgentOptions.DashboardUrl)}"]);
+        var tokyo = await ((ExecutableResource)Resource(known, "agent-tokyo")).GetEnvironmentVariableValuesAsync(DistributedApplicationOperation.Publish);
+        Assert.False(tokyo.ContainsKey($"{SiteAgentOptions.Section}__{nameof(SiteAgentOptions.DashboardUrl)}"), "only the door gives trace links");
+
+        // A port chosen at the start (0) is no address to give: no links rather than wrong ones.
+        var chosenLater = await ContainerModelAsync("--ASPNETCORE_URLS=http://127.0.0.1:0");
+        var none = await ((ExecutableResource)Resource(chosenLater, "agent-paris")).GetEnvironmentVariableValuesAsync(DistributedApplicationOperation.Publish);
+        Assert.False(none.ContainsKey($"{SiteAgentOptions.Section}__{nameof(SiteAgentOptions.DashboardUrl)}"));
+    }
+
+    [Theory]
+    [InlineData("http://localhost:18888", "http://localhost:18888")]
+    [InlineData("https://localhost:17000;http://localhost:15000", "https://localhost:17000")]
+    [InlineData("http://+:18888", "http://localhost:18888")]
+    [InlineData("http://0.0.0.0:18888/", "http://localhost:18888")]
+    [InlineData("http://127.0.0.1:0", null)]
+    [InlineData(null, null)]
+    public void The_dashboards_address_is_one_a_browser_opens(string? urls, string? expected)
+    {
+        var configuration = Microsoft.Extensions.Configuration.MemoryConfigurationBuilderExtensions.AddInMemoryCollection(
+                new Microsoft.Extensions.Configuration.ConfigurationBuilder(), new Dictionary<string, string?> { ["ASPNETCORE_URLS"] = urls })
+            .Build();
+        Assert.Equal(expected, DashboardAddress.From(configuration));
+    }
 }

@@ -69,15 +69,17 @@ public sealed class TestAgent : IAsyncDisposable
 
     /// <param name="site">A site name unique in the test process (spans are told apart by it).</param>
     /// <param name="clientPort">Also keep the students' door on this port (Paris's agent in the lab).</param>
+    /// <param name="dashboardUrl">The dashboard the door's trace links point at (none: no links).</param>
     /// <param name="doorKeeper">The agent that keeps the door (name, HTTP address): this agent asks it which client statement its node's work belongs to.</param>
     public static async Task<TestAgent> StartAsync(
         TestPostgres node, string site, string city = "Testville", int gatewayPort = 0, bool traceStatements = true, int? clientPort = null,
-        (string Name, Uri Http)? doorKeeper = null)
+        (string Name, Uri Http)? doorKeeper = null, string? dashboardUrl = null)
     {
         var spans = new List<Activity>();
         var app = SiteAgentApp.Build(
         [
             .. clientPort is { } door ? new[] { $"--Site:ClientPort={door}", "--Site:NodeName=test node" } : [],
+            .. dashboardUrl is { } dashboard ? new[] { $"--Site:DashboardUrl={dashboard}" } : [],
             .. doorKeeper is { } keeper ? new[] { $"--Site:CoordinatorAgent={keeper.Name}", $"--services:{keeper.Name}:http:0={keeper.Http}" } : [],
             $"--Site:Name={site}",
             $"--Site:GatewayPort={gatewayPort}",

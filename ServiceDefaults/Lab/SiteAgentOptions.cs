@@ -36,6 +36,12 @@ public sealed class SiteAgentOptions
     public int? ClientPort { get; set; }
 
     /// <summary>
+    /// Paris only: the dashboard's address (http://localhost:18888). After each statement a client
+    /// types at the door, a NOTICE gives the address of its trace there; empty: no such notices.
+    /// </summary>
+    public string DashboardUrl { get; set; } = "";
+
+    /// <summary>
     /// The service name of the agent that keeps the students' door (agent-paris), for the other
     /// agents: they ask it which client statement their node's work belongs to. Empty at Paris.
     /// </summary>

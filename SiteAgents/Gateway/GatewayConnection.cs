@@ -19,6 +19,7 @@ public sealed partial class GatewayConnection : IFaultTarget
     private readonly SiteAgentOptions _site;
     private readonly LinkFaults _faults;
     private readonly ILinkObserver _tracer;
+    private readonly ILinkRule? _rule;
     private readonly ILogger _logger;
     private readonly LinkWriter _toClient;
     private readonly LinkWriter _toNode;
@@ -27,9 +28,11 @@ public sealed partial class GatewayConnection : IFaultTarget
     private readonly CancellationTokenSource _closed = new();
     private int _reset;
     private volatile bool _severed;
+    private bool _judgingDownstream;
 
-    public GatewayConnection(long id, Socket client, Socket node, SiteAgentOptions site, IFaultSource faults, ILinkObserver tracer, ILogger logger)
+    public GatewayConnection(long id, Socket client, Socket node, SiteAgentOptions site, IFaultSource faults, ILinkObserver tracer, ILogger logger, ILinkRule? rule = null)
     {
+        _rule = rule;
         ConnectionId = id;
         _client = client;
         _node = node;
@@ -44,8 +47,18 @@ public sealed partial class GatewayConnection : IFaultTarget
     public string Site => _site.Name;
     public long ConnectionId { get; }
 
-    public ValueTask ReplyToClientAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken) =>
-        _toClient.WriteAsync(bytes, cancellationToken);
+    public ValueTask ReplyToClientAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        // While the node's answer is being judged, a reply takes its place in that stream (after
+        // the rows before it, before the message judged); otherwise it goes out now.
+        if (_judgingDownstream)
+        {
+            _toClient.Hold(bytes);
+            return ValueTask.CompletedTask;
+        }
+
+        return _toClient.WriteAsync(bytes, cancellationToken);
+    }
 
     public async Task RunAsync(CancellationToken stopping)
     {
@@ -100,7 +113,20 @@ public sealed partial class GatewayConnection : IFaultTarget
         }
 
         _tracer.Observe(message);
-        return Verdict.Forward;
+        if (_rule is null)
+        {
+            return Verdict.Forward;
+        }
+
+        _judgingDownstream = message.Flow == Flow.Downstream;
+        try
+        {
+            return await _rule.OnMessageAsync(message, this, cancellationToken);
+        }
+        finally
+        {
+            _judgingDownstream = false;
+        }
     }
 
     private void OnFaultActed(IFault fault, Verdict verdict, Flow flow)

@@ -12,7 +12,7 @@ namespace MediAI.SiteAgents.Gateway;
 /// reach the coordinator through it, with no faults, and get a clear error when the node is down.
 /// </summary>
 public sealed partial class GatewayListener(
-    SiteAgentOptions site, IFaultSource faults, ConnectionRegistry connections, LinkTracers tracers, ILogger<GatewayListener> logger)
+    SiteAgentOptions site, IFaultSource faults, ConnectionRegistry connections, LinkTracers tracers, TraceLinks traceLinks, ILogger<GatewayListener> logger)
     : BackgroundService
 {
     private static readonly TimeSpan NodeConnectTimeout = TimeSpan.FromSeconds(5);
@@ -152,7 +152,8 @@ public sealed partial class GatewayListener(
         }
 
         var registry = door ? _doorLinks : connections;
-        var link = new GatewayConnection(registry.NextId(), client, node, site, linkFaults, door ? tracers.ForDoor() : tracers.ForGateway(), logger);
+        var tracer = door ? tracers.ForDoor() : tracers.ForGateway();
+        var link = new GatewayConnection(registry.NextId(), client, node, site, linkFaults, tracer, logger, door ? traceLinks.For(tracer) : null);
         registry.Add(link);
         try
         {

@@ -27,6 +27,17 @@ public static class BackendMessages
     /// </summary>
     public static byte[] FatalAtStartup(string sqlState, string message, string hint) => ErrorResponse("FATAL", sqlState, message, hint);
 
+    /// <summary>ErrorResponse (severity ERROR) alone: the node's own ReadyForQuery follows.</summary>
+    public static byte[] Error(string sqlState, string message, string hint) => ErrorResponse("ERROR", sqlState, message, hint);
+
+    /// <summary>NoticeResponse (severity NOTICE, SQLSTATE 00000): psql prints "NOTICE:  message", Npgsql raises Notice, JDBC adds a warning.</summary>
+    public static byte[] Notice(string message)
+    {
+        var bytes = ErrorResponse("NOTICE", "00000", message, hint: null);
+        bytes[0] = (byte)BackendCode.NoticeResponse;
+        return bytes;
+    }
+
     private static byte[] ErrorResponse(string severity, string sqlState, string message, string? hint)
     {
         var fields = new StringBuilder()

@@ -19,6 +19,7 @@ public static class BackendCode
     public const char CommandComplete = 'C';
     public const char ErrorResponse = 'E';
     public const char ReadyForQuery = 'Z';
+    public const char NoticeResponse = 'N';
 
     /// <summary>The client's backend pid and cancel key, once at startup: how a client's statements are told apart at the nodes (Citus's gpid).</summary>
     public const char BackendKeyData = 'K';

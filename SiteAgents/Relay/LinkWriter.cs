@@ -30,6 +30,35 @@ public sealed class LinkWriter(Stream stream)
         }
     }
 
+    // Replies held for the pump that writes to this side: written after the bytes it has not yet
+    // relayed and before the message being judged (only that pump touches them, between reads).
+    private List<ReadOnlyMemory<byte>>? _held;
+
+    /// <summary>True when a reply waits for its place in the relayed stream.</summary>
+    public bool HasHeld => _held is { Count: > 0 };
+
+    /// <summary>
+    /// A reply to send in order with what this side's own pump relays: called while that pump
+    /// judges a message, it goes after everything before that message (rows, the answer) and
+    /// before the message itself (a NOTICE before ReadyForQuery).
+    /// </summary>
+    public void Hold(ReadOnlyMemory<byte> bytes) => (_held ??= []).Add(bytes);
+
+    /// <summary>Writes what was held, in order; called by the pump once the bytes before the message are out.</summary>
+    public async ValueTask WriteHeldAsync(CancellationToken cancellationToken)
+    {
+        if (_held is not { Count: > 0 } held)
+        {
+            return;
+        }
+
+        _held = null;
+        foreach (var bytes in held)
+        {
+            await WriteAsync(bytes, cancellationToken);
+        }
+    }
+
     /// <summary>Bytes the gateway itself sends (a refused SSLRequest, an injected error).</summary>
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {

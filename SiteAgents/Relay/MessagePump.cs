@@ -59,6 +59,18 @@ public sealed class MessagePump(Flow flow, PipeReader reader, LinkWriter destina
                     verdict = await faults.OnMessageAsync(frame.Message, cancellationToken);
                 }
 
+                if (destination.HasHeld)
+                {
+                    // A reply that belongs before this message: what came before it goes first.
+                    if (await RelayAsync(buffer.Slice(relayFrom, position - relayFrom), cancellationToken) is { } heldEnd)
+                    {
+                        return heldEnd;
+                    }
+
+                    relayFrom = position;
+                    await destination.WriteHeldAsync(cancellationToken);
+                }
+
                 switch (verdict)
                 {
                     case Verdict.Forward:

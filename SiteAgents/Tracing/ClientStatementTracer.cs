@@ -21,6 +21,13 @@ public sealed partial class ClientStatementTracer(SiteAgentOptions site, Stateme
     private Activity? _block;
     private CatalogBurst? _burst;
     private byte _status = TransactionStatus.Idle;
+    private List<AnsweredStatement> _answered = [];
+
+    /// <summary>At a ReadyForQuery, the statements it ends the answers of, in order (until the next one).</summary>
+    public IReadOnlyList<AnsweredStatement> AnsweredBeforeReady { get; private set; } = [];
+
+    /// <summary>The statement whose answer (CommandComplete or ErrorResponse) was the last message seen.</summary>
+    public AnsweredStatement? JustAnswered { get; private set; }
 
     public void Observe(PgMessage message)
     {
@@ -44,8 +51,10 @@ public sealed partial class ClientStatementTracer(SiteAgentOptions site, Stateme
                 _pid = message.BackendPid;
                 break;
             case (Flow.Downstream, BackendCode.CommandComplete):
+                JustAnswered = null;
                 if (_sent.TryPeek(out var done))
                 {
+                    Answer(done, failed: false);
                     Completed(done.Span, message.CString());
                     if (!done.Simple)
                     {
@@ -55,8 +64,10 @@ public sealed partial class ClientStatementTracer(SiteAgentOptions site, Stateme
 
                 break;
             case (Flow.Downstream, BackendCode.ErrorResponse):
+                JustAnswered = null;
                 if (_sent.TryPeek(out var failed))
                 {
+                    Answer(failed, failed: true);
                     Failed(failed.Span, message.Fields());
                     if (!failed.Simple)
                     {
@@ -70,6 +81,9 @@ public sealed partial class ClientStatementTracer(SiteAgentOptions site, Stateme
                 {
                     End(answered.Span);
                 }
+
+                AnsweredBeforeReady = _answered;
+                _answered = [];
 
                 _status = message.Body.IsEmpty ? TransactionStatus.Idle : message.Body.FirstSpan[0];
                 if (_status == TransactionStatus.Idle && _block is not null)
@@ -102,6 +116,19 @@ public sealed partial class ClientStatementTracer(SiteAgentOptions site, Stateme
         }
     }
 
+    private void Answer(Sent statement, bool failed)
+    {
+        // A simple query's several statements answer one by one: the first answer speaks for them.
+        if (statement.Answered)
+        {
+            return;
+        }
+
+        statement.Answered = true;
+        JustAnswered = new AnsweredStatement(statement.Span?.TraceId, statement.Sql, statement.Catalog, failed);
+        _answered.Add(JustAnswered);
+    }
+
     /// <summary>A statement sent: a root of its own, or a child of the block it is in (or opens), or of its catalog burst.</summary>
     private void Begin(string sql, bool truncated, bool simple)
     {
@@ -113,7 +140,8 @@ public sealed partial class ClientStatementTracer(SiteAgentOptions site, Stateme
         }
 
         var parent = _block?.Context;
-        if (!inBlock && CatalogBurst.IsCatalogQuery(sql, extendedProtocol: !simple))
+        var catalog = !inBlock && CatalogBurst.IsCatalogQuery(sql, extendedProtocol: !simple);
+        if (catalog)
         {
             parent = _burst?.Join();
             if (parent is null)
@@ -135,7 +163,7 @@ public sealed partial class ClientStatementTracer(SiteAgentOptions site, Stateme
             ledger.Open(_pid, span.Context, span.StartTimeUtc);
         }
 
-        _sent.Enqueue(new Sent(span, simple));
+        _sent.Enqueue(new Sent(span, simple, sql, catalog));
     }
 
     /// <param name="abandoned">The client left before the answer: the coordinator still runs the statement, and its sites' parts still come.</param>
@@ -218,5 +246,11 @@ public sealed partial class ClientStatementTracer(SiteAgentOptions site, Stateme
     private static partial Regex EndsBlock();
 
     /// <summary>A statement sent and not yet answered, in the order the node answers.</summary>
-    private sealed record Sent(Activity? Span, bool Simple);
+    private sealed record Sent(Activity? Span, bool Simple, string Sql, bool Catalog)
+    {
+        public bool Answered { get; set; }
+    }
 }
+
+/// <summary>A client's statement as its answer came: its trace (none when spans are off), its text, a GUI's catalog query or not, failed or not.</summary>
+public sealed record AnsweredStatement(ActivityTraceId? Trace, string Sql, bool Catalog, bool Failed);
