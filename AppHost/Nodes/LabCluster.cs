@@ -45,12 +45,13 @@ public static class LabClusterBuilder
     public static LabCluster AddLabCluster(this IDistributedApplicationBuilder builder, LabOptions options, IResourceBuilder<ParameterResource> password, ILogger logger)
     {
         var mode = ResolveMode(builder, options, out var postgres, out var engine);
-        if (mode == NodeMode.Containers && !Directory.Exists(options.ExercisesFolder(builder)))
+        var exercises = options.ExercisesFolder(builder);
+        if (mode == NodeMode.Containers && !Directory.Exists(exercises))
         {
             // A bind mount of a folder that is not there: the engine would make an empty one, or refuse at the container's start.
             throw new LabSetupException(options.Exercises is null
-                ? $"The repository's exercises/ folder is missing ({options.ExercisesFolder(builder)}): the nodes show it as /exercises. Restore it (git checkout -- exercises), or give another folder with --Lab:Exercises=PATH."
-                : $"--Lab:Exercises={options.Exercises}: no such folder ({options.ExercisesFolder(builder)}). Give the folder of your exercises, or leave the option out (the repository's exercises/).");
+                ? $"The repository's exercises/ folder is missing ({exercises}): the nodes show it as /exercises. Restore it (git checkout -- exercises), or give another folder with --Lab:Exercises=PATH."
+                : $"--Lab:Exercises={options.Exercises}: no such folder ({exercises}). Give the folder of your exercises, or leave the option out (the repository's exercises/).");
         }
 
         var (noImage, imageSource) = mode == NodeMode.Containers && engine == EngineState.Running && builder.ExecutionContext.IsRunMode && options.CheckEngine

@@ -29,7 +29,7 @@ public sealed partial class DashboardLiveness(SiteAgentOptions site, ILogger<Das
                 using var response = await http.GetAsync(dashboard, HttpCompletionOption.ResponseHeadersRead, stoppingToken);
                 _up = true;
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !stoppingToken.IsCancellationRequested)
+            catch (Exception e) when (BriefCalls.IsUnanswered(e, stoppingToken))
             {
                 _up = false;
             }
