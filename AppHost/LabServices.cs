@@ -39,7 +39,9 @@ public static class LabServices
             throw new InvalidOperationException($"{dll} is missing. Build the solution first: dotnet build Aspire.sln -c {Configuration}");
         }
 
-        return builder.AddExecutable(name, "dotnet", projectDir, dll)
+        // The dll relative to the working folder: the dashboard's Source column then reads
+        // "dotnet bin/Debug/net10.0/SiteAgents.dll", the same on every machine, no home folder in it.
+        return builder.AddExecutable(name, "dotnet", projectDir, Path.GetRelativePath(projectDir, dll))
             .WithOtlpExporter()
             .WithEnvironment("DOTNET_ENVIRONMENT", builder.Environment.EnvironmentName)
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName);

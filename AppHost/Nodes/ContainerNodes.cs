@@ -13,6 +13,7 @@ public static class ContainerNodes
         NodeImage image,
         int hostPort,
         int gatewayPort,
+        int doorPort,
         IResourceBuilder<ParameterResource> password)
     {
         var node = builder.AddPostgres(site.Name, password: password)
@@ -43,6 +44,11 @@ public static class ContainerNodes
                 $"--add-host={HostAccess.ContainerHostName}:host-gateway",
                 // Which lab made it: a later start replaces it if that lab is gone (StaleContainers).
                 "--label", $"{StaleContainers.OwnerLabel}={Environment.ProcessId}");
+
+        if (site.Role == SiteRole.Coordinator)
+        {
+            node.WithPsqlThroughTheDoor(builder, doorPort);
+        }
 
         if (options.Volumes)
         {

@@ -97,7 +97,7 @@ public static class LabClusterBuilder
             builder.AddNodeImageRow(image, imageSource);
 
             var nodes = sites
-                .Select(site => builder.AddNodeContainer(site, options, image, nodePorts[site.Name], gatewayPorts[site.Name], password))
+                .Select(site => builder.AddNodeContainer(site, options, image, nodePorts[site.Name], gatewayPorts[site.Name], coordinatorPort, password))
                 .ToList();
             var kept = options.Volumes ? $"data kept in volumes {options.VolumePrefix}-<site>{(image.PostgresMajor is { } m ? $"-pg{m}" : "")}" : "data not kept (--Lab:Volumes=false)";
             return new LabCluster(mode, nodes, coordinatorPort, [.. HostAccess.GatewayBindAddresses()], $"containers, {image}, {kept}");

@@ -91,10 +91,10 @@ public static class CampaignChart
             : $"<p class=\"bad\">{violations} violation(s): see GET /campaigns/{id} for each, with the transfer it concerns.</p>";
         return string.Create(CultureInfo.InvariantCulture, $$"""
             <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8"><title>Fault campaign {{id}}</title>
+            <html lang="en"><head><meta charset="utf-8"><title>MediAI Lab — fault campaign {{id}}</title>
             <style>body{font-family:sans-serif;margin:24px;color:#212121} .ok{color:#2e7d32;font-weight:bold} .bad{color:#c62828;font-weight:bold} small{color:#616161}</style></head>
             <body>
-            <h1>Fault campaign {{id}}</h1>
+            <h1>MediAI Lab — fault campaign {{id}}</h1>
             <p>{{report.GetProperty("transactions").GetInt32()}} transfers, {{report.GetProperty("faults").GetInt32()}} faults
             (fault rate {{parameters.GetProperty("faultRate").GetDouble():0.##}}, seed {{parameters.GetProperty("seed").GetInt32()}}), finished {{finishedAt:yyyy-MM-dd HH:mm:ss}} UTC.
             {{report.GetProperty("inDoubtBeforeRecovery").GetInt32()}} transfers waited in doubt before recovery; heal to all resolved: median

@@ -47,10 +47,13 @@ public static class CampaignCommand
     {
         var invariants = result.GetProperty("invariants");
         Console.WriteLine();
-        Console.WriteLine($"{"fault",-28} {"tried",6} {"acked",6} {"aborted",8} {"indet.",7} {"in doubt",9} {"violations",11}");
-        foreach (var row in invariants.GetProperty("byFaultKind").EnumerateArray())
+        var rows = invariants.GetProperty("byFaultKind").EnumerateArray().ToList();
+        // As wide as the longest kind (crash_coordinator_after_commit_record), so the columns stay columns.
+        var width = rows.Select(r => r.GetProperty("faultKind").GetString()!.Length).Append("fault".Length).Max();
+        Console.WriteLine($"{"fault".PadRight(width)} {"tried",6} {"acked",6} {"aborted",8} {"indet.",7} {"in doubt",9} {"violations",11}");
+        foreach (var row in rows)
         {
-            Console.WriteLine($"{row.GetProperty("faultKind").GetString(),-28} {row.GetProperty("attempted"),6} {row.GetProperty("acknowledged"),6} {row.GetProperty("aborted"),8} " +
+            Console.WriteLine($"{row.GetProperty("faultKind").GetString()!.PadRight(width)} {row.GetProperty("attempted"),6} {row.GetProperty("acknowledged"),6} {row.GetProperty("aborted"),8} " +
                               $"{row.GetProperty("indeterminate"),7} {row.GetProperty("inDoubtBeforeRecovery"),9} {row.GetProperty("violations"),11}");
         }
 

@@ -14,7 +14,7 @@ public static class GradebookPage
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture, $$"""
             <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8"><title>MediAI lab — class gradebook</title>
+            <html lang="en"><head><meta charset="utf-8"><title>MediAI Lab — class gradebook</title>
             <style>
             body { font-family: system-ui, sans-serif; margin: 2rem; max-width: 70rem; color: #222; }
             table { border-collapse: collapse; width: 100%; margin-bottom: 2rem; }
@@ -24,7 +24,7 @@ public static class GradebookPage
             .low span { background: #c62828; }
             .muted { color: #777; }
             </style></head><body>
-            <h1>MediAI lab — class gradebook</h1>
+            <h1>MediAI Lab — class gradebook</h1>
             <p>{{Students(book.Students.Count)}} graded against {{E(book.Lab)}}{{(book.Deadline is { } at ? $", each at its last commit before {at:yyyy-MM-dd HH:mm zzz}" : ", each at its HEAD")}}, {{book.GradedAt:yyyy-MM-dd HH:mm}} UTC.
             Every reason is in <code>{{Gradebook.CsvFile}}</code> and <code>{{Gradebook.JsonFile}}</code>.</p>
             <h2>Pass rate per question</h2>

@@ -59,10 +59,34 @@ public sealed class AppModelTests
         Assert.Equal(expected.ToString(CultureInfo.InvariantCulture), env[$"{SiteAgentOptions.Section}__{nameof(SiteAgentOptions.ClientPort)}"]);
         Assert.Equal("container citus_master", env[$"{SiteAgentOptions.Section}__{nameof(SiteAgentOptions.NodeName)}"]);
 
+        // psql inside citus_master (docker exec) comes in through the door: its psqlrc, mounted, and the door's address.
+        foreach (var site in LabSites.All)
+        {
+            var node = Resource(builder, site.Name);
+            var nodeEnv = await ((IResourceWithEnvironment)node).GetEnvironmentVariableValuesAsync(DistributedApplicationOperation.Publish);
+            var psqlrc = node.Annotations.OfType<ContainerMountAnnotation>().SingleOrDefault(m => m.Target == "/etc/mediai/psqlrc");
+            if (site.Role == SiteRole.Coordinator)
+            {
+                Assert.NotNull(psqlrc);
+                Assert.True(psqlrc.IsReadOnly);
+                Assert.Contains("\\connect - - :mediai_door_host :mediai_door_port", File.ReadAllText(psqlrc.Source!));
+                Assert.Equal("/etc/mediai/psqlrc", nodeEnv["PSQLRC"]);
+                Assert.Equal("host.docker.internal", nodeEnv["MEDIAI_DOOR_HOST"]);
+                Assert.Equal(expected.ToString(CultureInfo.InvariantCulture), nodeEnv["MEDIAI_DOOR_PORT"]);
+            }
+            else
+            {
+                Assert.Null(psqlrc);
+                Assert.False(nodeEnv.ContainsKey("PSQLRC"), $"{site.Name}: a worker's psql is that worker's, not the door's");
+            }
+        }
+
         var pinned = FreePorts.FirstFree(26_000, new HashSet<int>());
         var pinnedBuilder = await ContainerModelAsync($"--Lab:CoordinatorPort={pinned}");
         var pinnedDoor = ((IResourceWithEndpoints)Resource(pinnedBuilder, "agent-paris")).Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == ClientDoor.EndpointName);
         Assert.Equal(pinned, pinnedDoor.Port);
+        var pinnedParis = await ((IResourceWithEnvironment)Resource(pinnedBuilder, "paris")).GetEnvironmentVariableValuesAsync(DistributedApplicationOperation.Publish);
+        Assert.Equal(pinned.ToString(CultureInfo.InvariantCulture), pinnedParis["MEDIAI_DOOR_PORT"]);
 
         // No Aspire proxy in front of a node: a stopped container's port closes (no silent hang),
         // and the engine publishes it on loopback only.

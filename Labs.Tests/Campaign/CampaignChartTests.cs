@@ -23,7 +23,7 @@ public sealed partial class CampaignChartTests
     {
         var page = CampaignChart.Render(3, new DateTime(2026, 12, 1, 10, 0, 0, DateTimeKind.Utc), Report(violations: 0));
 
-        Assert.Contains("<h1>Fault campaign 3</h1>", page);
+        Assert.Contains("<h1>MediAI Lab — fault campaign 3</h1>", page);
         Assert.Contains("30 transfers, 15 faults", page);
         Assert.Contains("median\n57 ms, max 103 ms", page.Replace("\r", "", StringComparison.Ordinal));
         Assert.Contains("The invariants hold", page);

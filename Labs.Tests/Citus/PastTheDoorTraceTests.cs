@@ -5,7 +5,7 @@ namespace MediAI.Labs.Tests.Citus;
 
 /// <summary>
 /// Citus tier: statements typed straight at the coordinator's own port, past the students' door
-/// (what <c>docker exec citus_master psql</c> does), still give one trace each: Paris's agent
+/// (what <c>docker exec citus_master psql -X</c> does), still give one trace each: Paris's agent
 /// makes the root from pg_stat_activity, keyed by the coordinator backend every node's part
 /// names. The lab's own programs stay out of the traces.
 /// </summary>

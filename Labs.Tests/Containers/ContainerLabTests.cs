@@ -132,12 +132,32 @@ public sealed class ContainerLabTests
             Assert.True(ContainerEngine.Docker("volume", "create", $"{prefix}-paris-pg14").Ok);
 
             // The restart, as a student does it: the AppHost's own process, stopped with SIGTERM (Ctrl+C).
-            await using (var lab = AppHostProcess.Start(args))
+            // The dashboard at an address known before the start, as launchSettings.json gives it: the door's trace links point there.
+            var dashboard = $"http://127.0.0.1:{FreePorts.FirstFree(30_000 + Random.Shared.Next(0, 2_000), new HashSet<int>())}";
+            await using (var lab = AppHostProcess.Start(args, new Dictionary<string, string> { ["ASPNETCORE_URLS"] = dashboard }))
             {
                 await lab.WaitForLineAsync("MediAI lab ready", StartLimit);
                 Assert.Contains("Replaced citus_worker2, left behind by a lab that did not stop cleanly", lab.Output);
                 Assert.Contains($"Kept lab data from another PostgreSQL version is left untouched: {prefix}-paris-pg14", lab.Output);
                 Assert.Equal(new[] { "written before the restart" }, await NotesAsync(port));
+
+                // psql inside the coordinator's container comes in through the students' door, so it gets
+                // the trace link psql at localhost:<port> gets; psql -X reaches the node directly, without one.
+                // (Asked again for a while: the door gives links once its probe has seen the dashboard answer.)
+                var inside = ContainerEngine.Docker("exec", "citus_master", "psql", "-U", "postgres", "-d", "mediAI", "-c", "SELECT note FROM student_notes");
+                for (var i = 0; i < 15 && !inside.Error.Contains("NOTICE:  trace: ", StringComparison.Ordinal); i++)
+                {
+                    await Task.Delay(1_000);
+                    inside = ContainerEngine.Docker("exec", "citus_master", "psql", "-U", "postgres", "-d", "mediAI", "-c", "SELECT note FROM student_notes");
+                }
+
+                Assert.True(inside.Ok, inside.Error);
+                Assert.Contains("written before the restart", inside.Output);
+                Assert.Matches($@"NOTICE:  trace: {dashboard}/traces/detail/[0-9a-f]{{32}}", inside.Error);
+                var direct = ContainerEngine.Docker("exec", "citus_master", "psql", "-X", "-U", "postgres", "-d", "mediAI", "-c", "SELECT note FROM student_notes");
+                Assert.True(direct.Ok, direct.Error);
+                Assert.Contains("written before the restart", direct.Output);
+                Assert.DoesNotContain("trace:", direct.Error);
                 Assert.Equal(new long[] { 20, 14, 13, 18 }, await CountsAsync(port));
                 await lab.StopAsync();
                 Assert.True(lab.HasExited);
@@ -201,15 +221,21 @@ public sealed class ContainerLabTests
             await LabApp.AssertTraceAsync(telemetry, traceId, ["coordinator-api", "agent-paris", "agent-tokyo"], ["Npgsql"], timeout.Token,
                 spanNames: new[] { "paris", "tokyo" }.ToDictionary(site => $"agent-{site}", site => new[] { $"{site}: PREPARE TRANSACTION" }));
 
-            // A SELECT typed in psql, at the door and inside the coordinator's container (past the door):
-            // each is one new trace in the dashboard, a root with every site's part under it.
+            // A SELECT typed in psql at the door, in psql inside the coordinator's container (which comes in
+            // through the door too), and in psql -X there (past the door): each is one new trace in the
+            // dashboard, a root with every site's part under it.
             const string count = "SELECT count(*) FROM Patients";
             var atTheDoor = DateTime.UtcNow;
             Assert.Equal(0, (await Psql.CommandAsync(port, count, "mediAI")).ExitCode);
             await AssertOneTraceAsync(telemetry, count, atTheDoor, synthesized: false, timeout.Token);
+            const string countInside = "SELECT count(*) AS inside FROM Patients"; // another text: the traces are told apart by it
+            var inside = DateTime.UtcNow;
+            var exec = ContainerEngine.Docker("exec", "citus_master", "psql", "-U", "postgres", "-d", "mediAI", "-c", countInside);
+            Assert.True(exec.Ok, exec.Error);
+            await AssertOneTraceAsync(telemetry, countInside, inside, synthesized: false, timeout.Token);
             var pastTheDoor = DateTime.UtcNow;
-            var exec = ContainerEngine.Docker("exec", "citus_master", "psql", "-U", "postgres", "-d", "mediAI", "-c", count);
-            Assert.True(exec.Ok, exec.Output);
+            var direct = ContainerEngine.Docker("exec", "citus_master", "psql", "-X", "-U", "postgres", "-d", "mediAI", "-c", count);
+            Assert.True(direct.Ok, direct.Error);
             await AssertOneTraceAsync(telemetry, count, pastTheDoor, synthesized: true, timeout.Token); // the root made by Paris's agent
 
             // Exercise 4d in container mode: the coordinator's container killed before its commit

@@ -220,7 +220,7 @@ public static partial class DocumentCheck
     [GeneratedRegex(@"--Lab:(?<name>[A-Za-z]+)")]
     private static partial Regex LabOption();
 
-    [GeneratedRegex(@"⋯\s*→\s*\*{1,2}(?<name>[^*]+)\*{1,2}")]
+    [GeneratedRegex(@"⋯\s*→\s*(?:Commands\s*→\s*)?\*{1,2}(?<name>[^*]+)\*{1,2}")]
     private static partial Regex MenuCommand();
 
     [GeneratedRegex("`(?<code>[^`]+)`")]

@@ -32,7 +32,10 @@ public sealed class SiteAgentOptions
     /// <summary>A span per statement (off: only what 2PC needs, for measuring the relay alone).</summary>
     public bool TraceStatements { get; set; } = true;
 
-    /// <summary>Paris only: the students' door (psql/DBeaver), on loopback, in front of the same node.</summary>
+    /// <summary>
+    /// Paris only: the students' door (psql/DBeaver), in front of the same node, on the gateway's
+    /// addresses (the bridge's too, for psql inside the coordinator's container).
+    /// </summary>
     public int? ClientPort { get; set; }
 
     /// <summary>

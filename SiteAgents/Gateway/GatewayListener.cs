@@ -40,7 +40,12 @@ public sealed partial class GatewayListener(
 
             if (site.ClientPort is { } door)
             {
-                listeners.Add((Listen(IPAddress.Loopback.ToString(), door, "students' door"), true));
+                // Where the gateway listens: loopback, and on a Linux engine the bridge's address too,
+                // so that psql inside citus_master (docker exec) comes in through the door as well.
+                foreach (var address in site.BindAddresses)
+                {
+                    listeners.Add((Listen(address, door, "students' door"), true));
+                }
             }
         }
         catch (SocketException e)
