@@ -34,5 +34,6 @@ public static class JobCommands
                 new InteractionInput { Name = "folder", Label = "Class folder (full path: one clone per student)", InputType = InputType.Text, Required = true },
                 new InteractionInput { Name = "at", Label = "Deadline (2026-12-01 23:59; empty: each clone's HEAD)", InputType = InputType.Text },
                 new InteractionInput { Name = "parallel", Label = "Students at once", InputType = InputType.Number, Value = "2" },
+                new InteractionInput { Name = "template", Label = "Template clone (full path; empty: each clone's first commit)", InputType = InputType.Text },
             ]);
 }

@@ -36,6 +36,9 @@ public sealed class ClassGrading(ClassParameters parameters, LabClusterOptions l
     /// <summary>Set while a student's Part 4 replay is under way: the cleanup then puts the lab back to it.</summary>
     private Part4Replay.Baseline? _baseline;
     private NpgsqlDataSource? _admin;
+
+    /// <summary>The professor's template clone, read once before the job starts (null without --template).</summary>
+    private SolutionsTemplate? _template;
     private Part4Replay? _replay;
 
     private NpgsqlDataSource Admin => _admin ?? throw new InvalidOperationException("the job has not started");
@@ -52,6 +55,18 @@ public sealed class ClassGrading(ClassParameters parameters, LabClusterOptions l
         if (_students.Count == 0)
         {
             return $"{parameters.Folder} holds no student folder: put one clone per student in it (git clone <url> {parameters.Folder}/<name>).";
+        }
+
+        if (parameters.Template is { } template)
+        {
+            try
+            {
+                _template = await SolutionsTemplate.ReadAsync(template, cancellationToken);
+            }
+            catch (Exception e) when (e is StudentFolderException or InvalidOperationException)
+            {
+                return $"The template {template} cannot be read with git ({e.Message}): give a clone of the assignment's template repository (git clone <its url>).";
+            }
         }
 
         await using var connection = new NpgsqlConnection(adminConnectionString);
@@ -93,6 +108,7 @@ public sealed class ClassGrading(ClassParameters parameters, LabClusterOptions l
     {
         var clock = Stopwatch.StartNew();
         var store = new GradebookStore(parameters.Out);
+        var rules = new HandoutRules(_template, parameters.BurstMinutes);
         _admin = NpgsqlDataSource.Create(adminConnectionString);
         _replay = replayOn(_admin);
         LabInfo info;
@@ -114,10 +130,17 @@ public sealed class ClassGrading(ClassParameters parameters, LabClusterOptions l
             StudentGrade grade;
             try
             {
-                var snapshot = await GitClone.SnapshotAsync(Path.Combine(parameters.Folder, student), parameters.At, Path.Combine(Work, StudentSandbox.RoleFor(student)), cancellationToken);
+                var snapshot = await GitClone.SnapshotAsync(Path.Combine(parameters.Folder, student), parameters.At, rules, Path.Combine(Work, StudentSandbox.RoleFor(student)), cancellationToken);
                 answers[student] = snapshot.Answers;
                 grade = store.Find(student) is { } saved && saved.Commit == snapshot.Commit && saved.Problem is null ? saved
                     : new StudentGrade { Student = student, Commit = snapshot.Commit, CommitDate = snapshot.CommitDate, Commits = snapshot.Commits, CommitsAfterDeadline = snapshot.CommitsAfter };
+                // The flags are read again on each run: another --template or --burst-minutes changes them, not the grades.
+                grade = grade with
+                {
+                    SolutionsModified = snapshot.Solutions.Modified,
+                    SolutionsCannotCompare = snapshot.Solutions.CannotCompare,
+                    LateBurst = snapshot.LateBurst,
+                };
             }
             catch (Exception e) when (e is StudentFolderException or IOException or UnauthorizedAccessException or InvalidDataException or FormatException)
             {
@@ -208,6 +231,7 @@ public sealed class ClassGrading(ClassParameters parameters, LabClusterOptions l
         {
             students = _students.Count,
             needHelp = book.NeedHelp().Select(s => s.Student).ToList(),
+            flags = book.Flags(parameters.BurstMinutes).ToList(),
             csv = Path.Combine(parameters.Out, Gradebook.CsvFile),
             json = Path.Combine(parameters.Out, Gradebook.JsonFile),
             html = Path.Combine(parameters.Out, Gradebook.HtmlFile),

@@ -10,7 +10,9 @@ namespace MediAI.Coordinator.Classroom;
 /// <param name="Out">Where the gradebook goes, and the record of what is graded already (a new run resumes from it).</param>
 /// <param name="Parallel">Students graded at once (Parts 1–3 and 5; Part 4 is replayed one student at a time).</param>
 /// <param name="TimeoutSeconds">The longest any one student statement may run.</param>
-public sealed record ClassParameters(string Folder, DateTimeOffset? At, string Out, int Parallel, int TimeoutSeconds)
+/// <param name="Template">A clone of the assignment's template: solutions/ is compared with the version of it each student was handed (null: each clone's first commit).</param>
+/// <param name="BurstMinutes">A student all of whose commits lie in this many minutes before the deadline is flagged (late_burst).</param>
+public sealed record ClassParameters(string Folder, DateTimeOffset? At, string Out, int Parallel, int TimeoutSeconds, string? Template = null, int BurstMinutes = LateBurst.DefaultMinutes)
 {
     public const string Example = "{\"folder\": \"/home/prof/class\", \"at\": \"2026-12-01 23:59\", \"parallel\": 2}";
 
@@ -32,12 +34,17 @@ public sealed record ClassParameters(string Folder, DateTimeOffset? At, string O
         var output = p.Text("out", o => Path.IsPathFullyQualified(o) ? null : "must be a full path");
         var parallel = p.WholeNumber("parallel", 2, 1, 8, "must be a whole number from 1 to 8");
         var timeout = p.WholeNumber("timeout", 60, 1, 600, "must be a whole number of seconds from 1 to 600");
+        var template = p.Text("template", t => !Path.IsPathFullyQualified(t) ? "must be a full path"
+            : !Directory.Exists(t) ? $"there is no folder {t} on the machine that runs the lab"
+            : Directory.Exists(Path.Combine(t, ".git")) || File.Exists(Path.Combine(t, ".git")) ? null
+            : $"{t} is not a git clone (no .git): clone the assignment's template repository there");
+        var burst = p.WholeNumber("burstMinutes", LateBurst.DefaultMinutes, 1, 10_080, "must be a whole number of minutes from 1 to 10080 (a week)");
         if (folder is null && !errors.ContainsKey("folder"))
         {
             errors["folder"] = ["is required: the folder holding one clone per student"];
         }
 
-        return errors.Count == 0 ? new ClassParameters(folder!, at, output ?? Path.Combine(folder!, DefaultOut), parallel, timeout) : null;
+        return errors.Count == 0 ? new ClassParameters(folder!, at, output ?? Path.Combine(folder!, DefaultOut), parallel, timeout, template, burst) : null;
     }
 
     /// <summary>"2026-12-01 23:59" in this machine's time zone, or any ISO 8601 date with its offset.</summary>

@@ -11,7 +11,12 @@ public sealed class StudentFolderException(string message) : Exception(message);
 /// <summary>A student's clone at the commit graded: which commit, how many led to it, and their answers taken out of it.</summary>
 /// <param name="CommitsAfter">Commits after the deadline (ignored, but the professor sees them).</param>
 /// <param name="Answers">A folder holding the commit's exercises/ (answers.md, part1/ …).</param>
-public sealed record StudentSnapshot(string Commit, DateTimeOffset CommitDate, int Commits, int CommitsAfter, string Answers);
+/// <param name="Solutions">What the commit changed under solutions/ (<see cref="SolutionsCheck"/>).</param>
+/// <param name="LateBurst">Every commit of the student's in the last minutes before the deadline (<see cref="Classroom.LateBurst"/>).</param>
+public sealed record StudentSnapshot(string Commit, DateTimeOffset CommitDate, int Commits, int CommitsAfter, string Answers, SolutionsModification Solutions, bool? LateBurst);
+
+/// <summary>How the handout's rules are read from the clones: the template (null: each clone's first commit) and the burst's length.</summary>
+public sealed record HandoutRules(SolutionsTemplate? Template, int BurstMinutes);
 
 /// <summary>
 /// Reads a student's clone with git: the last commit before the deadline, and that commit's answer
@@ -23,7 +28,7 @@ public static class GitClone
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
 
-    public static async Task<StudentSnapshot> SnapshotAsync(string clone, DateTimeOffset? at, string into, CancellationToken ct)
+    public static async Task<StudentSnapshot> SnapshotAsync(string clone, DateTimeOffset? at, HandoutRules rules, string into, CancellationToken ct)
     {
         if (!Directory.Exists(Path.Combine(clone, ".git")) && !File.Exists(Path.Combine(clone, ".git")))
         {
@@ -42,7 +47,9 @@ public static class GitClone
         var count = int.Parse((await TextAsync(clone, ct, "rev-list", "--count", commit)).Trim(), CultureInfo.InvariantCulture);
         var after = int.Parse((await TextAsync(clone, ct, "rev-list", "--count", $"{commit}..HEAD")).Trim(), CultureInfo.InvariantCulture);
         var answers = await ExtractAsync(clone, commit, into, ct);
-        return new StudentSnapshot(commit, date, count, after, answers);
+        var solutions = await SolutionsCheck.CompareAsync(clone, commit, rules.Template, ct);
+        var burst = await LateBurst.FindAsync(clone, commit, at, rules.BurstMinutes, ct);
+        return new StudentSnapshot(commit, date, count, after, answers, solutions, burst);
     }
 
     /// <summary>The commit's answer files (exercises/, or the repository's root if it is the answers themselves) into <paramref name="into"/>.</summary>
@@ -85,7 +92,7 @@ public static class GitClone
         return into;
     }
 
-    private static async Task<string> TextAsync(string clone, CancellationToken ct, params string[] args) =>
+    internal static async Task<string> TextAsync(string clone, CancellationToken ct, params string[] args) =>
         System.Text.Encoding.UTF8.GetString(await RunAsync(clone, ct, args));
 
     private static async Task<byte[]> RunAsync(string clone, CancellationToken ct, params string[] args)

@@ -29,6 +29,13 @@ public sealed record Gradebook(string Lab, DateTimeOffset? Deadline, DateTimeOff
     public IEnumerable<StudentGrade> NeedHelp() =>
         Students.Where(s => s.Problem is not null || s.Passed < HelpBelow * (s.Passed + s.Failed)).OrderBy(s => s.Passed).ThenBy(s => s.Student, StringComparer.Ordinal);
 
+    /// <summary>The handout's rules, a line per flag: solutions/ modified (or not comparable), every commit just before the deadline. No grade changes.</summary>
+    public IEnumerable<string> Flags(int burstMinutes) => Students.SelectMany(s => new[]
+    {
+        s.SolutionsFlag.Length == 0 ? null : s.SolutionsCannotCompare is null ? $"{s.Student}: solutions/ modified ({s.SolutionsFlag})" : $"{s.Student}: solutions/ {s.SolutionsFlag}",
+        s.LateBurst == true ? $"{s.Student}: every commit in the {burstMinutes} minutes before the deadline (late burst)" : null,
+    }.OfType<string>());
+
     public async Task WriteAsync(string folder, CancellationToken ct)
     {
         Directory.CreateDirectory(folder);
@@ -39,13 +46,14 @@ public sealed record Gradebook(string Lab, DateTimeOffset? Deadline, DateTimeOff
 
     public string ToCsv()
     {
-        var csv = new StringBuilder("student,commit,commit_date,commits,commits_after_deadline,question,part,outcome,reason\n");
+        var csv = new StringBuilder("student,commit,commit_date,commits,commits_after_deadline,solutions_modified,late_burst,question,part,outcome,reason\n");
         foreach (var s in Students)
         {
             foreach (var q in s.Questions)
             {
                 csv.AppendJoin(',', [Cell(s.Student), Cell(s.Commit ?? ""), Cell(s.CommitDate?.ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture) ?? ""),
                     s.Commits.ToString(CultureInfo.InvariantCulture), s.CommitsAfterDeadline.ToString(CultureInfo.InvariantCulture),
+                    Cell(s.SolutionsFlag), s.LateBurst switch { true => "true", false => "false", null => "" },
                     Cell(q.Id), q.Part.ToString(CultureInfo.InvariantCulture), q.Outcome.ToString().ToLowerInvariant(), Cell(string.Join(" | ", q.Reasons))]).Append('\n');
             }
         }

@@ -57,6 +57,25 @@ public static class GradebookPage
             html.Append("</table>\n");
         }
 
+        // The handout's rules: flags for the professor to look at, not grades.
+        html.Append("<h2>Flags (the handout's rules)</h2>\n");
+        var flagged = book.Students.Where(s => s.SolutionsFlag.Length > 0 || s.LateBurst == true).ToList();
+        if (flagged.Count == 0)
+        {
+            html.Append("<p>No student modified <code>solutions/</code>, and none committed everything just before the deadline.</p>\n");
+        }
+        else
+        {
+            html.Append("<p class=\"muted\">Neither flag changes a grade. <code>solutions/</code>: files changed since the assignment's first commit (or the template's version of it). Late burst: every commit in the last minutes before the deadline.</p>\n")
+                .Append("<table><tr><th>Student</th><th>solutions/ modified</th><th>Late burst</th></tr>\n");
+            foreach (var s in flagged)
+            {
+                html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(s.Student)}</td><td>{E(s.SolutionsFlag)}</td><td>{(s.LateBurst == true ? "every commit just before the deadline" : "")}</td></tr>\n");
+            }
+
+            html.Append("</table>\n");
+        }
+
         html.Append("<h2>Every student</h2>\n<table><tr><th>Student</th><th>Passed</th><th>Commit graded</th><th>Commits</th></tr>\n");
         foreach (var s in book.Students)
         {

@@ -15,6 +15,17 @@ public sealed record StudentGrade
     public int Commits { get; init; }
     public int CommitsAfterDeadline { get; init; }
 
+    /// <summary>The files under solutions/ the graded commit changed (the handout forbids it); null when <see cref="SolutionsCannotCompare"/> says why it cannot be told. A flag: no grade changes.</summary>
+    public IReadOnlyList<string>? SolutionsModified { get; init; }
+
+    public string? SolutionsCannotCompare { get; init; }
+
+    /// <summary>Every commit of the student's in the last minutes before the deadline (null: no deadline given). A flag: no grade changes.</summary>
+    public bool? LateBurst { get; init; }
+
+    /// <summary>The solutions/ flag as the CSV shows it: the files, or "cannot compare: …".</summary>
+    public string SolutionsFlag => SolutionsCannotCompare is { } why ? $"cannot compare: {why}" : string.Join("; ", SolutionsModified ?? []);
+
     /// <summary>Why nothing of the folder could be graded (not a clone, no commit before the deadline …); each question fails with it.</summary>
     public string? Problem { get; init; }
 

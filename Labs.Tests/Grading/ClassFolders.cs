@@ -10,7 +10,7 @@ namespace MediAI.Labs.Tests.Grading;
 /// clone, an answer sheet in Latin-1, and a student half-way through. All dated June 2026; the
 /// deadline is the 30th at 23:59.
 /// </summary>
-public sealed class ClassFolders : IDisposable
+public sealed partial class ClassFolders : IDisposable
 {
     public const string Deadline = "2026-06-30 23:59";
 
@@ -187,9 +187,12 @@ public sealed class ClassFolders : IDisposable
 
     public void Dispose()
     {
-        if (Directory.Exists(Root) && Environment.GetEnvironmentVariable("MEDIAI_KEEP_CLASS") is null)
+        foreach (var folder in new[] { Root, Template, OtherTemplate }.Where(Directory.Exists))
         {
-            Directory.Delete(Root, recursive: true);
+            if (Environment.GetEnvironmentVariable("MEDIAI_KEEP_CLASS") is null)
+            {
+                Directory.Delete(folder, recursive: true);
+            }
         }
     }
 }

@@ -91,6 +91,74 @@ public sealed class PlainClassGradingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_gradebook_flags_who_edited_solutions_and_who_committed_everything_at_the_last_minute()
+    {
+        using var students = ClassFolders.AsClassroomMakesThem();
+        await using var api = await TestCoordinator.StartAsync(LabConfig.For([_server, _server, _server, _server]).Value);
+        string[] command = ["--class", students.Root, "--at", ClassFolders.ClassroomDeadline, "--api", api.Http.BaseAddress!.ToString(), "--timeout", "5"];
+        (string Solutions, string Burst) Flags(JsonElement book, string name)
+        {
+            var student = book.GetProperty("students").EnumerateArray().Single(s => s.GetProperty("student").GetString() == name);
+            var solutions = student.GetProperty("solutionsCannotCompare").ValueKind == JsonValueKind.String
+                ? "cannot compare: " + student.GetProperty("solutionsCannotCompare").GetString()
+                : string.Join("; ", student.GetProperty("solutionsModified").EnumerateArray().Select(f => f.GetString()));
+            return (solutions, student.GetProperty("lateBurst").ToString());
+        }
+
+        JsonElement Book() => JsonSerializer.Deserialize<JsonElement>(File.ReadAllText(Path.Combine(students.Root, "_gradebook", "gradebook.json")));
+
+        // Against each clone's first commit (Classroom's "Initial commit"): exactly ines and jules, each for their reason.
+        var run = await LabCheck.RunArgsAsync(command);
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        var book = Book();
+        Assert.Equal(("solutions/part1/1.1-horizontal.sql", "False"), Flags(book, "ines"));
+        Assert.Equal(("", "True"), Flags(book, "jules"));
+        Assert.Equal(("", "False"), Flags(book, "kim"));
+        Assert.Contains("Flag: ines: solutions/ modified (solutions/part1/1.1-horizontal.sql)", run.Output);
+        Assert.Contains("Flag: jules: every commit in the 60 minutes before the deadline (late burst)", run.Output);
+        Assert.DoesNotContain("Flag: kim", run.Output);
+        // The flags change no grade: jules's answers are the solutions, and pass like kim's.
+        Assert.Equal(
+            book.GetProperty("students").EnumerateArray().Single(s => s.GetProperty("student").GetString() == "kim").GetProperty("questions").ToString(),
+            book.GetProperty("students").EnumerateArray().Single(s => s.GetProperty("student").GetString() == "jules").GetProperty("questions").ToString());
+        var csv = File.ReadAllLines(Path.Combine(students.Root, "_gradebook", "gradebook.csv"));
+        Assert.StartsWith("student,commit,commit_date,commits,commits_after_deadline,solutions_modified,late_burst,question,", csv[0]);
+        Assert.Contains(csv, l => l.StartsWith("ines,", StringComparison.Ordinal) && l.Contains(",solutions/part1/1.1-horizontal.sql,false,1.1,", StringComparison.Ordinal));
+        Assert.Contains(csv, l => l.StartsWith("jules,", StringComparison.Ordinal) && l.Contains(",,true,1.1,", StringComparison.Ordinal));
+        var html = File.ReadAllText(Path.Combine(students.Root, "_gradebook", "summary.html"));
+        var flags = html[html.IndexOf("<h2>Flags", StringComparison.Ordinal)..html.IndexOf("<h2>Every student", StringComparison.Ordinal)];
+        Assert.Contains("<td>ines</td><td>solutions/part1/1.1-horizontal.sql</td>", flags);
+        Assert.Contains("<td>jules</td><td></td><td>every commit just before the deadline</td>", flags);
+        Assert.DoesNotContain("kim", flags);
+
+        // Against the professor's template clone: the version each was handed (the template changed since), the same flags;
+        // a burst of 3 minutes still catches jules's 23:58.
+        var withTemplate = await LabCheck.RunArgsAsync([.. command, "--template", students.Template, "--burst-minutes", "3"]);
+        Assert.True(withTemplate.ExitCode == 0, withTemplate.Output + withTemplate.Error);
+        book = Book();
+        Assert.Equal(("solutions/part1/1.1-horizontal.sql", "False"), Flags(book, "ines"));
+        Assert.Equal(("", "True"), Flags(book, "jules"));
+        Assert.Equal(("", "False"), Flags(book, "kim"));
+        Assert.Contains("in the 3 minutes before the deadline", withTemplate.Output);
+
+        // A template none of them was made from: said, not guessed.
+        var other = await LabCheck.RunArgsAsync([.. command, "--template", students.OtherTemplate]);
+        Assert.True(other.ExitCode == 0, other.Output + other.Error);
+        book = Book();
+        foreach (var name in new[] { "ines", "jules", "kim" })
+        {
+            Assert.StartsWith("cannot compare: the first commit (", Flags(book, name).Solutions);
+            Assert.Contains($"that no commit of the template {students.OtherTemplate} has", Flags(book, name).Solutions);
+        }
+
+        // A template folder that is no clone, a burst of no minutes: refused, naming the option.
+        var notAClone = await LabCheck.RunArgsAsync([.. command, "--template", students.Root, "--burst-minutes", "0"]);
+        Assert.Equal(2, notAClone.ExitCode);
+        Assert.Contains("is not a git clone (no .git)", notAClone.Error);
+        Assert.Contains("--burst-minutes", notAClone.Error);
+    }
+
+    [Fact]
     public async Task A_lab_or_a_request_that_cannot_be_graded_is_refused_saying_what_to_do()
     {
         using var students = ClassFolders.Create();
