@@ -67,6 +67,16 @@ public sealed class ClusterBootstrapper(IOptions<LabClusterOptions> options, ILo
             await RunScriptAsync(coordinator, _lab.Coordinator, "init-cluster.sql", cancellationToken, ClusterVariables());
             await SpareSites.RecordAsync(coordinator, _lab.Spares, cancellationToken);
             await ClearRebalanceLeftoversAsync(coordinator, cancellationToken);
+            if (_lab.External)
+            {
+                // Adding the workers copied the coordinator's database settings to them (Citus syncs
+                // pg_db_role_setting with its metadata): each node its own address again.
+                foreach (var worker in _lab.Workers)
+                {
+                    await using var session = await OpenAsync(worker, LabSites.Database, cancellationToken);
+                    await External.LocalHostname.SetForLabDatabaseAsync(session, cancellationToken);
+                }
+            }
         }
 
         var seeded = false;
@@ -355,6 +365,12 @@ public sealed class ClusterBootstrapper(IOptions<LabClusterOptions> options, ILo
             catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateObject)
             {
                 // Created meanwhile by a session that does not take the lock (by hand, an older lab): fine.
+            }
+
+            if (_lab.External)
+            {
+                // A shared cluster's node may listen only on its own address, not on localhost.
+                await External.LocalHostname.SetForLabDatabaseAsync(mediai, cancellationToken);
             }
 
             await using var version = new NpgsqlCommand("SELECT extversion FROM pg_extension WHERE extname = 'citus'", mediai);

@@ -54,6 +54,8 @@ public sealed record BootstrapPlan(IReadOnlyList<PlanStep> Steps, IReadOnlyList<
                 "Set citus.node_conninfo to 'sslmode=prefer' on every node (ALTER SYSTEM SET citus.node_conninfo = 'sslmode=prefer'; SELECT pg_reload_conf();), or run the lab without agents"));
         }
 
+        steps.Add(await CitusLinksAsync(lab, cancellationToken));
+
         var workers = string.Join(", ", lab.Workers.Select(w => $"{w.City} = {w.ClusterHost}:{w.ClusterPort}"));
         steps.Add(await LabDatabaseFormedAsync(lab, cancellationToken)
             ? new(PlanKind.Keep, $"in {database}: the cluster is formed ({workers}); tables and data left as they are")
@@ -62,6 +64,45 @@ public sealed record BootstrapPlan(IReadOnlyList<PlanStep> Steps, IReadOnlyList<
         steps.Add(new(PlanKind.Keep, $"not touched: the cluster's other databases (its own metadata in {lab.MaintenanceDatabase} included), its server settings, pg_hba.conf"));
         steps.AddRange(notes.Select(n => new PlanStep(PlanKind.Note, n)));
         return new BootstrapPlan(steps, holdings);
+    }
+
+    /// <summary>
+    /// The connections Citus itself will open while the bootstrap forms the lab's cluster, opened now
+    /// from the coordinator by Citus (citus_check_connection_to_node: its own TLS, authentication and
+    /// addresses): to itself at the address it accepted the lab on (shard splits, with
+    /// citus.local_hostname set to it for mediAI, <see cref="LocalHostname"/>), and to each site at
+    /// the address the lab registers. One that fails would fail the bootstrap half-way: refused now.
+    /// </summary>
+    private static async Task<PlanStep> CitusLinksAsync(LabClusterOptions lab, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(lab.ConnectionString(lab.Coordinator, lab.MaintenanceDatabase));
+        await connection.OpenAsync(cancellationToken);
+        var self = await LocalHostname.OfSessionAsync(connection, cancellationToken);
+        var links = new List<(string What, string Host, int Port)>();
+        if (self is { } at)
+        {
+            links.Add(($"itself at {at.Host}:{at.Port} (shard splits; the lab sets citus.local_hostname = '{at.Host}' for {LabSites.Database})", at.Host, at.Port));
+        }
+
+        links.AddRange(lab.Nodes.Where(n => self is null || (n.ClusterHost, n.ClusterPort) != self.Value)
+            .Select(n => ($"{n.City} at {n.ClusterHost}:{n.ClusterPort}", n.ClusterHost, n.ClusterPort)));
+        var failed = new List<string>();
+        foreach (var (what, host, port) in links)
+        {
+            await using var check = new NpgsqlCommand("SELECT citus_check_connection_to_node($1, $2)", connection)
+            {
+                Parameters = { new() { Value = host }, new() { Value = port } },
+            };
+            if (await check.ExecuteScalarAsync(cancellationToken) is not true)
+            {
+                failed.Add(what);
+            }
+        }
+
+        return failed.Count == 0
+            ? new(PlanKind.Keep, $"Citus's own connections from the coordinator open: to {string.Join(", to ", links.Select(l => l.What))}")
+            : new(PlanKind.Refuse, $"Citus on the coordinator cannot open a connection to {string.Join(", to ", failed)}, which the bootstrap needs. " +
+                "Check that each address listens (listen_addresses), that pg_hba.conf lets the coordinator in, and that an agent's gateway given with --Lab:Gateways is running");
     }
 
     /// <summary>The coordinator's citus.node_conninfo when it makes Citus's links between nodes require TLS, else null.</summary>
@@ -94,7 +135,7 @@ public sealed record BootstrapPlan(IReadOnlyList<PlanStep> Steps, IReadOnlyList<
 
     /// <summary>What a refused bootstrap says: every refusal, and the flag.</summary>
     public string RefusalMessage() =>
-        "The bootstrap changed nothing: on this cluster it would have to destroy what it did not make." + Environment.NewLine +
+        "The bootstrap changed nothing, for these reasons:" + Environment.NewLine +
         string.Join(Environment.NewLine, Refusals.Select(r => "  - " + r.Text));
 
     public string ToText()

@@ -49,7 +49,11 @@ public sealed class DepartmentCluster : IAsyncDisposable
     /// true: TLS only, between the nodes too (verify-full). false: what site agents beside the nodes
     /// need — clear text accepted, and Citus's node links with sslmode=prefer (a gateway declines TLS).
     /// </param>
-    public static async Task<DepartmentCluster> StartAsync(bool tls = true)
+    /// <param name="localHostname">
+    /// true: each node's citus.local_hostname is its own address (a department that met Citus's
+    /// connections to itself). false: Citus's default, localhost, where no node listens.
+    /// </param>
+    public static async Task<DepartmentCluster> StartAsync(bool tls = true, bool localHostname = true)
     {
         var citus = Installations.Citus ?? throw new InvalidOperationException(Installations.CitusSkipReason);
         var certificates = Directory.CreateTempSubdirectory("mediai-dept-tls-").FullName;
@@ -65,8 +69,11 @@ public sealed class DepartmentCluster : IAsyncDisposable
             ["citus.propagate_set_commands"] = "none",
         };
         // Each host listens on its own address only; Citus's connections to its own node (shard splits) must go there, not to localhost.
+        Dictionary<string, string> SettingsOf(string host) => localHostname
+            ? new Dictionary<string, string>(settings) { ["citus.local_hostname"] = host }
+            : new Dictionary<string, string>(settings);
         var starts = Hosts.Select((host, i) => TestPostgres.StartAsync(
-            citus, $"dept{i}", port, new Dictionary<string, string>(settings) { ["citus.local_hostname"] = host }, host, tls ? TlsOnly : ClearAccepted)).ToList();
+            citus, $"dept{i}", port, SettingsOf(host), host, tls ? TlsOnly : ClearAccepted)).ToList();
         TestPostgres[] nodes;
         try
         {
