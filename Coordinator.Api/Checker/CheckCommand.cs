@@ -54,7 +54,7 @@ public static class CheckCommand
         var root = new RootCommand($"Grades your answers to the MediAI lab against the running lab.{Environment.NewLine}Usage: {Command} [folder] [options]")
         {
             Folder, Json, Host, Port, User, Password, Tls, RootCertificate, Timeout,
-            ClassCommand.Class, ClassCommand.At, ClassCommand.Out, ClassCommand.Parallel, ClassCommand.Template, ClassCommand.BurstMinutes, ClassCommand.Api,
+            ClassCommand.Class, ClassCommand.At, ClassCommand.Out, ClassCommand.Parallel, ClassCommand.Template, ClassCommand.BurstMinutes, ClassCommand.Points, ClassCommand.Api,
         };
         root.Subcommands.Add(CampaignCommand.Create());
         root.Subcommands.Add(BenchFailuresCommand.Create());

@@ -15,6 +15,7 @@ public static class ClassCommand
     public static readonly Option<int> Parallel = new("--parallel") { Description = "With --class: students graded at once (1 to 8)", DefaultValueFactory = _ => 2 };
     public static readonly Option<string?> Template = new("--template") { Description = "With --class: a clone of the assignment's template repository; solutions/ is compared with the version each student was handed (default: each clone's first commit)" };
     public static readonly Option<int> BurstMinutes = new("--burst-minutes") { Description = "With --class and --at: flag a student all of whose commits lie in this many minutes before the deadline", DefaultValueFactory = _ => 60 };
+    public static readonly Option<string?> Points = new("--points") { Description = "With --class: the points per question (default: the lab repository's exercises/points.json)" };
     public static readonly Option<string> Api = new("--api") { Description = "With --class: the coordinator API", DefaultValueFactory = _ => "http://localhost:5180" };
 
     public static async Task<int> RunAsync(ParseResult options, int timeout, CancellationToken cancellationToken)
@@ -30,6 +31,7 @@ public static class ClassCommand
             ["timeout"] = timeout,
             ["template"] = options.GetValue(Template) is { } template ? Path.GetFullPath(template) : null,
             ["burstMinutes"] = options.GetValue(BurstMinutes),
+            ["points"] = options.GetValue(Points) is { } points ? Path.GetFullPath(points) : null,
         };
         // Each parameter is named as its option, but the folder, which is --class.
         if (await JobCli.RunAsync(http, "class-grading", parameters, "class grading", n => n switch { "folder" => "class", "burstMinutes" => "burst-minutes", _ => n }, cancellationToken) is not { } result)
@@ -41,6 +43,7 @@ public static class ClassCommand
         Console.WriteLine($"Graded {result.GetProperty("students").GetInt32()} student folder(s) in {result.GetProperty("seconds").GetDouble():0} s "
             + $"(Parts 1–3, 5: {result.GetProperty("firstPassSeconds").GetDouble():0} s; Part 4 replays: {result.GetProperty("part4Seconds").GetDouble():0} s).");
         Console.WriteLine($"  Gradebook: {result.GetProperty("csv").GetString()}");
+        Console.WriteLine($"  Marks:     {result.GetProperty("marks").GetString()} (one row per student: points, mark out of 20, flags)");
         Console.WriteLine($"             {result.GetProperty("json").GetString()}");
         Console.WriteLine($"  Summary:   {result.GetProperty("html").GetString()}");
         var help = result.GetProperty("needHelp").EnumerateArray().Select(s => s.GetString()).ToList();

@@ -19,7 +19,8 @@ namespace MediAI.Coordinator.Classroom;
 /// </summary>
 /// <param name="adminConnectionString">The grading's own sessions as the lab's administrator (see <see cref="ClassGradingFactory"/>), opened once the job starts.</param>
 /// <param name="replayOn">Part 4's replay over those sessions.</param>
-public sealed class ClassGrading(ClassParameters parameters, LabClusterOptions lab, string adminConnectionString, Func<NpgsqlDataSource, Part4Replay> replayOn) : ILabJob
+/// <param name="points">The points per question (exercises/points.json): each grade's points and mark.</param>
+public sealed class ClassGrading(ClassParameters parameters, LabPoints points, LabClusterOptions lab, string adminConnectionString, Func<NpgsqlDataSource, Part4Replay> replayOn) : ILabJob
 {
     /// <summary>Not graded per student on a shared lab: 5.5 rebalances the class's one cluster.</summary>
     public static readonly IReadOnlyDictionary<string, string> NotReplayed = new Dictionary<string, string>
@@ -223,8 +224,16 @@ public sealed class ClassGrading(ClassParameters parameters, LabClusterOptions l
             progress.Log($"{student}: {grades[student].Passed} passed, {grades[student].Failed} failed");
         }
 
+        // What this lab cannot grade is at stake for nobody: one denominator for the whole class.
+        var notGradedHere = LabQuestions.All
+            .Where(q => (q.NeedsCitus && !info.Citus) || NotReplayed.ContainsKey(q.Id) || (lab.External && q.Part == 4))
+            .Select(q => q.Id)
+            .ToList();
+        var possible = points.Possible(notGradedHere);
         var book = new Gradebook($"{lab.Coordinator.Host}:{lab.Coordinator.Port}/{LabSites.Database} (PostgreSQL {info.Server}{(info.Citus ? $", Citus {info.CitusVersion}" : ", no Citus")})",
-            parameters.At, DateTimeOffset.UtcNow, [.. _students.Select(s => grades[s])]);
+            parameters.At, DateTimeOffset.UtcNow,
+            [.. _students.Select(s => grades[s] with { Points = points.Earned(grades[s].Questions), PointsPossible = possible })],
+            points.PerQuestion);
         await book.WriteAsync(parameters.Out, cancellationToken);
         progress.Report(total, total, $"gradebook written to {parameters.Out}");
         return new
@@ -233,6 +242,7 @@ public sealed class ClassGrading(ClassParameters parameters, LabClusterOptions l
             needHelp = book.NeedHelp().Select(s => s.Student).ToList(),
             flags = book.Flags(parameters.BurstMinutes).ToList(),
             csv = Path.Combine(parameters.Out, Gradebook.CsvFile),
+            marks = Path.Combine(parameters.Out, Gradebook.MarksFile),
             json = Path.Combine(parameters.Out, Gradebook.JsonFile),
             html = Path.Combine(parameters.Out, Gradebook.HtmlFile),
             seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),

@@ -12,7 +12,8 @@ namespace MediAI.Coordinator.Classroom;
 /// <param name="TimeoutSeconds">The longest any one student statement may run.</param>
 /// <param name="Template">A clone of the assignment's template: solutions/ is compared with the version of it each student was handed (null: each clone's first commit).</param>
 /// <param name="BurstMinutes">A student all of whose commits lie in this many minutes before the deadline is flagged (late_burst).</param>
-public sealed record ClassParameters(string Folder, DateTimeOffset? At, string Out, int Parallel, int TimeoutSeconds, string? Template = null, int BurstMinutes = LateBurst.DefaultMinutes)
+/// <param name="Points">The points file (null: the lab repository's exercises/points.json).</param>
+public sealed record ClassParameters(string Folder, DateTimeOffset? At, string Out, int Parallel, int TimeoutSeconds, string? Template = null, int BurstMinutes = LateBurst.DefaultMinutes, string? Points = null)
 {
     public const string Example = "{\"folder\": \"/home/prof/class\", \"at\": \"2026-12-01 23:59\", \"parallel\": 2}";
 
@@ -38,13 +39,14 @@ public sealed record ClassParameters(string Folder, DateTimeOffset? At, string O
             : !Directory.Exists(t) ? $"there is no folder {t} on the machine that runs the lab"
             : Directory.Exists(Path.Combine(t, ".git")) || File.Exists(Path.Combine(t, ".git")) ? null
             : $"{t} is not a git clone (no .git): clone the assignment's template repository there");
+        var points = p.Text("points", f => Path.IsPathFullyQualified(f) ? null : "must be a full path");
         var burst = p.WholeNumber("burstMinutes", LateBurst.DefaultMinutes, 1, 10_080, "must be a whole number of minutes from 1 to 10080 (a week)");
         if (folder is null && !errors.ContainsKey("folder"))
         {
             errors["folder"] = ["is required: the folder holding one clone per student"];
         }
 
-        return errors.Count == 0 ? new ClassParameters(folder!, at, output ?? Path.Combine(folder!, DefaultOut), parallel, timeout, template, burst) : null;
+        return errors.Count == 0 ? new ClassParameters(folder!, at, output ?? Path.Combine(folder!, DefaultOut), parallel, timeout, template, burst, points) : null;
     }
 
     /// <summary>"2026-12-01 23:59" in this machine's time zone, or any ISO 8601 date with its offset.</summary>

@@ -76,10 +76,10 @@ public static class GradebookPage
             html.Append("</table>\n");
         }
 
-        html.Append("<h2>Every student</h2>\n<table><tr><th>Student</th><th>Passed</th><th>Commit graded</th><th>Commits</th></tr>\n");
+        html.Append("<h2>Every student</h2>\n<table><tr><th>Student</th><th>Passed</th><th>Points</th><th>Mark /20</th><th>Commit graded</th><th>Commits</th></tr>\n");
         foreach (var s in book.Students)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(s.Student)}</td><td>{s.Passed}/{s.Passed + s.Failed}</td><td><code>{E(s.Commit?[..Math.Min(8, s.Commit.Length)] ?? "—")}</code> {s.CommitDate:yyyy-MM-dd HH:mm}</td><td>{s.Commits}{(s.CommitsAfterDeadline > 0 ? $" <span class=\"muted\">(+{s.CommitsAfterDeadline} after the deadline)</span>" : "")}</td></tr>\n");
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(s.Student)}</td><td>{s.Passed}/{s.Passed + s.Failed}</td><td>{s.Points}/{s.PointsPossible}</td><td>{s.Mark:0.0}</td><td><code>{E(s.Commit?[..Math.Min(8, s.Commit.Length)] ?? "—")}</code> {s.CommitDate:yyyy-MM-dd HH:mm}</td><td>{s.Commits}{(s.CommitsAfterDeadline > 0 ? $" <span class=\"muted\">(+{s.CommitsAfterDeadline} after the deadline)</span>" : "")}</td></tr>\n");
         }
 
         return html.Append("</table>\n</body></html>\n").ToString();

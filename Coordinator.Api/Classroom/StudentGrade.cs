@@ -23,6 +23,9 @@ public sealed record StudentGrade
     /// <summary>Every commit of the student's in the last minutes before the deadline (null: no deadline given). A flag: no grade changes.</summary>
     public bool? LateBurst { get; init; }
 
+    /// <summary>The late-burst flag as the CSVs show it: true, false, or empty without a deadline.</summary>
+    public string LateBurstFlag => LateBurst switch { true => "true", false => "false", null => "" };
+
     /// <summary>The solutions/ flag as the CSV shows it: the files, or "cannot compare: …".</summary>
     public string SolutionsFlag => SolutionsCannotCompare is { } why ? $"cannot compare: {why}" : string.Join("; ", SolutionsModified ?? []);
 
@@ -30,6 +33,15 @@ public sealed record StudentGrade
     public string? Problem { get; init; }
 
     public IReadOnlyList<QuestionResult> Questions { get; init; } = [];
+
+    /// <summary>Points earned (exercises/points.json: each question passed earns its points).</summary>
+    public int Points { get; init; }
+
+    /// <summary>Points at stake: those of the questions this lab grades (the same for the whole class).</summary>
+    public int PointsPossible { get; init; }
+
+    /// <summary>Out of 20, to one decimal: <see cref="Points"/> over <see cref="PointsPossible"/>.</summary>
+    public double Mark => PointsPossible == 0 ? 0 : Math.Round(20.0 * Points / PointsPossible, 1, MidpointRounding.AwayFromZero);
 
     /// <summary>Parts 1–3, 5 and the reflections are graded (the first pass).</summary>
     public bool FirstPassDone { get; init; }

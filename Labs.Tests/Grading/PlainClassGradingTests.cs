@@ -72,6 +72,18 @@ public sealed class PlainClassGradingTests : IAsyncLifetime
 
         // A row per student and question; the summary names who needs help.
         Assert.Equal(1 + (8 * 31), File.ReadAllLines(Path.Combine(students.Root, "_gradebook", "gradebook.csv")).Length);
+
+        // marks.csv, a row per student for a learning platform: exercises/points.json's points (one a question as shipped)
+        // over the questions this lab grades (plain PostgreSQL: the 13 that need no Citus; 5.5 never in class grading),
+        // the same for every student, even one whose untouched files fail the others; the mark out of 20.
+        var marks = File.ReadAllLines(Path.Combine(students.Root, "_gradebook", "marks.csv"));
+        Assert.Equal("student,points,points_possible,mark_20,solutions_modified,late_burst,problem", marks[0]);
+        Assert.Equal(9, marks.Length);
+        Assert.Contains("ada,13,13,20.0,,false,", marks);
+        Assert.Contains("ben,0,13,0.0,,false,", marks);
+        Assert.Contains(marks, l => l.StartsWith("chloe,11,13,16.9,", StringComparison.Ordinal)); // 1.1 and 3.2 wrong; 4b needs Citus
+        Assert.Contains(marks, l => l.StartsWith("finn,0,13,0.0,,,", StringComparison.Ordinal) && l.Contains("is not a git clone", StringComparison.Ordinal));
+        Assert.Contains("Marks:     ", run.Output);
         var html = File.ReadAllText(Path.Combine(students.Root, "_gradebook", "summary.html"));
         Assert.Contains("<td>ben</td>", html[html.IndexOf("Students who need help", StringComparison.Ordinal)..]);
 
@@ -172,6 +184,16 @@ public sealed class PlainClassGradingTests : IAsyncLifetime
             Assert.Contains("must be a full path", errors.GetProperty("folder")[0].GetString());
             Assert.Contains("must be a date and time", errors.GetProperty("at")[0].GetString());
             Assert.Contains("from 1 to 8", errors.GetProperty("parallel")[0].GetString());
+        }
+
+        // A points file with a typo: refused, naming the file and the question.
+        var points = Path.Combine(students.Root, "_points.json");
+        File.WriteAllText(points, File.ReadAllText(Path.Combine(LabCheck.Exercises, "points.json")).Replace("\"1.2b\": 1", "\"1.2b\": -1", StringComparison.Ordinal));
+        using (var wrong = await api.Http.PostAsJsonAsync("/jobs/class-grading", new { folder = students.Root, points }))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+            var errors = (await wrong.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+            Assert.Equal($"{points}: \"part1\".\"1.2b\" is -1: points are whole numbers, 0 or more.", errors.GetProperty("points")[0].GetString());
         }
 
         // A view left in public by a run of the exercises by hand would answer for students who never made it: refused.
