@@ -47,8 +47,9 @@ public static class GitClone
         var count = int.Parse((await TextAsync(clone, ct, "rev-list", "--count", commit)).Trim(), CultureInfo.InvariantCulture);
         var after = int.Parse((await TextAsync(clone, ct, "rev-list", "--count", $"{commit}..HEAD")).Trim(), CultureInfo.InvariantCulture);
         var answers = await ExtractAsync(clone, commit, into, ct);
-        var solutions = await SolutionsCheck.CompareAsync(clone, commit, rules.Template, ct);
-        var burst = await LateBurst.FindAsync(clone, commit, at, rules.BurstMinutes, ct);
+        var roots = await RootsAsync(clone, commit, ct);
+        var solutions = await SolutionsCheck.CompareAsync(clone, commit, roots, rules.Template, ct);
+        var burst = await LateBurst.FindAsync(clone, commit, roots, at, rules.BurstMinutes, ct);
         return new StudentSnapshot(commit, date, count, after, answers, solutions, burst);
     }
 
@@ -91,6 +92,10 @@ public static class GitClone
 
         return into;
     }
+
+    /// <summary>The commits with no parent that <paramref name="commit"/> descends from: with Classroom, its one "Initial commit".</summary>
+    internal static async Task<IReadOnlyList<string>> RootsAsync(string clone, string commit, CancellationToken ct) =>
+        (await TextAsync(clone, ct, "rev-list", "--max-parents=0", commit)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
     internal static async Task<string> TextAsync(string clone, CancellationToken ct, params string[] args) =>
         System.Text.Encoding.UTF8.GetString(await RunAsync(clone, ct, args));

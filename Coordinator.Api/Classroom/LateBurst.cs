@@ -11,14 +11,14 @@ public static class LateBurst
     public const int DefaultMinutes = 60;
 
     /// <returns>Null without a deadline (nothing to be late for); false when the student made no commit of their own.</returns>
-    public static async Task<bool?> FindAsync(string clone, string commit, DateTimeOffset? deadline, int minutes, CancellationToken ct)
+    /// <param name="roots">The commit's first commits (<see cref="GitClone.RootsAsync"/>): the assignment's, not the student's.</param>
+    public static async Task<bool?> FindAsync(string clone, string commit, IReadOnlyList<string> roots, DateTimeOffset? deadline, int minutes, CancellationToken ct)
     {
         if (deadline is not { } at)
         {
             return null;
         }
 
-        var roots = (await GitClone.TextAsync(clone, ct, "rev-list", "--max-parents=0", commit)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var dates = (await GitClone.TextAsync(clone, ct, ["log", "--format=%cI", commit, "--not", .. roots]))
             .Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(d => DateTimeOffset.Parse(d, System.Globalization.CultureInfo.InvariantCulture))

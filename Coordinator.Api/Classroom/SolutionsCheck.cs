@@ -15,12 +15,12 @@ public static class SolutionsCheck
 {
     public const string Folder = "solutions";
 
-    public static async Task<SolutionsModification> CompareAsync(string clone, string commit, SolutionsTemplate? template, CancellationToken ct)
+    /// <param name="roots">The commit's first commits (<see cref="GitClone.RootsAsync"/>).</param>
+    public static async Task<SolutionsModification> CompareAsync(string clone, string commit, IReadOnlyList<string> roots, SolutionsTemplate? template, CancellationToken ct)
     {
-        var roots = (await GitClone.TextAsync(clone, ct, "rev-list", "--max-parents=0", commit)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        if (roots.Length != 1)
+        if (roots.Count != 1)
         {
-            return new(null, $"the history has {roots.Length} first commits, so which one the assignment made cannot be told");
+            return new(null, $"the history has {roots.Count} first commits, so which one the assignment made cannot be told");
         }
 
         var root = roots[0];
@@ -31,7 +31,7 @@ public static class SolutionsCheck
         }
         else
         {
-            var tree = (await GitClone.TextAsync(clone, ct, "ls-tree", "-d", root, "--", Folder)).Trim().Split([' ', '\t']) is [_, "tree", var id, ..] ? id : null;
+            var tree = await TreeAsync(clone, root, ct);
             if (tree is null || template.CommitWith(tree) is not { } templateCommit)
             {
                 return new(null, $"the first commit ({root[..8]}) holds {(tree is null ? "no solutions/ folder" : "a solutions/ folder")} that no commit of the template {template.Folder} has: another template, or a rewritten history");
@@ -47,6 +47,11 @@ public static class SolutionsCheck
             .ToList();
         return new(changed, null);
     }
+
+    /// <summary>The tree id of solutions/ at that commit, or null when it has no such folder.</summary>
+    public static async Task<string?> TreeAsync(string repository, string commit, CancellationToken ct) =>
+        // "<mode> tree <id>\tsolutions" when the commit has the folder; nothing when it has not.
+        (await GitClone.TextAsync(repository, ct, "ls-tree", "-d", commit, "--", Folder)).Trim().Split([' ', '\t']) is [_, "tree", var id, ..] ? id : null;
 
     /// <summary>Path → blob id of every file under solutions/ at that commit.</summary>
     private static async Task<Dictionary<string, string>> FilesAsync(string repository, string commit, CancellationToken ct)

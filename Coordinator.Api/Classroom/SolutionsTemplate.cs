@@ -25,9 +25,7 @@ public sealed class SolutionsTemplate
         var trees = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var commit in commits)
         {
-            // "<mode> tree <id>\tsolutions" when the commit has the folder; nothing when it has not.
-            var line = (await GitClone.TextAsync(folder, ct, "ls-tree", "-d", commit, "--", SolutionsCheck.Folder)).Trim();
-            if (line.Split([' ', '\t']) is [_, "tree", var tree, ..])
+            if (await SolutionsCheck.TreeAsync(folder, commit, ct) is { } tree)
             {
                 trees.TryAdd(tree, commit);
             }

@@ -144,11 +144,12 @@ public sealed class ContainerLabTests
                 // psql inside the coordinator's container comes in through the students' door, so it gets
                 // the trace link psql at localhost:<port> gets; psql -X reaches the node directly, without one.
                 // (Asked again for a while: the door gives links once its probe has seen the dashboard answer.)
-                var inside = ContainerEngine.Docker("exec", "citus_master", "psql", "-U", "postgres", "-d", "mediAI", "-c", "SELECT note FROM student_notes");
+                static DockerCli.Result Inside() => ContainerEngine.Docker("exec", "citus_master", "psql", "-U", "postgres", "-d", "mediAI", "-c", "SELECT note FROM student_notes");
+                var inside = Inside();
                 for (var i = 0; i < 15 && !inside.Error.Contains("NOTICE:  trace: ", StringComparison.Ordinal); i++)
                 {
                     await Task.Delay(1_000);
-                    inside = ContainerEngine.Docker("exec", "citus_master", "psql", "-U", "postgres", "-d", "mediAI", "-c", "SELECT note FROM student_notes");
+                    inside = Inside();
                 }
 
                 Assert.True(inside.Ok, inside.Error);

@@ -33,10 +33,15 @@ public sealed partial class TraceLinkNotices(string dashboardUrl, DashboardLiven
         {
             case (Flow.Downstream, BackendCode.CommandComplete) when tracer.JustAnswered is { } set
                 && TraceLinksSetting().Match(set.Sql) is { Success: true } setting:
-                var value = setting.Groups["value"].Value.ToLowerInvariant();
-                if (value is "on" or "true" or "1" or "off" or "false" or "0")
+                bool? on = setting.Groups["value"].Value.ToLowerInvariant() switch
                 {
-                    _on = value is "on" or "true" or "1";
+                    "on" or "true" or "1" => true,
+                    "off" or "false" or "0" => false,
+                    _ => null,
+                };
+                if (on is { } valid)
+                {
+                    _on = valid;
                     return Verdict.Forward;
                 }
 
