@@ -59,6 +59,7 @@ public static class CheckCommand
         root.Subcommands.Add(CampaignCommand.Create());
         root.Subcommands.Add(BenchFailuresCommand.Create());
         root.Subcommands.Add(GenerateCommand.Create());
+        root.Subcommands.Add(AutogradeCommand.Create());
         root.SetAction((result, ct) => GradeAsync(result, ct));
         return root;
     }

@@ -58,6 +58,13 @@ public sealed class ClassGrading(ClassParameters parameters, LabPoints points, L
             return $"{parameters.Folder} holds no student folder: put one clone per student in it (git clone <url> {parameters.Folder}/<name>).";
         }
 
+        if (parameters.OwnLab && (_students.Count > 1 || lab.External))
+        {
+            return lab.External
+                ? "ownLab: an existing cluster (external mode) is shared, not one student's own: grade without ownLab."
+                : $"ownLab grades one student on a lab of their own, and {parameters.Folder} holds {_students.Count}: grade a class without ownLab.";
+        }
+
         if (parameters.Template is { } template)
         {
             try
@@ -118,7 +125,9 @@ public sealed class ClassGrading(ClassParameters parameters, LabPoints points, L
             info = await LabInfo.LoadAsync(probe, cancellationToken);
         }
 
-        var total = _students.Count * 2;
+        // Own lab: a third pass for what only a student's own lab may do (5.5's rebalance), after Part 4's.
+        var ownLab = parameters.OwnLab && info.Citus;
+        var total = _students.Count * (ownLab ? 3 : 2);
         long done = 0;
         void Step(string text) => progress.Report(Interlocked.Read(ref done), total, text);
 
@@ -157,6 +166,11 @@ public sealed class ClassGrading(ClassParameters parameters, LabPoints points, L
             }
 
             if (grade.Part4Done)
+            {
+                Interlocked.Increment(ref done);
+            }
+
+            if (ownLab && grade.OwnLabDone)
             {
                 Interlocked.Increment(ref done);
             }
@@ -224,9 +238,20 @@ public sealed class ClassGrading(ClassParameters parameters, LabPoints points, L
             progress.Log($"{student}: {grades[student].Passed} passed, {grades[student].Failed} failed");
         }
 
+        // Pass 3, on a student's own lab only: 5.5 run as they ran it (it rebalances the cluster), then graded on what it left.
+        foreach (var student in _students.Where(s => ownLab && !grades[s].OwnLabDone))
+        {
+            Step($"replaying {student}'s 5.5 (a rebalance of their own lab)");
+            await LabAnswersAsync(student, cancellationToken);
+            var report = await OwnLabAsync(student, answers[student], cancellationToken);
+            grades[student] = grades[student].With(report.Questions) with { OwnLabDone = true };
+            await store.SaveAsync(grades[student], cancellationToken);
+            Interlocked.Increment(ref done);
+        }
+
         // What this lab cannot grade is at stake for nobody: one denominator for the whole class.
         var notGradedHere = LabQuestions.All
-            .Where(q => (q.NeedsCitus && !info.Citus) || NotReplayed.ContainsKey(q.Id) || (lab.External && q.Part == 4))
+            .Where(q => (q.NeedsCitus && !info.Citus) || (NotReplayed.ContainsKey(q.Id) && !ownLab) || (lab.External && q.Part == 4))
             .Select(q => q.Id)
             .ToList();
         var possible = points.Possible(notGradedHere);
@@ -268,6 +293,49 @@ public sealed class ClassGrading(ClassParameters parameters, LabPoints points, L
         catch (Exception e) when (e is NpgsqlException or InvalidOperationException or HttpRequestException && !ct.IsCancellationRequested)
         {
             throw (Exception?)await LabProbe.DownAsync(Admin, lab, student, e, ct) ?? new InvalidOperationException($"grading {student} failed: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// The questions <see cref="NotReplayed"/> on a shared lab, on the student's own: their files run as
+    /// the lab's administrator (citus_add_node and the rebalancer need it; the lab is theirs alone),
+    /// PostgreSQL's errors on the way failing the question, then graded on what the files left.
+    /// </summary>
+    private async Task<CheckReport> OwnLabAsync(string student, string folder, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, IReadOnlyList<string>>();
+        try
+        {
+            foreach (var question in LabQuestions.All.Where(q => NotReplayed.ContainsKey(q.Id) && q.SqlFile is not null))
+            {
+                // A file with blanks left fails for them; run, its complete statements would rebalance the lab half-way.
+                if (await WithoutBlanksAsync(folder, question.SqlFile!, ct))
+                {
+                    var list = new List<string>();
+                    await Part4Replay.RunFileAsync(Admin, folder, question.SqlFile!, list, ct);
+                    errors[question.Id] = list;
+                }
+            }
+
+            var checker = new LabChecker(Admin, new FragmentationChecker(Admin, Options.Create(new QueryLimits())), parameters.TimeoutSeconds,
+                new CheckScope(q => NotReplayed.ContainsKey(q.Id), new Dictionary<string, string>(), Sandboxed: false, errors));
+            return await checker.RunAsync(folder, student, ct);
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException && !ct.IsCancellationRequested)
+        {
+            throw (Exception?)await LabProbe.DownAsync(Admin, lab, student, e, ct) ?? new InvalidOperationException($"grading {student}'s own lab failed: {e.Message}", e);
+        }
+    }
+
+    private static async Task<bool> WithoutBlanksAsync(string folder, string relative, CancellationToken ct)
+    {
+        try
+        {
+            return await AnswerFile.LoadAsync(folder, relative, ct) is { } file && file.Sections.All(s => s.BlankLines.Count == 0);
+        }
+        catch (UnreadableFileException)
+        {
+            return false; // the grader names it
         }
     }
 

@@ -13,7 +13,8 @@ namespace MediAI.Coordinator.Classroom;
 /// <param name="Template">A clone of the assignment's template: solutions/ is compared with the version of it each student was handed (null: each clone's first commit).</param>
 /// <param name="BurstMinutes">A student all of whose commits lie in this many minutes before the deadline is flagged (late_burst).</param>
 /// <param name="Points">The points file (null: the lab repository's exercises/points.json).</param>
-public sealed record ClassParameters(string Folder, DateTimeOffset? At, string Out, int Parallel, int TimeoutSeconds, string? Template = null, int BurstMinutes = LateBurst.DefaultMinutes, string? Points = null)
+/// <param name="OwnLab">The lab serves this one student alone (autograde, on a Classroom runner): what would move a shared lab's data (5.5's rebalance) is replayed and graded too.</param>
+public sealed record ClassParameters(string Folder, DateTimeOffset? At, string Out, int Parallel, int TimeoutSeconds, string? Template = null, int BurstMinutes = LateBurst.DefaultMinutes, string? Points = null, bool OwnLab = false)
 {
     public const string Example = "{\"folder\": \"/home/prof/class\", \"at\": \"2026-12-01 23:59\", \"parallel\": 2}";
 
@@ -41,12 +42,13 @@ public sealed record ClassParameters(string Folder, DateTimeOffset? At, string O
             : $"{t} is not a git clone (no .git): clone the assignment's template repository there");
         var points = p.Text("points", f => Path.IsPathFullyQualified(f) ? null : "must be a full path");
         var burst = p.WholeNumber("burstMinutes", LateBurst.DefaultMinutes, 1, 10_080, "must be a whole number of minutes from 1 to 10080 (a week)");
+        var ownLab = p.Boolean("ownLab", false, "must be true or false: true when the lab serves this one student alone (autograde)");
         if (folder is null && !errors.ContainsKey("folder"))
         {
             errors["folder"] = ["is required: the folder holding one clone per student"];
         }
 
-        return errors.Count == 0 ? new ClassParameters(folder!, at, output ?? Path.Combine(folder!, DefaultOut), parallel, timeout, template, burst, points) : null;
+        return errors.Count == 0 ? new ClassParameters(folder!, at, output ?? Path.Combine(folder!, DefaultOut), parallel, timeout, template, burst, points, ownLab) : null;
     }
 
     /// <summary>"2026-12-01 23:59" in this machine's time zone, or any ISO 8601 date with its offset.</summary>

@@ -132,8 +132,11 @@ public sealed class Part4Replay(NpgsqlDataSource admin, AgentClient agents, Agen
     private Task ArmAsync(string fault, CancellationToken ct) =>
         agents.AddFaultAsync(Tokyo, CampaignFaults.All.Single(k => k.Name == fault).Request(Random.Shared), ct);
 
+    private static Task RunAsync(StudentSandbox sandbox, string answers, string relative, List<string> errors, CancellationToken ct, bool connectionLossExpected = false) =>
+        RunFileAsync(sandbox.Session, answers, relative, errors, ct, connectionLossExpected);
+
     /// <summary>The file as psql runs it (no ON_ERROR_STOP): a failing statement is noted and the file carries on; a lost connection ends it.</summary>
-    private static async Task RunAsync(StudentSandbox sandbox, string answers, string relative, List<string> errors, CancellationToken ct, bool connectionLossExpected = false)
+    internal static async Task RunFileAsync(NpgsqlDataSource session, string answers, string relative, List<string> errors, CancellationToken ct, bool connectionLossExpected = false)
     {
         ExerciseFile? file;
         try
@@ -152,7 +155,7 @@ public sealed class Part4Replay(NpgsqlDataSource admin, AgentClient agents, Agen
 
         try
         {
-            await using var connection = await sandbox.Session.OpenConnectionAsync(ct);
+            await using var connection = await session.OpenConnectionAsync(ct);
             await new PsqlRunner(connection, NullLogger.Instance).ContinueOnError((message, error) =>
             {
                 if (!connectionLossExpected || error is null || !KilledServer(error))

@@ -49,6 +49,9 @@ public sealed record StudentGrade
     /// <summary>Part 4 is replayed and graded (the second pass).</summary>
     public bool Part4Done { get; init; }
 
+    /// <summary>What only the student's own lab may do (5.5's rebalance) is replayed and graded (the third pass, autograde's).</summary>
+    public bool OwnLabDone { get; init; }
+
     public int Passed => Questions.Count(q => q.Outcome == Outcome.Pass);
     public int Failed => Questions.Count(q => q.Outcome == Outcome.Fail);
 
@@ -60,6 +63,7 @@ public sealed record StudentGrade
         Questions = [.. LabQuestions.All.Select(q => new QuestionResult(q.Id, q.Part, q.Title, q.SqlFile, Outcome.Fail, [problem]))],
         FirstPassDone = true,
         Part4Done = true,
+        OwnLabDone = true,
     };
 
     /// <summary>This pass's grades in place of the same questions' earlier ones, in the lab's question order.</summary>

@@ -25,10 +25,10 @@ public sealed class ContainerLabTests
 {
     private static readonly TimeSpan StartLimit = TimeSpan.FromMinutes(4);
 
-    private static string[] LabArgs(string image, string prefix, int port) =>
+    internal static string[] LabArgs(string image, string prefix, int port) =>
         ["--Lab:Mode=containers", $"--Lab:Image={image}", $"--Lab:VolumePrefix={prefix}", $"--Lab:CoordinatorPort={port}"];
 
-    private static (string Prefix, int Port) Fresh() =>
+    internal static (string Prefix, int Port) Fresh() =>
         ($"mediai-test-{Guid.NewGuid():N}"[..20], FreePorts.FirstFree(28_000 + Random.Shared.Next(0, 2_000), new HashSet<int>()));
 
     [Fact]
@@ -457,7 +457,7 @@ public sealed class ContainerLabTests
     }
 
     /// <summary>Stopping the lab leaves no node container and no process (agents, API, DCP).</summary>
-    private static async Task AssertNothingLeftAsync()
+    internal static async Task AssertNothingLeftAsync()
     {
         for (var i = 0; i < 60 && (ContainerEngine.NodeContainers().Count > 0 || LabProcesses.Running().Count > 0); i++)
         {

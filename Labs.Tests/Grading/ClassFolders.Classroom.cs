@@ -51,6 +51,18 @@ public sealed partial class ClassFolders
         return folders;
     }
 
+    /// <summary>One more student of the same class who accepted the assignment and never committed (outside <see cref="ClassFolders.Root"/>'s class, so the class's expectations stay).</summary>
+    public string AcceptedOnly(string student)
+    {
+        var clone = Accept(student, "2026-06-01 10:00");
+        var outside = Path.Combine(Root + "-" + student);
+        Directory.Move(clone, outside);
+        _extra.Add(outside);
+        return outside;
+    }
+
+    private readonly List<string> _extra = [];
+
     /// <summary>The template: the lab's exercises/ as handed out and its solutions/, one commit.</summary>
     private static void MakeTemplate(string repository, string date, Func<string, string>? edit)
     {

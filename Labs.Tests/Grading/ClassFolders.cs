@@ -187,7 +187,7 @@ public sealed partial class ClassFolders : IDisposable
 
     public void Dispose()
     {
-        foreach (var folder in new[] { Root, Template, OtherTemplate }.Where(Directory.Exists))
+        foreach (var folder in new[] { Root, Template, OtherTemplate }.Concat(_extra).Where(Directory.Exists))
         {
             if (Environment.GetEnvironmentVariable("MEDIAI_KEEP_CLASS") is null)
             {

@@ -99,6 +99,8 @@ public sealed partial class PsqlRunner(NpgsqlConnection connection, ILogger logg
                 case MetaStep { Command: "echo" } m:
                     logger.LogInformation("{Message}", Interpolate(Unquote(m.Arguments)));
                     break;
+                case MetaStep { Command: "timing" or "x" or "pset" or "a" or "t" }:
+                    break; // how psql shows results (\timing on in the exercises): nothing runs, nothing to do
                 case MetaStep m when _onError is not null:
                     _onError($"{scriptName} line {m.Line}: \\{m.Command} skipped (the grader runs SQL, \\gexec, \\set, \\if and \\echo)", null);
                     break;
