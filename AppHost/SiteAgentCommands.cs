@@ -20,9 +20,14 @@ public static class SiteAgentCommands
     private static readonly (string Path, string Name, string Label, string Description, string Icon) Stop =
         (AgentRoutes.NodeStop, "node-stop", "Stop node", "Stop this site's node cleanly (docker stop).", "Stop");
 
-    // At the workers: the coordinator killed between the phases, seen from this site's link (exercise 4d).
-    private static readonly (string Path, string Name, string Label, string Description, string Icon)[] CoordinatorCrashes =
+    // At the workers: the coordinator killed between the phases, seen from this site's link (exercise 4d);
+    // a phase held at this site while the others go ahead (exercise 4e: committed, but not all at once).
+    private static readonly (string Path, string Name, string Label, string Description, string Icon)[] WorkerCommands =
     [
+        (AgentRoutes.HoldCommitPrepared, "hold-commit-prepared", "Hold COMMIT PREPARED 3 s",
+            "The next COMMIT PREPARED for this site waits 3 s before its node sees it: the other sites commit first, and a reader meanwhile sees only their part.", "Timer"),
+        (AgentRoutes.HoldPrepare, "hold-prepare", "Hold PREPARE 3 s",
+            "The next PREPARE TRANSACTION for this site waits 3 s before its node sees it: the other sites have prepared and hold their locks meanwhile.", "HourglassHalf"),
         (AgentRoutes.CrashCoordinatorBeforeCommitRecord, "crash-coordinator-before", "Crash coordinator before its commit record",
             "When this site has prepared the next transaction, the coordinator (Paris) is killed before it hears the vote: recovery must roll back.", "ErrorCircle"),
         (AgentRoutes.CrashCoordinatorAfterCommitRecord, "crash-coordinator-after", "Crash coordinator after its commit record",
@@ -40,7 +45,7 @@ public static class SiteAgentCommands
 
         if (site.Role == SiteRole.Worker)
         {
-            commands = commands.Concat(CoordinatorCrashes);
+            commands = commands.Concat(WorkerCommands);
         }
 
         foreach (var (path, name, label, description, icon) in commands)

@@ -101,11 +101,35 @@ public static class CampaignChart
             {{report.GetProperty("resolutionMedianMs").GetDouble():0}} ms, max {{report.GetProperty("resolutionMaxMs").GetDouble():0}} ms.</p>
             {{verdict}}
             {{svg}}
+            {{ReadersTable(report)}}
             <p><small>Each bar is the transfers one fault kind hit ("none": no fault), split by what the client was told. An indeterminate
             COMMIT got no answer it can trust (its connection, or the coordinator that answered, died); the checker accepts it whole or absent, never half. The same seed replays this
             campaign exactly. Kept until "Reset lab data".</small></p>
             </body></html>
             """);
+    }
+
+    /// <summary>With readers: their reads per fault kind, apart from the bars — a fractured read breaks no invariant; it is what other sessions saw before a commit reached every site.</summary>
+    private static string ReadersTable(JsonElement report)
+    {
+        if (!report.TryGetProperty("readers", out var readers) || readers.GetProperty("readers").GetInt32() == 0)
+        {
+            return "";
+        }
+
+        var table = new StringBuilder("<h2>Fractured reads</h2>");
+        table.Append(CultureInfo.InvariantCulture,
+            $"<p>{readers.GetProperty("readers").GetInt32()} readers ({Html(readers.GetProperty("strategy").GetString() ?? "")}) read both legs of every transfer while they ran: ");
+        table.Append(CultureInfo.InvariantCulture,
+            $"{readers.GetProperty("reads").GetInt64()} reads, <b>{readers.GetProperty("fractured").GetInt64()} fractured</b> (one site's leg of a transfer without the other's), {readers.GetProperty("errors").GetInt64()} failed.</p>");
+        table.Append("<table><tr><th>fault</th><th>reads</th><th>fractured</th><th>per 1,000</th><th>failed</th></tr>");
+        foreach (var row in readers.GetProperty("byFaultKind").EnumerateArray())
+        {
+            table.Append(CultureInfo.InvariantCulture,
+                $"<tr><td>{Html(row.GetProperty("faultKind").GetString() ?? "")}</td><td>{row.GetProperty("reads").GetInt64()}</td><td>{row.GetProperty("fractured").GetInt64()}</td><td>{row.GetProperty("perThousand").GetDouble():0.0}</td><td>{row.GetProperty("errors").GetInt64()}</td></tr>");
+        }
+
+        return table.Append("</table><p><small>Citus makes a distributed commit atomic, not isolated: each site's part becomes visible when its COMMIT PREPARED arrives, and a statement reads each shard in its own snapshot.</small></p>").ToString();
     }
 
     private static string Html(string text) => WebUtility.HtmlEncode(text);

@@ -13,7 +13,9 @@ public static class CampaignFaults
     public sealed record Kind(string Name, Func<Random, object> Request, Kills Kills = Kills.Nothing);
 
     /// <summary>The menu on this lab: on an existing cluster (external mode) no kind that kills a node — node kills are the lab's own nodes' feature.</summary>
-    public static IReadOnlyList<Kind> For(bool nodeKills) => nodeKills ? All : [.. All.Where(k => k.Kills == Kills.Nothing)];
+    /// <param name="only">The kinds asked for (null: all).</param>
+    public static IReadOnlyList<Kind> For(bool nodeKills, IReadOnlyList<string>? only = null) =>
+        [.. All.Where(k => (nodeKills || k.Kills == Kills.Nothing) && (only is null || only.Contains(k.Name)))];
 
     /// <summary>The fault kind of a transfer no fault hit.</summary>
     public const string None = "none";
@@ -28,6 +30,8 @@ public static class CampaignFaults
         new("fail_prepare", _ => new { name = "campaign", type = "fail_prepare" }),
         new("drop_after_prepare", _ => new { name = "campaign", type = "drop_after_prepare" }),
         new("drop_before_commit_prepared", _ => new { name = "campaign", type = "drop_before_commit_prepared" }),
+        new("delay_prepare", r => new { name = "campaign", type = "delay_prepare", attributes = new { delay = r.Next(100, 1_000) } }),
+        new("delay_commit_prepared", r => new { name = "campaign", type = "delay_commit_prepared", attributes = new { delay = r.Next(200, 1_500) } }),
         new("slicer", r => new { name = "campaign", type = "slicer", attributes = new { average_size = r.Next(8, 64), size_variation = 4, delay = r.Next(0, 500) } }),
         new("limit_data", r => new { name = "campaign", type = "limit_data", stream = r.Next(2) == 0 ? "upstream" : "downstream", attributes = new { bytes = r.Next(100, 4_000) } }),
         new("slow_close", r => new { name = "campaign", type = "slow_close", attributes = new { delay = r.Next(50, 300) } }),

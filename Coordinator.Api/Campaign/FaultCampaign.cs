@@ -18,7 +18,8 @@ public sealed record CampaignResult(
     double ResolutionMedianMs,
     double ResolutionMaxMs,
     InvariantReport Invariants,
-    IReadOnlyList<TransferAttempt> History)
+    IReadOnlyList<TransferAttempt> History,
+    ReadersReport Readers)
 {
     /// <summary>Its number in the history kept until the next reset (GET /campaigns/{id}, and /chart).</summary>
     public long CampaignId { get; init; }
@@ -34,9 +35,13 @@ public sealed class FaultCampaign(CampaignParameters parameters, LabClusterOptio
 {
     private static readonly TimeSpan ResolutionLimit = TimeSpan.FromSeconds(60);
 
-    public string Description => $"a fault campaign of {parameters.Transactions} transfers (fault rate {parameters.FaultRate:0.##}, seed {parameters.Seed})";
+    public string Description => $"a fault campaign of {parameters.Transactions} transfers (fault rate {parameters.FaultRate:0.##}, seed {parameters.Seed}" +
+        (parameters.Faults is { } only ? $", faults {only}" : "") + (parameters.Readers > 0 ? $", {parameters.Readers} readers" : "") + ")";
 
-    public Task<string?> RefusalAsync(CancellationToken cancellationToken) => Task.FromResult(lab.NoAgentsRefusal("The fault campaign"));
+    public Task<string?> RefusalAsync(CancellationToken cancellationToken) => Task.FromResult(lab.NoAgentsRefusal("The fault campaign")
+        ?? (parameters.FaultRate > 0 && CampaignFaults.For(!lab.External, parameters.FaultKinds).Count == 0
+            ? $"None of the fault kinds asked for ({parameters.Faults}) can run on an existing cluster: its nodes are not the lab's to kill. Ask for others, or none (fault rate 0)."
+            : null));
 
     private string Coordinator(bool pooled = true) =>
         new NpgsqlConnectionStringBuilder(lab.ConnectionString(lab.Coordinator, LabSites.Database))
@@ -65,48 +70,70 @@ public sealed class FaultCampaign(CampaignParameters parameters, LabClusterOptio
         var history = new List<TransferAttempt>(parameters.Transactions);
         var resolutions = new List<TimeSpan>();
         var sites = LabSites.All;
-        var menu = CampaignFaults.For(nodeKills: !lab.External);
-        for (var id = 1L; id <= parameters.Transactions; id++)
+        var menu = CampaignFaults.For(nodeKills: !lab.External, parameters.FaultKinds);
+
+        // The readers, while the transfers run: each read is tallied under the transfer in flight when it began.
+        var during = 0L;
+        var reads = new System.Collections.Concurrent.ConcurrentQueue<LegsRead>();
+        using var readersStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var readers = Enumerable.Range(0, parameters.Readers)
+            .Select(_ => Task.Run(() => CampaignReader.RunAsync(Coordinator(), () => Interlocked.Read(ref during), reads, readersStop.Token), CancellationToken.None))
+            .ToList();
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var from = sites[random.Next(sites.Count)];
-            var to = sites.Where(s => s != from).ElementAt(random.Next(sites.Count - 1));
-            var (fromAccount, toAccount) = (random.Next(1, CampaignStore.AccountsPerSite + 1), random.Next(1, CampaignStore.AccountsPerSite + 1));
-            var amount = random.Next(1, 51);
-            var fault = random.NextDouble() < parameters.FaultRate ? menu[random.Next(menu.Count)] : null;
-            var faulted = random.Next(2) == 0 ? from : to;
-            var request = fault?.Request(random);
-            if (request is not null)
-            {
-                await agents.AddFaultAsync(faulted, request, cancellationToken);
-            }
+            await TransfersAsync();
+        }
+        finally
+        {
+            await readersStop.CancelAsync();
+            await Task.WhenAll(readers);
+        }
 
-            var (outcome, number) = await Transfer.RunAsync(Coordinator(pooled: false), id, from, fromAccount, to, toAccount, amount, cancellationToken);
-            var inDoubt = false;
-            if (request is not null)
+        async Task TransfersAsync()
+        {
+            for (var id = 1L; id <= parameters.Transactions; id++)
             {
-                // Healed at once, then recovered at once: a transaction left prepared holds its rows'
-                // locks, and every later transfer touching them would block behind it (2PC's blocking).
-                await agents.HealAsync(faulted, cancellationToken);
-                if (fault!.Kills != CampaignFaults.Kills.Nothing)
+                cancellationToken.ThrowIfCancellationRequested();
+                Interlocked.Exchange(ref during, id);
+                var from = sites[random.Next(sites.Count)];
+                var to = sites.Where(s => s != from).ElementAt(random.Next(sites.Count - 1));
+                var (fromAccount, toAccount) = (random.Next(1, CampaignStore.AccountsPerSite + 1), random.Next(1, CampaignStore.AccountsPerSite + 1));
+                var amount = random.Next(1, 51);
+                var fault = random.NextDouble() < parameters.FaultRate ? menu[random.Next(menu.Count)] : null;
+                var faulted = random.Next(2) == 0 ? from : to;
+                var request = fault?.Request(random);
+                if (request is not null)
                 {
-                    // A crash may have fired or not (the transfer may have failed before its moment): start is idempotent.
-                    await nodes.StartAsync(fault.Kills == CampaignFaults.Kills.Coordinator ? LabSites.Coordinator : faulted, cancellationToken);
-                    // The coordinator's crash ended every pooled session of the API too.
-                    retirePooledBackends();
+                    await agents.AddFaultAsync(faulted, request, cancellationToken);
                 }
 
-                var waiting = await PreparedAsync(cancellationToken);
-                inDoubt = number is { } n && waiting.Any(p => Transfer.NumberOf(p.Gid) == n);
-                if (waiting.Count > 0)
+                var (outcome, number) = await Transfer.RunAsync(Coordinator(pooled: false), id, from, fromAccount, to, toAccount, amount, cancellationToken);
+                var inDoubt = false;
+                if (request is not null)
                 {
-                    resolutions.Add(await ResolveAsync(cancellationToken));
-                }
-            }
+                    // Healed at once, then recovered at once: a transaction left prepared holds its rows'
+                    // locks, and every later transfer touching them would block behind it (2PC's blocking).
+                    await agents.HealAsync(faulted, cancellationToken);
+                    if (fault!.Kills != CampaignFaults.Kills.Nothing)
+                    {
+                        // A crash may have fired or not (the transfer may have failed before its moment): start is idempotent.
+                        await nodes.StartAsync(fault.Kills == CampaignFaults.Kills.Coordinator ? LabSites.Coordinator : faulted, cancellationToken);
+                        // The coordinator's crash ended every pooled session of the API too.
+                        retirePooledBackends();
+                    }
 
-            var kind = fault?.Name ?? CampaignFaults.None;
-            history.Add(new TransferAttempt(id, from.Name, to.Name, amount, outcome, kind, inDoubt));
-            progress.Report(id, parameters.Transactions, $"transfer {id}: {from.City} → {to.City}, {(fault is null ? "no fault" : $"{kind} at {faulted.City}")}: {outcome}");
+                    var waiting = await PreparedAsync(cancellationToken);
+                    inDoubt = number is { } n && waiting.Any(p => Transfer.NumberOf(p.Gid) == n);
+                    if (waiting.Count > 0)
+                    {
+                        resolutions.Add(await ResolveAsync(cancellationToken));
+                    }
+                }
+
+                var kind = fault?.Name ?? CampaignFaults.None;
+                history.Add(new TransferAttempt(id, from.Name, to.Name, amount, outcome, kind, inDoubt));
+                progress.Report(id, parameters.Transactions, $"transfer {id}: {from.City} → {to.City}, {(fault is null ? "no fault" : $"{kind} at {faulted.City}")}: {outcome}");
+            }
         }
 
         // Whatever is left: heal everything, recover, and check against what the sites now hold.
@@ -120,8 +147,10 @@ public sealed class FaultCampaign(CampaignParameters parameters, LabClusterOptio
         var left = await PreparedAsync(cancellationToken);
         var sorted = resolutions.Select(r => r.TotalMilliseconds).Order().ToList();
         var report = InvariantChecker.Check(history, await ObserveAsync(left, cancellationToken));
+        var seen = parameters.Readers == 0 ? ReadersReport.None : FracturedReads.Tally(parameters.Readers, CampaignReader.Strategy, [.. reads], history);
         progress.Log($"{history.Count} transfers, {history.Count(t => t.FaultKind != CampaignFaults.None)} faults, {report.Violations.Count} violations, " +
-            $"{resolutions.Count} recoveries (median {Median(sorted):0} ms, max {sorted.LastOrDefault():0} ms)");
+            $"{resolutions.Count} recoveries (median {Median(sorted):0} ms, max {sorted.LastOrDefault():0} ms)" +
+            (parameters.Readers == 0 ? "" : $"; {seen.Reads} reads, {seen.Fractured} fractured, {seen.Errors} failed"));
         var result = new CampaignResult(
             parameters,
             history.Count,
@@ -131,7 +160,8 @@ public sealed class FaultCampaign(CampaignParameters parameters, LabClusterOptio
             Median(sorted),
             sorted.LastOrDefault(),
             report,
-            history);
+            history,
+            seen);
 
         // Kept until the next reset: a student compares campaigns, and the chart reads it from here.
         await using var store = new NpgsqlConnection(Coordinator(pooled: false));

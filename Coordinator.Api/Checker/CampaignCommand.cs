@@ -18,12 +18,14 @@ public static class CampaignCommand
     private static readonly Option<int> Transactions = new("--transactions") { Description = "Transfers to run (1 to 5000)", DefaultValueFactory = _ => 200 };
     private static readonly Option<double> FaultRate = new("--fault-rate") { Description = "The share of transfers a fault hits (0 to 1)", DefaultValueFactory = _ => 0.5 };
     private static readonly Option<int?> Seed = new("--seed") { Description = "Replays a campaign exactly (default: a new seed)" };
+    private static readonly Option<string?> Faults = new("--faults") { Description = "The fault kinds to draw from, comma-separated (default: all), e.g. delay_commit_prepared,drop_before_commit_prepared" };
+    private static readonly Option<int> Readers = new("--readers") { Description = "Sessions reading both legs of every transfer while they run (0 to 8): their fractured reads are counted apart from the violations", DefaultValueFactory = _ => 0 };
 
     public static Command Create()
     {
         var command = new Command("campaign", "Runs a fault campaign in the running lab: seeded transfers between sites under faults, then checks that no transfer was half-applied or lost.")
         {
-            Api, Transactions, FaultRate, Seed,
+            Api, Transactions, FaultRate, Seed, Readers, Faults,
         };
         command.SetAction((result, ct) => RunAsync(result, ct));
         return command;
@@ -32,10 +34,15 @@ public static class CampaignCommand
     private static async Task<int> RunAsync(ParseResult options, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { BaseAddress = new Uri(options.GetValue(Api)!) };
-        var parameters = new Dictionary<string, object> { ["transactions"] = options.GetValue(Transactions), ["faultRate"] = options.GetValue(FaultRate) };
+        var parameters = new Dictionary<string, object> { ["transactions"] = options.GetValue(Transactions), ["faultRate"] = options.GetValue(FaultRate), ["readers"] = options.GetValue(Readers) };
         if (options.GetValue(Seed) is { } seed)
         {
             parameters["seed"] = seed;
+        }
+
+        if (options.GetValue(Faults) is { } faults)
+        {
+            parameters["faults"] = faults;
         }
 
         var result = await JobCli.RunAsync(http, "fault-campaign", parameters, "campaign", Dashed, cancellationToken);
@@ -50,11 +57,21 @@ public static class CampaignCommand
         var rows = invariants.GetProperty("byFaultKind").EnumerateArray().ToList();
         // As wide as the longest kind (crash_coordinator_after_commit_record), so the columns stay columns.
         var width = rows.Select(r => r.GetProperty("faultKind").GetString()!.Length).Append("fault".Length).Max();
-        Console.WriteLine($"{"fault".PadRight(width)} {"tried",6} {"acked",6} {"aborted",8} {"indet.",7} {"in doubt",9} {"violations",11}");
+        // With readers, their columns beside the violations: a fractured read is a finding about Citus, not a violation.
+        var readers = result.GetProperty("readers");
+        var seen = readers.GetProperty("readers").GetInt32() > 0
+            ? readers.GetProperty("byFaultKind").EnumerateArray().ToDictionary(r => r.GetProperty("faultKind").GetString()!)
+            : null;
+        Console.WriteLine($"{"fault".PadRight(width)} {"tried",6} {"acked",6} {"aborted",8} {"indet.",7} {"in doubt",9} {"violations",11}" +
+                          (seen is null ? "" : $" {"reads",7} {"fractured",10} {"per 1000",9} {"failed",7}"));
         foreach (var row in rows)
         {
-            Console.WriteLine($"{row.GetProperty("faultKind").GetString()!.PadRight(width)} {row.GetProperty("attempted"),6} {row.GetProperty("acknowledged"),6} {row.GetProperty("aborted"),8} " +
-                              $"{row.GetProperty("indeterminate"),7} {row.GetProperty("inDoubtBeforeRecovery"),9} {row.GetProperty("violations"),11}");
+            var kind = row.GetProperty("faultKind").GetString()!;
+            Console.WriteLine($"{kind.PadRight(width)} {row.GetProperty("attempted"),6} {row.GetProperty("acknowledged"),6} {row.GetProperty("aborted"),8} " +
+                              $"{row.GetProperty("indeterminate"),7} {row.GetProperty("inDoubtBeforeRecovery"),9} {row.GetProperty("violations"),11}" +
+                              (seen?.GetValueOrDefault(kind) is { ValueKind: JsonValueKind.Object } r
+                                  ? string.Create(CultureInfo.InvariantCulture, $" {r.GetProperty("reads"),7} {r.GetProperty("fractured"),10} {r.GetProperty("perThousand").GetDouble(),9:0.0} {r.GetProperty("errors"),7}")
+                                  : ""));
         }
 
         var violations = invariants.GetProperty("violations").EnumerateArray().ToList();
@@ -65,6 +82,18 @@ public static class CampaignCommand
         foreach (var violation in violations)
         {
             Console.WriteLine($"VIOLATION {violation.GetProperty("kind").GetString()}: {violation.GetProperty("detail").GetString()}");
+        }
+
+        if (seen is not null)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{readers.GetProperty("readers")} readers ({readers.GetProperty("strategy").GetString()}): {readers.GetProperty("reads")} reads, {readers.GetProperty("fractured")} fractured " +
+                $"(saw one site's leg of a transfer without the other's), {readers.GetProperty("errors")} failed. Atomicity is not isolation: each is in GET /campaigns/{result.GetProperty("campaignId")}."));
+            foreach (var sample in readers.GetProperty("samples").EnumerateArray().Take(5))
+            {
+                Console.WriteLine($"FRACTURED READ: transfer {sample.GetProperty("transfer")} seen at {sample.GetProperty("seen").GetString()}, not yet at {sample.GetProperty("missing").GetString()} " +
+                                  $"({sample.GetProperty("at").GetDateTimeOffset():HH:mm:ss.fff}, during {sample.GetProperty("faultKind").GetString()})");
+            }
         }
 
         Console.WriteLine(violations.Count == 0 ? "The invariants hold: money conserved, no transfer half-applied, every acknowledged commit there, nothing left prepared." : $"{violations.Count} violations.");

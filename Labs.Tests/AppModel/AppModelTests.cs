@@ -233,12 +233,13 @@ public sealed class AppModelTests
         var tokyoCommands = Resource(builder, "agent-tokyo").Annotations.OfType<ResourceCommandAnnotation>().Select(c => c.Name)
             .Where(n => !n.StartsWith("resource-", StringComparison.Ordinal) && n is not ("start" or "stop" or "restart")).ToList();
         Assert.Equal(
-            ["crash-coordinator-after", "crash-coordinator-before", "drop-after-prepare", "fail-prepare", "heal-all", "node-kill", "node-start", "site-down", "site-restore", "wan-off", "wan-on"],
+            ["crash-coordinator-after", "crash-coordinator-before", "drop-after-prepare", "fail-prepare", "heal-all", "hold-commit-prepared", "hold-prepare", "node-kill", "node-start", "site-down", "site-restore", "wan-off", "wan-on"],
             tokyoCommands.Where(n => n != "node-stop").Order());
         // A clean stop is the container's (docker stop); a local node's process is stopped from its own row.
         Assert.Equal(Resource(builder, "tokyo") is ContainerResource, tokyoCommands.Contains("node-stop"));
-        // The coordinator cannot crash itself between the phases from its own menu: that is the workers'.
-        Assert.DoesNotContain(Resource(builder, "agent-paris").Annotations.OfType<ResourceCommandAnnotation>(), c => c.Name.StartsWith("crash-coordinator", StringComparison.Ordinal));
+        // The coordinator cannot crash itself between the phases from its own menu, nor hold its own phases: that is the workers'.
+        Assert.DoesNotContain(Resource(builder, "agent-paris").Annotations.OfType<ResourceCommandAnnotation>(),
+            c => c.Name.StartsWith("crash-coordinator", StringComparison.Ordinal) || c.Name.StartsWith("hold-", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -15,7 +15,10 @@ namespace MediAI.Labs.Tests.Citus;
 [Collection(CitusCluster.Collection)]
 public sealed class FaultCampaignTests(CitusCluster cluster)
 {
-    private Task<TestCoordinator> ApiAsync() =>
+    private Task<TestCoordinator> ApiAsync() => ApiAsync(cluster);
+
+    /// <summary>The API over the cluster's nodes and agents, as the AppHost starts it.</summary>
+    internal static Task<TestCoordinator> ApiAsync(CitusCluster cluster) =>
         TestCoordinator.StartAsync(LabConfig.For(cluster.Nodes, gateways: cluster.Agents).Value,
             // Service discovery as the AppHost gives it: the API reaches each agent by name.
             [.. LabSites.All.Select((s, i) => $"--services:{s.AgentName}:http:0={cluster.Agents[i].Http.BaseAddress!.ToString().TrimEnd('/')}")]);
@@ -55,7 +58,7 @@ public sealed class FaultCampaignTests(CitusCluster cluster)
         // Every kind of the menu was drawn: the wire's faults, node kills at each 2PC moment, and the
         // coordinator killed before and after its commit record.
         var kinds = result.GetProperty("faultsByKind").EnumerateObject().Select(k => k.Name).ToList();
-        Assert.Equal(17, kinds.Count);
+        Assert.Equal(Coordinator.Campaign.CampaignFaults.All.Count, kinds.Count);
         Assert.Contains("crash_node_after_prepared", kinds);
         Assert.Contains("crash_coordinator_before_commit_record", kinds);
         Assert.Contains("crash_coordinator_after_commit_record", kinds);
@@ -150,10 +153,12 @@ public sealed class FaultCampaignTests(CitusCluster cluster)
         var again = await RunAsync(api.Http, new { transactions = 15, faultRate = 0.5, seed = 11 }, TimeSpan.FromMinutes(3));
         Assert.Equal(Plan(first), Plan(again));
 
-        using var bad = await api.Http.PostAsJsonAsync("/jobs/fault-campaign", new { transactions = 0, faultRate = 2 });
+        using var bad = await api.Http.PostAsJsonAsync("/jobs/fault-campaign", new { transactions = 0, faultRate = 2, readers = 9, faults = "latency,nope" });
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         var problem = await bad.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(problem.GetProperty("errors").TryGetProperty("transactions", out _));
         Assert.True(problem.GetProperty("errors").TryGetProperty("faultRate", out _));
+        Assert.Equal("must be a whole number from 0 to 8: the sessions that read while the transfers run", problem.GetProperty("errors").GetProperty("readers")[0].GetString());
+        Assert.StartsWith("'nope' is no fault kind: give some of down, latency,", problem.GetProperty("errors").GetProperty("faults")[0].GetString());
     }
 }

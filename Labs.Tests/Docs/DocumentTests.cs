@@ -54,7 +54,7 @@ public sealed class DocumentTests
     [InlineData("See [the map](no-such-file.md).", "the link to no-such-file.md leads nowhere")]
     [InlineData("The API answers at http://localhost:5999.", "port 5999 is given nowhere")]
     [InlineData("`dotnet run --project Coordinator.Api/Checker -- --colour`", "the checker has no option --colour")]
-    [InlineData("`dotnet run --project Coordinator.Api/Checker -- campaign --faults 3`", "the checker campaign has no option --faults")]
+    [InlineData("`dotnet run --project Coordinator.Api/Checker -- campaign --writers 3`", "the checker campaign has no option --writers")]
     [InlineData("`dotnet run --project Coordinator.Api -- destroy --coordinator \"…\"`", "Coordinator.Api has no command destroy")]
     [InlineData("`dotnet run --project Grader`", "no such project")]
     public void A_stale_citation_is_named_with_its_file_and_line(string planted, string expected)

@@ -27,6 +27,8 @@ public static class AgentRoutes
     public const string FailPrepare = Presets + "/fail-prepare";
     public const string DropAfterPrepare = Presets + "/drop-after-prepare";
     public const string DropBeforeCommitPrepared = Presets + "/drop-before-commit-prepared";
+    public const string HoldCommitPrepared = Presets + "/hold-commit-prepared";
+    public const string HoldPrepare = Presets + "/hold-prepare";
     public const string CrashCoordinatorBeforeCommitRecord = Presets + "/crash-coordinator-before-commit-record";
     public const string CrashCoordinatorAfterCommitRecord = Presets + "/crash-coordinator-after-commit-record";
 }

@@ -44,6 +44,10 @@ public static class FaultEndpoints
         app.MapPost(AgentRoutes.FailPrepare, (FaultRegistry faults) => Add(faults, new FailPrepare(FailPrepare.TypeName, faults)));
         app.MapPost(AgentRoutes.DropAfterPrepare, (FaultRegistry faults) => Add(faults, new DropAfterPrepare(DropAfterPrepare.TypeName, faults)));
         app.MapPost(AgentRoutes.DropBeforeCommitPrepared, (FaultRegistry faults) => Add(faults, new DropBeforeCommitPrepared(DropBeforeCommitPrepared.TypeName, faults)));
+        app.MapPost(AgentRoutes.HoldCommitPrepared, (FaultRegistry faults) =>
+            Add(faults, new DelayCommitPrepared(DelayCommitPrepared.TypeName, TwoPhaseHold.DefaultDelayMs, every: false, faults)));
+        app.MapPost(AgentRoutes.HoldPrepare, (FaultRegistry faults) =>
+            Add(faults, new DelayPrepare(DelayPrepare.TypeName, TwoPhaseHold.DefaultDelayMs, every: false, faults)));
         app.MapPost(AgentRoutes.CrashCoordinatorBeforeCommitRecord, (FaultRegistry faults, FaultContext context) =>
             Add(faults, CrashCoordinatorPreset(TwoPhaseMoment.Prepared, context)));
         app.MapPost(AgentRoutes.CrashCoordinatorAfterCommitRecord, (FaultRegistry faults, FaultContext context) =>

@@ -21,6 +21,8 @@ public static class FaultCatalog
             [FailPrepare.TypeName] = new("the next PREPARE TRANSACTION fails: the site votes no", WholeLink, (n, _, _, c, _) => new FailPrepare(n, c.Registry)),
             [DropAfterPrepare.TypeName] = new("drops the link right after the site acknowledges the next PREPARE", WholeLink, (n, _, _, c, _) => new DropAfterPrepare(n, c.Registry)),
             [DropBeforeCommitPrepared.TypeName] = new("drops the link when the next COMMIT PREPARED arrives, before the node sees it", WholeLink, (n, _, _, c, _) => new DropBeforeCommitPrepared(n, c.Registry)),
+            [DelayPrepare.TypeName] = new("holds the next PREPARE TRANSACTION ('every': each) 'delay' ms before the node sees it", WholeLink, (n, _, r, c, e) => DelayPrepare.Create(n, r, c, e)),
+            [DelayCommitPrepared.TypeName] = new("holds the next COMMIT PREPARED ('every': each) 'delay' ms before the node sees it: the other sites commit first", WholeLink, (n, _, r, c, e) => DelayCommitPrepared.Create(n, r, c, e)),
             [Slicer.TypeName] = new("relays in writes of 'average_size' ± 'size_variation' bytes, 'delay' µs apart", OnStream, Slicer.Create),
             [LimitData.TypeName] = new("closes a link once it has carried 'bytes' bytes on the stream", OnStream, LimitData.Create),
             [SlowClose.TypeName] = new("when the sender closes, the link closes 'delay' ms later", OnStream, SlowClose.Create),

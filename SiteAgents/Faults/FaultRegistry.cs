@@ -34,33 +34,28 @@ public sealed class FaultRegistry : IFaultSource
         return true;
     }
 
-    public bool Remove(string name)
-    {
-        lock (_gate)
-        {
-            var kept = _faults.Where(f => f.Name != name).ToArray();
-            var removed = kept.Length != _faults.Length;
-            _faults = kept;
-            return removed;
-        }
-    }
+    public bool Remove(string name) => RemoveWhere(f => f.Name == name) > 0;
 
-    /// <summary>Removes a one-shot fault once it has acted (only that instance).</summary>
-    public void RemoveInstance(IFault fault)
-    {
-        lock (_gate)
-        {
-            _faults = _faults.Where(f => !ReferenceEquals(f, fault)).ToArray();
-        }
-    }
+    /// <summary>Removes a one-shot fault once it has acted (only that instance, or the <see cref="Toxicity"/> that wraps it).</summary>
+    public void RemoveInstance(IFault fault) => RemoveWhere(f => ReferenceEquals(f, fault) || (f is Toxicity t && ReferenceEquals(t.Inner, fault)));
 
-    public int Clear()
+    public int Clear() => RemoveWhere(_ => true);
+
+    /// <summary>Takes the faults out of the snapshot, then lets each go (a held message is released: <see cref="TwoPhaseHold"/>).</summary>
+    private int RemoveWhere(Func<IFault, bool> match)
     {
+        IFault[] removed;
         lock (_gate)
         {
-            var count = _faults.Length;
-            _faults = [];
-            return count;
+            removed = _faults.Where(match).ToArray();
+            _faults = _faults.Where(f => !match(f)).ToArray();
         }
+
+        foreach (var fault in removed.OfType<IDisposable>())
+        {
+            fault.Dispose();
+        }
+
+        return removed.Length;
     }
 }

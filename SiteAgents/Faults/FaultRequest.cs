@@ -41,4 +41,21 @@ public sealed class FaultRequest
         errors[$"attributes.{attribute}"] = [$"must be a whole number from {min} to {max}"];
         return defaultValue;
     }
+
+    /// <summary>A boolean attribute (true or false, not "true" nor 1), or an error for that field.</summary>
+    public bool Boolean(string attribute, bool defaultValue, Dictionary<string, string[]> errors)
+    {
+        if (Attributes is null || !Attributes.TryGetValue(attribute, out var value))
+        {
+            return defaultValue;
+        }
+
+        if (value.ValueKind is JsonValueKind.True or JsonValueKind.False)
+        {
+            return value.GetBoolean();
+        }
+
+        errors[$"attributes.{attribute}"] = ["must be true or false"];
+        return defaultValue;
+    }
 }

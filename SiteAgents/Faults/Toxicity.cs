@@ -8,9 +8,12 @@ namespace MediAI.SiteAgents.Faults;
 /// decided once per link. The decision is a pure function of the fault's name and the link's id, so
 /// the same fault added again (a campaign replayed from its seed) picks the same links; no state.
 /// </summary>
-public sealed class Toxicity(IFault inner, double toxicity) : IFault
+public sealed class Toxicity(IFault inner, double toxicity) : IFault, IDisposable
 {
     private readonly ulong _seed = Fnv1a(inner.Name);
+
+    /// <summary>The fault it lets act on some links (a one-shot fault removes itself by this instance).</summary>
+    public IFault Inner => inner;
 
     public string Name => inner.Name;
     public string Type => inner.Type;
@@ -33,6 +36,8 @@ public sealed class Toxicity(IFault inner, double toxicity) : IFault
 
     public ValueTask<Verdict> OnMessageAsync(PgMessage message, IFaultTarget target, CancellationToken cancellationToken) =>
         ActsOn(target.ConnectionId) ? inner.OnMessageAsync(message, target, cancellationToken) : ValueTask.FromResult(Verdict.Forward);
+
+    public void Dispose() => (inner as IDisposable)?.Dispose();
 
     /// <summary>A number in [0, 1) from the two inputs (SplitMix64's finalizer): the same inputs, the same number, in every process.</summary>
     private static double Unit(ulong seed, ulong value)

@@ -1,0 +1,62 @@
+using System.Collections.Concurrent;
+using Npgsql;
+
+namespace MediAI.Coordinator.Campaign;
+
+/// <summary>
+/// One of a campaign's readers (--readers N): while the transfers run, it reads both legs of every
+/// transfer through the coordinator, in one statement, again and again, and notes the transfers it
+/// saw by half. Citus runs the statement's part at each shard in that shard's own snapshot, and a
+/// site's leg becomes visible when that site's COMMIT PREPARED arrives: so it can see half.
+/// </summary>
+public static class CampaignReader
+{
+    /// <summary>The transfers whose debit and credit are not both there, or both absent: seen by half.</summary>
+    public const string HalvesSql =
+        $"SELECT transfer_id, bool_or(delta < 0) FROM {CampaignStore.Schema}.legs GROUP BY transfer_id HAVING bool_or(delta < 0) IS DISTINCT FROM bool_or(delta > 0)";
+
+    /// <summary>How it reads: one statement, READ COMMITTED, as psql does by default.</summary>
+    public const string Strategy = "read committed, one statement";
+
+    /// <summary>After an error (a site down, the coordinator killed), before the next read: no tight loop against a dead node.</summary>
+    private static readonly TimeSpan AfterError = TimeSpan.FromMilliseconds(200);
+
+    public static async Task RunAsync(string connectionString, Func<long> during, ConcurrentQueue<LegsRead> reads, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            var at = DateTimeOffset.UtcNow;
+            var transfer = during();
+            try
+            {
+                await using var connection = new NpgsqlConnection(connectionString);
+                await connection.OpenAsync(stop);
+                await using var command = new NpgsqlCommand(HalvesSql, connection);
+                await using var reader = await command.ExecuteReaderAsync(stop);
+                var halves = new List<(long, bool)>();
+                while (await reader.ReadAsync(stop))
+                {
+                    halves.Add((reader.GetInt64(0), reader.GetBoolean(1)));
+                }
+
+                reads.Enqueue(new LegsRead(at, transfer, halves));
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return; // the transfers are over: a read cut short is no read
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+            {
+                reads.Enqueue(new LegsRead(at, transfer, [], e.Message));
+                try
+                {
+                    await Task.Delay(AfterError, stop);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+}
