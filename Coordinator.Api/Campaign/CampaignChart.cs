@@ -92,7 +92,7 @@ public static class CampaignChart
         return string.Create(CultureInfo.InvariantCulture, $$"""
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"><title>MediAI Lab — fault campaign {{id}}</title>
-            <style>body{font-family:sans-serif;margin:24px;color:#212121} .ok{color:#2e7d32;font-weight:bold} .bad{color:#c62828;font-weight:bold} small{color:#616161}</style></head>
+            <style>body{font-family:sans-serif;margin:24px;color:#212121} .ok{color:#2e7d32;font-weight:bold} .bad{color:#c62828;font-weight:bold} small{color:#616161} table{border-collapse:collapse} td,th{padding:2px 12px;text-align:right} td:first-child,th:first-child{text-align:left}</style></head>
             <body>
             <h1>MediAI Lab — fault campaign {{id}}</h1>
             <p>{{report.GetProperty("transactions").GetInt32()}} transfers, {{report.GetProperty("faults").GetInt32()}} faults

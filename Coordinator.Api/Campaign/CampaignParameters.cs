@@ -9,7 +9,8 @@ namespace MediAI.Coordinator.Campaign;
 /// <param name="Seed">Replays a campaign exactly: the same transfers, faults, sites and moments.</param>
 /// <param name="Readers">Sessions reading both legs of every transfer while they run (0: none, as before): their fractured reads are reported apart from the violations.</param>
 /// <param name="Faults">The fault kinds to draw from, comma-separated (null: every kind this lab can inject).</param>
-public sealed record CampaignParameters(int Transactions, double FaultRate, int Seed, int Readers = 0, string? Faults = null)
+/// <param name="ReadStrategy">How the readers read (<see cref="Campaign.ReadStrategy"/>).</param>
+public sealed record CampaignParameters(int Transactions, double FaultRate, int Seed, int Readers = 0, string? Faults = null, string ReadStrategy = Campaign.ReadStrategy.Default)
 {
     /// <summary>The kinds asked for, or null for all.</summary>
     public IReadOnlyList<string>? FaultKinds => Faults?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
@@ -30,6 +31,9 @@ public sealed record CampaignParameters(int Transactions, double FaultRate, int 
                     ? $"'{unknown}' is no fault kind: give some of {string.Join(", ", CampaignFaults.All.Select(k => k.Name))}, comma-separated"
                     : null
                 : "must name at least one fault kind, comma-separated");
-        return errors.Count == 0 ? new CampaignParameters(transactions, faultRate, seed, readers, faults) : null;
+        var strategy = p.Text("readStrategy", r => Campaign.ReadStrategy.Find(r) is null
+            ? $"must be one of: {string.Join(", ", Campaign.ReadStrategy.All.Select(s => s.Name))}"
+            : null) ?? Campaign.ReadStrategy.Default;
+        return errors.Count == 0 ? new CampaignParameters(transactions, faultRate, seed, readers, faults, strategy) : null;
     }
 }

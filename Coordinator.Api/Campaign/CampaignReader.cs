@@ -15,13 +15,10 @@ public static class CampaignReader
     public const string HalvesSql =
         $"SELECT transfer_id, bool_or(delta < 0) FROM {CampaignStore.Schema}.legs GROUP BY transfer_id HAVING bool_or(delta < 0) IS DISTINCT FROM bool_or(delta > 0)";
 
-    /// <summary>How it reads: one statement, READ COMMITTED, as psql does by default.</summary>
-    public const string Strategy = "read committed, one statement";
-
     /// <summary>After an error (a site down, the coordinator killed), before the next read: no tight loop against a dead node.</summary>
     private static readonly TimeSpan AfterError = TimeSpan.FromMilliseconds(200);
 
-    public static async Task RunAsync(string connectionString, Func<long> during, ConcurrentQueue<LegsRead> reads, CancellationToken stop)
+    public static async Task RunAsync(string connectionString, ReadStrategy strategy, Func<long> during, ConcurrentQueue<LegsRead> reads, CancellationToken stop)
     {
         while (!stop.IsCancellationRequested)
         {
@@ -31,12 +28,26 @@ public static class CampaignReader
             {
                 await using var connection = new NpgsqlConnection(connectionString);
                 await connection.OpenAsync(stop);
-                await using var command = new NpgsqlCommand(HalvesSql, connection);
-                await using var reader = await command.ExecuteReaderAsync(stop);
-                var halves = new List<(long, bool)>();
-                while (await reader.ReadAsync(stop))
+                foreach (var sql in strategy.Before)
                 {
-                    halves.Add((reader.GetInt64(0), reader.GetBoolean(1)));
+                    await using var before = new NpgsqlCommand(sql, connection);
+                    await before.ExecuteNonQueryAsync(stop);
+                }
+
+                var halves = new List<(long, bool)>();
+                await using (var command = new NpgsqlCommand(HalvesSql, connection))
+                await using (var reader = await command.ExecuteReaderAsync(stop))
+                {
+                    while (await reader.ReadAsync(stop))
+                    {
+                        halves.Add((reader.GetInt64(0), reader.GetBoolean(1)));
+                    }
+                }
+
+                foreach (var sql in strategy.After)
+                {
+                    await using var after = new NpgsqlCommand(sql, connection);
+                    await after.ExecuteNonQueryAsync(stop);
                 }
 
                 reads.Enqueue(new LegsRead(at, transfer, halves));

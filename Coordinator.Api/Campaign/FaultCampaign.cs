@@ -36,7 +36,7 @@ public sealed class FaultCampaign(CampaignParameters parameters, LabClusterOptio
     private static readonly TimeSpan ResolutionLimit = TimeSpan.FromSeconds(60);
 
     public string Description => $"a fault campaign of {parameters.Transactions} transfers (fault rate {parameters.FaultRate:0.##}, seed {parameters.Seed}" +
-        (parameters.Faults is { } only ? $", faults {only}" : "") + (parameters.Readers > 0 ? $", {parameters.Readers} readers" : "") + ")";
+        (parameters.Faults is { } only ? $", faults {only}" : "") + (parameters.Readers > 0 ? $", {parameters.Readers} readers, {parameters.ReadStrategy}" : "") + ")";
 
     public Task<string?> RefusalAsync(CancellationToken cancellationToken) => Task.FromResult(lab.NoAgentsRefusal("The fault campaign")
         ?? (parameters.FaultRate > 0 && CampaignFaults.For(!lab.External, parameters.FaultKinds).Count == 0
@@ -77,8 +77,9 @@ public sealed class FaultCampaign(CampaignParameters parameters, LabClusterOptio
         var reads = new System.Collections.Concurrent.ConcurrentQueue<LegsRead>();
         using var readersStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var readers = Enumerable.Range(0, parameters.Readers)
-            .Select(_ => Task.Run(() => CampaignReader.RunAsync(Coordinator(), () => Interlocked.Read(ref during), reads, readersStop.Token), CancellationToken.None))
+            .Select(_ => Task.Run(() => CampaignReader.RunAsync(Coordinator(), ReadStrategy.Find(parameters.ReadStrategy)!, () => Interlocked.Read(ref during), reads, readersStop.Token), CancellationToken.None))
             .ToList();
+        var transfersClock = Stopwatch.StartNew();
         try
         {
             await TransfersAsync();
@@ -147,7 +148,7 @@ public sealed class FaultCampaign(CampaignParameters parameters, LabClusterOptio
         var left = await PreparedAsync(cancellationToken);
         var sorted = resolutions.Select(r => r.TotalMilliseconds).Order().ToList();
         var report = InvariantChecker.Check(history, await ObserveAsync(left, cancellationToken));
-        var seen = parameters.Readers == 0 ? ReadersReport.None : FracturedReads.Tally(parameters.Readers, CampaignReader.Strategy, [.. reads], history);
+        var seen = parameters.Readers == 0 ? ReadersReport.None : FracturedReads.Tally(parameters.Readers, parameters.ReadStrategy, [.. reads], history, transfersClock.Elapsed.TotalSeconds);
         progress.Log($"{history.Count} transfers, {history.Count(t => t.FaultKind != CampaignFaults.None)} faults, {report.Violations.Count} violations, " +
             $"{resolutions.Count} recoveries (median {Median(sorted):0} ms, max {sorted.LastOrDefault():0} ms)" +
             (parameters.Readers == 0 ? "" : $"; {seen.Reads} reads, {seen.Fractured} fractured, {seen.Errors} failed"));

@@ -20,11 +20,20 @@ public sealed record ReadTally(string FaultKind, long Reads, long Fractured, lon
 
 /// <summary>What the readers saw while the transfers ran: a finding about Citus, not an atomicity violation.</summary>
 /// <param name="Samples">The first fractured reads, each with its transfer, sites and moment.</param>
-public sealed record ReadersReport(int Readers, string Strategy, long Reads, long Fractured, long Errors, IReadOnlyList<ReadTally> ByFaultKind, IReadOnlyList<FracturedRead> Samples)
+/// <param name="Seconds">How long the transfers ran, the readers with them: the throughputs' denominator.</param>
+/// <param name="Transfers">Transfers run meanwhile (the writer's side of the cost).</param>
+public sealed record ReadersReport(int Readers, string Strategy, long Reads, long Fractured, long Errors, IReadOnlyList<ReadTally> ByFaultKind, IReadOnlyList<FracturedRead> Samples,
+    double Seconds = 0, int Transfers = 0)
 {
     public const int MaxSamples = 50;
 
     public static readonly ReadersReport None = new(0, "", 0, 0, 0, [], []);
+
+    /// <summary>Reads that succeeded, per second, all readers together.</summary>
+    public double ReadsPerSecond => Seconds == 0 ? 0 : Math.Round((Reads - Errors) / Seconds, 1);
+
+    /// <summary>Transfers per second while the readers read.</summary>
+    public double TransfersPerSecond => Seconds == 0 ? 0 : Math.Round(Transfers / Seconds, 2);
 }
 
 /// <summary>
@@ -35,7 +44,7 @@ public sealed record ReadersReport(int Readers, string Strategy, long Reads, lon
 /// </summary>
 public static class FracturedReads
 {
-    public static ReadersReport Tally(int readers, string strategy, IReadOnlyList<LegsRead> reads, IReadOnlyList<TransferAttempt> history)
+    public static ReadersReport Tally(int readers, string strategy, IReadOnlyList<LegsRead> reads, IReadOnlyList<TransferAttempt> history, double seconds = 0)
     {
         var byId = history.ToDictionary(t => t.Id);
         string KindOf(long transfer) => byId.TryGetValue(transfer, out var t) ? t.FaultKind : CampaignFaults.None;
@@ -56,6 +65,7 @@ public static class FracturedReads
             .OrderBy(g => g.Key == CampaignFaults.None ? "" : g.Key, StringComparer.Ordinal)
             .Select(g => new ReadTally(g.Key, g.Count(), g.Count(fracturedReads.Contains), g.Count(r => r.Error is not null)))
             .ToList();
-        return new ReadersReport(readers, strategy, reads.Count, fracturedReads.Count, reads.Count(r => r.Error is not null), byKind, [.. fractured.Take(ReadersReport.MaxSamples)]);
+        return new ReadersReport(readers, strategy, reads.Count, fracturedReads.Count, reads.Count(r => r.Error is not null), byKind, [.. fractured.Take(ReadersReport.MaxSamples)],
+            Math.Round(seconds, 1), history.Count);
     }
 }

@@ -19,13 +19,14 @@ public static class CampaignCommand
     private static readonly Option<double> FaultRate = new("--fault-rate") { Description = "The share of transfers a fault hits (0 to 1)", DefaultValueFactory = _ => 0.5 };
     private static readonly Option<int?> Seed = new("--seed") { Description = "Replays a campaign exactly (default: a new seed)" };
     private static readonly Option<string?> Faults = new("--faults") { Description = "The fault kinds to draw from, comma-separated (default: all), e.g. delay_commit_prepared,drop_before_commit_prepared" };
+    private static readonly Option<string> ReadStrategy = new("--read-strategy") { Description = "How the readers read: read-committed (default), repeatable-read, lock-table-share, lock-pg-dist-transaction", DefaultValueFactory = _ => "read-committed" };
     private static readonly Option<int> Readers = new("--readers") { Description = "Sessions reading both legs of every transfer while they run (0 to 8): their fractured reads are counted apart from the violations", DefaultValueFactory = _ => 0 };
 
     public static Command Create()
     {
         var command = new Command("campaign", "Runs a fault campaign in the running lab: seeded transfers between sites under faults, then checks that no transfer was half-applied or lost.")
         {
-            Api, Transactions, FaultRate, Seed, Readers, Faults,
+            Api, Transactions, FaultRate, Seed, Readers, Faults, ReadStrategy,
         };
         command.SetAction((result, ct) => RunAsync(result, ct));
         return command;
@@ -34,7 +35,7 @@ public static class CampaignCommand
     private static async Task<int> RunAsync(ParseResult options, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { BaseAddress = new Uri(options.GetValue(Api)!) };
-        var parameters = new Dictionary<string, object> { ["transactions"] = options.GetValue(Transactions), ["faultRate"] = options.GetValue(FaultRate), ["readers"] = options.GetValue(Readers) };
+        var parameters = new Dictionary<string, object> { ["transactions"] = options.GetValue(Transactions), ["faultRate"] = options.GetValue(FaultRate), ["readers"] = options.GetValue(Readers), ["readStrategy"] = options.GetValue(ReadStrategy)! };
         if (options.GetValue(Seed) is { } seed)
         {
             parameters["seed"] = seed;
@@ -88,7 +89,8 @@ public static class CampaignCommand
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{readers.GetProperty("readers")} readers ({readers.GetProperty("strategy").GetString()}): {readers.GetProperty("reads")} reads, {readers.GetProperty("fractured")} fractured " +
-                $"(saw one site's leg of a transfer without the other's), {readers.GetProperty("errors")} failed. Atomicity is not isolation: each is in GET /campaigns/{result.GetProperty("campaignId")}."));
+                $"(saw one site's leg of a transfer without the other's), {readers.GetProperty("errors")} failed; {readers.GetProperty("readsPerSecond").GetDouble():0.0} reads/s, " +
+                $"{readers.GetProperty("transfersPerSecond").GetDouble():0.00} transfers/s. Atomicity is not isolation: each is in GET /campaigns/{result.GetProperty("campaignId")}."));
             foreach (var sample in readers.GetProperty("samples").EnumerateArray().Take(5))
             {
                 Console.WriteLine($"FRACTURED READ: transfer {sample.GetProperty("transfer")} seen at {sample.GetProperty("seen").GetString()}, not yet at {sample.GetProperty("missing").GetString()} " +

@@ -153,12 +153,13 @@ public sealed class FaultCampaignTests(CitusCluster cluster)
         var again = await RunAsync(api.Http, new { transactions = 15, faultRate = 0.5, seed = 11 }, TimeSpan.FromMinutes(3));
         Assert.Equal(Plan(first), Plan(again));
 
-        using var bad = await api.Http.PostAsJsonAsync("/jobs/fault-campaign", new { transactions = 0, faultRate = 2, readers = 9, faults = "latency,nope" });
+        using var bad = await api.Http.PostAsJsonAsync("/jobs/fault-campaign", new { transactions = 0, faultRate = 2, readers = 9, faults = "latency,nope", readStrategy = "snapshot" });
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         var problem = await bad.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(problem.GetProperty("errors").TryGetProperty("transactions", out _));
         Assert.True(problem.GetProperty("errors").TryGetProperty("faultRate", out _));
         Assert.Equal("must be a whole number from 0 to 8: the sessions that read while the transfers run", problem.GetProperty("errors").GetProperty("readers")[0].GetString());
         Assert.StartsWith("'nope' is no fault kind: give some of down, latency,", problem.GetProperty("errors").GetProperty("faults")[0].GetString());
+        Assert.StartsWith("must be one of: read-committed, repeatable-read, lock-table-share", problem.GetProperty("errors").GetProperty("readStrategy")[0].GetString());
     }
 }

@@ -7,14 +7,15 @@ namespace MediAI.Labs.Tests.Citus;
 /// Citus tier: two-phase commit is atomic, not isolated. With each transfer's COMMIT PREPARED held
 /// at one of its two sites (delay_commit_prepared), readers reading both legs in one statement
 /// through the coordinator see the other site's leg alone — fractured reads, reported with the
-/// transfer and its sites — while the invariants, checked after recovery, still hold.
+/// transfer and its sites — while the invariants, checked after recovery, still hold; readers that
+/// first lock the table in SHARE mode see none.
 /// </summary>
 [NeedsCitus]
 [Collection(CitusCluster.Collection)]
 public sealed class FracturedReadTests(CitusCluster cluster)
 {
     [Fact]
-    public async Task While_commit_prepared_is_held_at_one_site_readers_see_the_other_sites_leg_alone_and_no_invariant_breaks()
+    public async Task While_commit_prepared_is_held_at_one_site_plain_readers_see_the_other_sites_leg_alone_and_readers_locking_in_share_mode_never_do()
     {
         Installations.RequireCitus();
         await using var api = await FaultCampaignTests.ApiAsync(cluster);
@@ -40,5 +41,16 @@ public sealed class FracturedReadTests(CitusCluster cluster)
             Assert.Equal("delay_commit_prepared", sample.GetProperty("faultKind").GetString());
         });
         TestContext.Current.TestOutputHelper?.WriteLine($"readers: {readers.GetProperty("reads")} reads, {readers.GetProperty("fractured")} fractured, {readers.GetProperty("errors")} failed");
+
+        // The remedy the lab teaches, on the same seed and the same held COMMIT PREPARED: a reading
+        // transaction that first takes LOCK TABLE … IN SHARE MODE. Citus holds the writer's locks
+        // until its COMMIT PREPAREDs are answered, so the reader waits for the whole commit: no half.
+        var locked = await FaultCampaignTests.RunAsync(api.Http,
+            new { transactions = 20, faultRate = 1, faults = "delay_commit_prepared", readers = 2, seed = 5, readStrategy = "lock-table-share" }, TimeSpan.FromMinutes(4));
+        var lockedReaders = locked.GetProperty("readers");
+        Assert.Equal("lock-table-share", lockedReaders.GetProperty("strategy").GetString());
+        Assert.True(lockedReaders.GetProperty("reads").GetInt64() - lockedReaders.GetProperty("errors").GetInt64() > 0, lockedReaders.ToString());
+        Assert.True(lockedReaders.GetProperty("fractured").GetInt64() == 0, lockedReaders.ToString());
+        Assert.Equal(0, locked.GetProperty("invariants").GetProperty("violations").GetArrayLength());
     }
 }
