@@ -97,6 +97,15 @@ public sealed class HoldFaultTests(GatewayNode fixture) : IClassFixture<GatewayN
         Assert.NotEqual(0, ended.ExitCode);
         Assert.DoesNotContain(gid, await fixture.Node.PreparedGidsAsync());
         Assert.Equal(0, await CountAsync(table));
+        // The one-shot hold is spent with its link (as the link unwinds): only "down" is left to heal.
+        var left = await FaultsAsync(agent);
+        for (var i = 0; i < 50 && left.Length > 1; i++)
+        {
+            await Task.Delay(100);
+            left = await FaultsAsync(agent);
+        }
+
+        Assert.Equal(["down"], left.Select(f => f.GetProperty("type").GetString()));
         (await agent.Http.PostAsync(AgentRoutes.Reset, null)).EnsureSuccessStatusCode();
     }
 

@@ -42,10 +42,13 @@ public abstract class TwoPhaseHold(string name, string step, int delayMs, bool e
         {
             // The fault was removed while holding: the message goes on now.
         }
-
-        if (!every)
+        finally
         {
-            registry.RemoveInstance(this);
+            // A one-shot hold is spent, whether its message went on or its link dropped meanwhile.
+            if (!every)
+            {
+                registry.RemoveInstance(this);
+            }
         }
 
         return Verdict.Forward;
