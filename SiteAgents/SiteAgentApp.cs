@@ -26,6 +26,7 @@ public static class SiteAgentApp
         builder.Services.AddSingleton<IFaultSource>(services => services.GetRequiredService<FaultRegistry>());
         builder.Services.AddSingleton<ConnectionRegistry>();
         builder.Services.AddSingleton<TraceContextStore>();
+        builder.Services.AddSingleton<PendingPrepared>();
         builder.Services.AddSingleton<StatementLedger>();
         builder.Services.AddSingleton<LinkTracers>();
         builder.Services.AddSingleton<LateSpans>();

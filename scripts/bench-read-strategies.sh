@@ -15,7 +15,7 @@ READERS=${3:-2}
 API=${API:-http://localhost:5180}
 dotnet build Coordinator.Api/Checker/Checker.csproj -v q -nologo >/dev/null
 checker="dotnet Coordinator.Api/Checker/bin/Debug/net10.0/Checker.dll"
-strategies="read-committed repeatable-read lock-table-share lock-pg-dist-transaction"
+strategies="read-committed repeatable-read lock-table-share lock-pg-dist-transaction one-shard-group"
 settings="none delay_commit_prepared drop_before_commit_prepared"
 
 echo "Fault campaign, $TRANSFERS transfers per run, seed $SEED, $READERS readers; every fault hits one of the transfer's two sites."

@@ -12,8 +12,8 @@ namespace MediAI.Coordinator.Campaign;
 public static class CampaignReader
 {
     /// <summary>The transfers whose debit and credit are not both there, or both absent: seen by half.</summary>
-    public const string HalvesSql =
-        $"SELECT transfer_id, bool_or(delta < 0) FROM {CampaignStore.Schema}.legs GROUP BY transfer_id HAVING bool_or(delta < 0) IS DISTINCT FROM bool_or(delta > 0)";
+    public static string HalvesSql(string table) =>
+        $"SELECT transfer_id, bool_or(delta < 0) FROM {table} GROUP BY transfer_id HAVING bool_or(delta < 0) IS DISTINCT FROM bool_or(delta > 0)";
 
     /// <summary>After an error (a site down, the coordinator killed), before the next read: no tight loop against a dead node.</summary>
     private static readonly TimeSpan AfterError = TimeSpan.FromMilliseconds(200);
@@ -35,7 +35,7 @@ public static class CampaignReader
                 }
 
                 var halves = new List<(long, bool)>();
-                await using (var command = new NpgsqlCommand(HalvesSql, connection))
+                await using (var command = new NpgsqlCommand(HalvesSql(strategy.Table), connection))
                 await using (var reader = await command.ExecuteReaderAsync(stop))
                 {
                     while (await reader.ReadAsync(stop))

@@ -25,11 +25,14 @@ public static class CampaignStore
             $"CREATE SCHEMA IF NOT EXISTS {Schema}",
             // A plain table on the coordinator: one row per campaign, its whole report as JSON.
             $"CREATE TABLE IF NOT EXISTS {Schema}.campaigns (id bigserial PRIMARY KEY, finished_at timestamptz NOT NULL DEFAULT now(), report jsonb NOT NULL)",
-            $"DROP TABLE IF EXISTS {Schema}.accounts, {Schema}.legs",
+            $"DROP TABLE IF EXISTS {Schema}.accounts, {Schema}.legs, {Schema}.journal",
             $"CREATE TABLE {Schema}.accounts (country text NOT NULL, id int NOT NULL, balance numeric NOT NULL, PRIMARY KEY (country, id))",
             $"CREATE TABLE {Schema}.legs (transfer_id bigint NOT NULL, country text NOT NULL, delta numeric NOT NULL)",
             $"SELECT create_distributed_table('{Schema}.accounts', 'country', colocate_with => 'patients')",
             $"SELECT create_distributed_table('{Schema}.legs', 'country', colocate_with => 'patients')",
+            // Both legs again, by transfer: one transfer's two rows in one shard (read strategy one-shard-group).
+            $"CREATE TABLE {Schema}.journal (transfer_id bigint NOT NULL, country text NOT NULL, delta numeric NOT NULL)",
+            $"SELECT create_distributed_table('{Schema}.journal', 'transfer_id', shard_count => 8, colocate_with => 'none')",
             $"INSERT INTO {Schema}.accounts SELECT c, i, {OpeningBalance} FROM unnest(ARRAY[{countries}]) AS c, generate_series(1, {AccountsPerSite}) AS i",
         })
         {

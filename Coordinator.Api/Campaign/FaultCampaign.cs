@@ -74,10 +74,11 @@ public sealed class FaultCampaign(CampaignParameters parameters, LabClusterOptio
 
         // The readers, while the transfers run: each read is tallied under the transfer in flight when it began.
         var during = 0L;
+        var strategy = ReadStrategy.Find(parameters.ReadStrategy)!;
         var reads = new System.Collections.Concurrent.ConcurrentQueue<LegsRead>();
         using var readersStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var readers = Enumerable.Range(0, parameters.Readers)
-            .Select(_ => Task.Run(() => CampaignReader.RunAsync(Coordinator(), ReadStrategy.Find(parameters.ReadStrategy)!, () => Interlocked.Read(ref during), reads, readersStop.Token), CancellationToken.None))
+            .Select(_ => Task.Run(() => CampaignReader.RunAsync(Coordinator(), strategy, () => Interlocked.Read(ref during), reads, readersStop.Token), CancellationToken.None))
             .ToList();
         var transfersClock = Stopwatch.StartNew();
         try
@@ -108,7 +109,7 @@ public sealed class FaultCampaign(CampaignParameters parameters, LabClusterOptio
                     await agents.AddFaultAsync(faulted, request, cancellationToken);
                 }
 
-                var (outcome, number) = await Transfer.RunAsync(Coordinator(pooled: false), id, from, fromAccount, to, toAccount, amount, cancellationToken);
+                var (outcome, number) = await Transfer.RunAsync(Coordinator(pooled: false), id, from, fromAccount, to, toAccount, amount, strategy.Journal, cancellationToken);
                 var inDoubt = false;
                 if (request is not null)
                 {

@@ -10,7 +10,7 @@ namespace MediAI.Coordinator.Campaign;
 public static class Transfer
 {
     public static async Task<(TransferOutcome Outcome, long? TransactionNumber)> RunAsync(
-        string connectionString, long id, LabSite from, int fromAccount, LabSite to, int toAccount, decimal amount, CancellationToken cancellationToken)
+        string connectionString, long id, LabSite from, int fromAccount, LabSite to, int toAccount, decimal amount, bool journal, CancellationToken cancellationToken)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         try
@@ -38,6 +38,11 @@ public static class Transfer
 
             await ExecuteAsync(connection, $"UPDATE {CampaignStore.Schema}.accounts SET balance = balance + $1 WHERE country = $2 AND id = $3", cancellationToken, amount, to.Country, toAccount);
             await ExecuteAsync(connection, $"INSERT INTO {CampaignStore.Schema}.legs VALUES ($1, $2, -$3), ($1, $4, $3)", cancellationToken, id, from.Country, amount, to.Country);
+            if (journal)
+            {
+                // The same two legs, in the shard of this transfer: a router insert, part of the same commit.
+                await ExecuteAsync(connection, $"INSERT INTO {CampaignStore.Schema}.journal VALUES ($1, $2, -$3), ($1, $4, $3)", cancellationToken, id, from.Country, amount, to.Country);
+            }
         }
         catch (NpgsqlException)
         {

@@ -19,7 +19,7 @@ public static class CampaignCommand
     private static readonly Option<double> FaultRate = new("--fault-rate") { Description = "The share of transfers a fault hits (0 to 1)", DefaultValueFactory = _ => 0.5 };
     private static readonly Option<int?> Seed = new("--seed") { Description = "Replays a campaign exactly (default: a new seed)" };
     private static readonly Option<string?> Faults = new("--faults") { Description = "The fault kinds to draw from, comma-separated (default: all), e.g. delay_commit_prepared,drop_before_commit_prepared" };
-    private static readonly Option<string> ReadStrategy = new("--read-strategy") { Description = "How the readers read: read-committed (default), repeatable-read, lock-table-share, lock-pg-dist-transaction", DefaultValueFactory = _ => "read-committed" };
+    private static readonly Option<string> ReadStrategy = new("--read-strategy") { Description = "How the readers read: read-committed (default), repeatable-read, lock-table-share, lock-pg-dist-transaction, one-shard-group", DefaultValueFactory = _ => "read-committed" };
     private static readonly Option<int> Readers = new("--readers") { Description = "Sessions reading both legs of every transfer while they run (0 to 8): their fractured reads are counted apart from the violations", DefaultValueFactory = _ => 0 };
 
     public static Command Create()

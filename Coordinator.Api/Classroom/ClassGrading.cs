@@ -22,9 +22,13 @@ namespace MediAI.Coordinator.Classroom;
 /// <param name="points">The points per question (exercises/points.json): each grade's points and mark.</param>
 public sealed class ClassGrading(ClassParameters parameters, LabPoints points, LabClusterOptions lab, string adminConnectionString, Func<NpgsqlDataSource, Part4Replay> replayOn) : ILabJob
 {
-    /// <summary>Not graded per student on a shared lab: 5.5 rebalances the class's one cluster.</summary>
+    /// <summary>
+    /// Not graded per student on a shared lab: 4e's reader races a commit held at Tokyo (one
+    /// session against another, by hand); 5.5 rebalances the class's one cluster.
+    /// </summary>
     public static readonly IReadOnlyDictionary<string, string> NotReplayed = new Dictionary<string, string>
     {
+        ["4e"] = "not graded in class grading: 4e is two sessions racing a commit held at Tokyo, run by hand on the student's own lab; grade 4e there (check exercises, or autograde)",
         ["5.5"] = "not graded in class grading: rebalancing moves the whole class's shared data; grade 5.5 on the student's own lab (check exercises)",
     };
 
@@ -125,7 +129,7 @@ public sealed class ClassGrading(ClassParameters parameters, LabPoints points, L
             info = await LabInfo.LoadAsync(probe, cancellationToken);
         }
 
-        // Own lab: a third pass for what only a student's own lab may do (5.5's rebalance), after Part 4's.
+        // Own lab: a third pass for what only a student's own lab may do (4e's held commit, 5.5's rebalance), after Part 4's.
         var ownLab = parameters.OwnLab && info.Citus;
         var total = _students.Count * (ownLab ? 3 : 2);
         long done = 0;
@@ -221,7 +225,7 @@ public sealed class ClassGrading(ClassParameters parameters, LabPoints points, L
             await LabAnswersAsync(student, cancellationToken);
             _baseline = baseline;
             var errors = new Dictionary<string, IReadOnlyList<string>>();
-            var report = await GradeAsync(student, answers[student], new CheckScope(q => q.Part == 4, new Dictionary<string, string>(), Sandboxed: true, errors),
+            var report = await GradeAsync(student, answers[student], new CheckScope(q => q.Part == 4, NotReplayed, Sandboxed: true, errors),
                 async (sandbox, ct) =>
                 {
                     foreach (var (id, list) in await Replay.ReplayAsync(sandbox, answers[student], baseline!, ct))
@@ -238,10 +242,10 @@ public sealed class ClassGrading(ClassParameters parameters, LabPoints points, L
             progress.Log($"{student}: {grades[student].Passed} passed, {grades[student].Failed} failed");
         }
 
-        // Pass 3, on a student's own lab only: 5.5 run as they ran it (it rebalances the cluster), then graded on what it left.
+        // Pass 3, on a student's own lab only: 4e's writer and 5.5 run as they ran them, then graded on what they left.
         foreach (var student in _students.Where(s => ownLab && !grades[s].OwnLabDone))
         {
-            Step($"replaying {student}'s 5.5 (a rebalance of their own lab)");
+            Step($"replaying {student}'s 4e and 5.5 (a held commit and a rebalance of their own lab)");
             await LabAnswersAsync(student, cancellationToken);
             var report = await OwnLabAsync(student, answers[student], cancellationToken);
             grades[student] = grades[student].With(report.Questions) with { OwnLabDone = true };
@@ -308,13 +312,19 @@ public sealed class ClassGrading(ClassParameters parameters, LabPoints points, L
         {
             foreach (var question in LabQuestions.All.Where(q => NotReplayed.ContainsKey(q.Id) && q.SqlFile is not null))
             {
-                // A file with blanks left fails for them; run, its complete statements would rebalance the lab half-way.
-                if (await WithoutBlanksAsync(folder, question.SqlFile!, ct))
+                var list = new List<string>();
+                if (question.Id == "4e")
                 {
-                    var list = new List<string>();
-                    await Part4Replay.RunFileAsync(Admin, folder, question.SqlFile!, list, ct);
-                    errors[question.Id] = list;
+                    // 4e's graded file is its reader (\watch, by hand): its writer is what left the rows.
+                    await Replay.HeldConsultationAsync(Admin, folder, list, ct);
                 }
+                else if (await WithoutBlanksAsync(folder, question.SqlFile!, ct))
+                {
+                    // (A file with blanks left fails for them; run, its complete statements would rebalance the lab half-way.)
+                    await Part4Replay.RunFileAsync(Admin, folder, question.SqlFile!, list, ct);
+                }
+
+                errors[question.Id] = list;
             }
 
             var checker = new LabChecker(Admin, new FragmentationChecker(Admin, Options.Create(new QueryLimits())), parameters.TimeoutSeconds,

@@ -24,8 +24,8 @@ public sealed class Part4Replay(NpgsqlDataSource admin, AgentClient agents, Agen
 
     /// <summary>What a Part 4 run leaves (patient 16's consultations and follow-ups, billed in France), for the check that the lab starts without them.</summary>
     public const string LeftoversSql = """
-        SELECT (SELECT count(*) FROM medicalrecords WHERE idpatient = 16 AND examtype IN ('Emergency consultation', 'Emergency follow-up', 'Crash before commit record', 'Crash after commit record'))
-             + (SELECT count(*) FROM transactions WHERE idpatient = 16 AND country = 'France' AND type IN ('consultation', 'follow-up', 'crash-before', 'crash-after'))
+        SELECT (SELECT count(*) FROM medicalrecords WHERE idpatient = 16 AND examtype IN ('Emergency consultation', 'Emergency follow-up', 'Crash before commit record', 'Crash after commit record', 'Night emergency'))
+             + (SELECT count(*) FROM transactions WHERE idpatient = 16 AND country = 'France' AND type IN ('consultation', 'follow-up', 'crash-before', 'crash-after', 'night-emergency'))
         """;
 
     public async Task<Baseline> BaselineAsync(bool citus, CancellationToken ct)
@@ -69,6 +69,24 @@ public sealed class Part4Replay(NpgsqlDataSource admin, AgentClient agents, Agen
         }
 
         return errors;
+    }
+
+    /// <summary>
+    /// 4e on a student's own lab: their writer's file (session A) run with Tokyo's next COMMIT
+    /// PREPARED held, as they ran it, then Tokyo healed. Their reader (session B) is not replayed:
+    /// what it saw depends on when it looked; 4e is graded on what the commit left and on the answer.
+    /// </summary>
+    public async Task HeldConsultationAsync(NpgsqlDataSource session, string answers, List<string> errors, CancellationToken ct)
+    {
+        await ArmAsync("delay_commit_prepared", ct);
+        try
+        {
+            await RunFileAsync(session, answers, LabQuestions.HeldConsultation, errors, ct);
+        }
+        finally
+        {
+            await agents.HealAsync(Tokyo, ct);
+        }
     }
 
     /// <summary>

@@ -5,8 +5,8 @@ namespace MediAI.Labs.Tests.Citus;
 
 /// <summary>
 /// The checker on the Citus cluster: the untouched exercises pass nothing; a student who works
-/// through the solutions — running Part 4 by hand, with Tokyo's link dropped after PREPARE from
-/// its agent, then Part 5 on generated data with the fifth site — passes every question, and
+/// through the solutions — running Part 4 by hand, with Tokyo's link dropped after PREPARE and its
+/// COMMIT PREPARED held from its agent, then Part 5 on generated data with the fifth site — passes every question, and
 /// Parts 1–4 grade the same before and after the load.
 /// </summary>
 [NeedsCitus]
@@ -46,6 +46,12 @@ public sealed class CitusCheckerTests(CitusCluster cluster)
                 Assert.Contains(" recover_prepared_transactions \n-------------------------------\n ", recovered.Output);
             }
 
+            // 4e: the night emergency with Tokyo's next COMMIT PREPARED held 3 s (the dashboard's preset).
+            // Its readers are watched by hand: 4e is graded on what the commit left and on the answer.
+            (await cluster.Agent("tokyo").Http.PostAsync(AgentRoutes.HoldCommitPrepared, null)).EnsureSuccessStatusCode();
+            var held = await StudentRunsAsync("part4/4e-consultation.sql");
+            Assert.Matches(@"tokyo_records \| paris_bills\n-+\+-+\n +1 \| +1\n", held.Output);
+
             // Before any generated data: Parts 1–4 pass; Part 5 says what to load.
             var before = await LabCheck.RunAsync(LabCheck.Solutions, port, "--json");
             Assert.All(before.Questions.Where(q => q.GetProperty("part").GetInt32() != 5), q => Assert.True(q.GetProperty("outcome").GetString() == "pass", q.ToString()));
@@ -75,7 +81,7 @@ public sealed class CitusCheckerTests(CitusCluster cluster)
             var solutions = await LabCheck.RunAsync(answered, port, "--json");
 
             Assert.True(solutions.ExitCode == 0, solutions.Output + solutions.Error);
-            Assert.Equal(31, solutions.Questions.Count);
+            Assert.Equal(32, solutions.Questions.Count);
             Assert.All(solutions.Questions, q => Assert.True(q.GetProperty("outcome").GetString() == "pass", q.ToString()));
             // Parts 1–4 grade the same after the load: the same verdicts, for the same reasons — but 1.4a's
             // answer ("shards per table", from pg_dist_shard) now rightly counts lab_scale's tables too.

@@ -141,6 +141,105 @@ public sealed class CitusTracingTests(CitusCluster cluster)
     }
 
     [Fact]
+    public async Task A_read_while_tokyos_commit_prepared_is_held_names_tokyos_pending_gid_links_to_the_consultation_and_other_sites_name_none()
+    {
+        Installations.RequireCitus();
+        var tokyo = cluster.Agent("tokyo");
+        var tag = $"held-{Guid.NewGuid():N}";
+        var (consultationTrace, consultationParent) = NewTrace();
+        // Held until the test removes it: nothing below depends on how fast this machine is.
+        await tokyo.AddFaultAsync(new { name = "hold-read", type = "delay_commit_prepared", attributes = new { delay = 60_000 } });
+        Task<long>? consultation = null;
+        try
+        {
+            consultation = Task.Run(async () =>
+            {
+                await using var connection = await cluster.Coordinator.OpenAsync("mediAI");
+                await using var transaction = await connection.BeginTransactionAsync();
+                foreach (var sql in new[]
+                {
+                    $"SET LOCAL mediai.traceparent = '{consultationParent}'",
+                    $"""
+                    INSERT INTO MedicalRecords (idPatient, country, date, examType, result, aiModelUsed, aiScore, aiVersion)
+                    VALUES (16, 'Japan', NOW()::DATE, '{tag}', 'held', 'DiagNet-3', 0.9, 'v3.2')
+                    """,
+                    $"INSERT INTO Transactions (idPatient, country, date, type, amount, currency, status) VALUES (16, 'France', NOW(), '{tag}', 150, 'EUR', 'pending')",
+                })
+                {
+                    await using var write = new NpgsqlCommand(sql, connection);
+                    await write.ExecuteNonQueryAsync();
+                }
+
+                await transaction.CommitAsync(); // answers once Tokyo's COMMIT PREPARED is let through
+                return 1L;
+            });
+
+            // Tokyo has voted yes (its gid is prepared there) and waits for its held COMMIT PREPARED.
+            // (A read begun before Tokyo's PREPARE would meet no gid there: its Tokyo tasks came first.)
+            var gid = "";
+            for (var i = 0; i < 300 && gid.Length == 0; i++)
+            {
+                await using var tokyoNode = await cluster.Node("tokyo").OpenAsync("mediAI");
+                await using var prepared = new NpgsqlCommand("SELECT coalesce(min(gid), '') FROM pg_prepared_xacts WHERE gid LIKE 'citus\\_%'", tokyoNode);
+                gid = (string)(await prepared.ExecuteScalarAsync())!;
+                Assert.False(consultation.IsCompleted, "the consultation committed while Tokyo's COMMIT PREPARED was held");
+                await Task.Delay(100);
+            }
+
+            Assert.StartsWith("citus_", gid);
+
+            // Then Paris has committed its half: a read through the coordinator sees the bill without the record.
+            var halves = $"SELECT (SELECT count(*) FROM MedicalRecords WHERE examType = '{tag}') || '/' || (SELECT count(*) FROM Transactions WHERE type = '{tag}')";
+            var (readTrace, readParent) = NewTrace();
+            string seen = "";
+            for (var i = 0; i < 300 && seen != "0/1"; i++)
+            {
+                (readTrace, readParent) = NewTrace();
+                await using var connection = await cluster.Coordinator.OpenAsync("mediAI");
+                await using var transaction = await connection.BeginTransactionAsync();
+                await using (var set = new NpgsqlCommand($"SET LOCAL mediai.traceparent = '{readParent}'", connection))
+                {
+                    await set.ExecuteNonQueryAsync();
+                }
+
+                await using var read = new NpgsqlCommand(halves, connection);
+                seen = (string)(await read.ExecuteScalarAsync())!;
+                await transaction.CommitAsync();
+                await Task.Delay(100);
+            }
+
+            Assert.Equal("0/1", seen); // a fractured read: the bill without the record
+            // At each site, the read's spans say what was prepared there and undecided: Tokyo the
+            // consultation (linked to its trace), the others nothing.
+            var spans = await SpansAsync(readTrace, s => s.Select(SiteOf).Distinct().Count() >= 4);
+            var reads = spans.Where(s => s.GetTagItem("mediai.read.pending_prepared_gids") is not null).ToList();
+            Assert.Equal(["montreal", "paris", "tokyo", "tunis"], reads.Select(SiteOf).Distinct().Order());
+            Assert.All(reads.Where(s => SiteOf(s) == "tokyo"), s =>
+            {
+                Assert.Equal(new[] { gid }, (string[]?)s.GetTagItem("mediai.read.pending_prepared_gids"));
+                var link = Assert.Single(s.Links);
+                Assert.Equal(consultationTrace, link.Context.TraceId);
+            });
+            Assert.All(reads.Where(s => SiteOf(s) != "tokyo"), s =>
+            {
+                Assert.Equal(Array.Empty<string>(), (string[]?)s.GetTagItem("mediai.read.pending_prepared_gids"));
+                Assert.Empty(s.Links);
+            });
+        }
+        finally
+        {
+            await tokyo.Http.PostAsync("/reset", null);
+            if (consultation is not null)
+            {
+                Assert.Equal(1L, await consultation.WaitAsync(TimeSpan.FromSeconds(30)));
+            }
+
+            Assert.Equal(1L, await CountAsync($"SELECT count(*) FROM MedicalRecords WHERE examType = '{tag}'"));
+            await ExecuteAsync($"DELETE FROM MedicalRecords WHERE examType = '{tag}'; DELETE FROM Transactions WHERE type = '{tag}'");
+        }
+    }
+
+    [Fact]
     public async Task Dropping_tokyo_after_it_prepared_leaves_it_in_doubt_until_recovery_commits_both_rows()
     {
         Installations.RequireCitus();

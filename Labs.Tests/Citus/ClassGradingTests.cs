@@ -22,17 +22,17 @@ public sealed class ClassGradingTests(CitusCluster cluster)
 {
     // P pass, F fail, S skipped — in the lab's question order:
     //                                     Part 1    Part 2  Part 3  Part 4  Part 5     Reflection
-    //                                     1.1 … 1.4b 2.1 … 2.3 3.1 … 3.3 4a … 4d 5.1 … 5.5  R1 … R4
+    //                                     1.1 … 1.4b 2.1 … 2.3 3.1 … 3.3 4a … 4e 5.1 … 5.5  R1 … R4
     private static readonly Dictionary<string, string> Expected = new()
     {
-        ["ada"] = /*   solutions           */ "PPPPPPP PPPP PPPP PPPP PPPPPPPS PPPP",
-        ["ben"] = /*   untouched exercises */ "FFFFFFF FFFF FFFF FFFF FFFFFFFS FFFF",
-        ["chloe"] = /* 1.1, 3.2, 4b wrong  */ "FPPPPPP PPPP PPFP PFPP PPPPPPPS PPPP",
-        ["dan"] = /*   hostile             */ "FPPPPPP FPPP FPFF FPPP PPPPPFFS PPPP",
-        ["eve"] = /*   late: graded as ben */ "FFFFFFF FFFF FFFF FFFF FFFFFFFS FFFF",
-        ["finn"] = /*  not a clone         */ "FFFFFFF FFFF FFFF FFFF FFFFFFFF FFFF",
-        ["gus"] = /*   answers.md Latin-1  */ "FPFPFFF PFFF FPFF FFFF FPFPFFPS FFFF",
-        ["hana"] = /*  Parts 1–2 only      */ "PPPPPPP PPPP FFFF FFFF FFFFPFFS PPPP",
+        ["ada"] = /*   solutions           */ "PPPPPPP PPPP PPPP PPPPS PPPPPPPS PPPP",
+        ["ben"] = /*   untouched exercises */ "FFFFFFF FFFF FFFF FFFFS FFFFFFFS FFFF",
+        ["chloe"] = /* 1.1, 3.2, 4b wrong  */ "FPPPPPP PPPP PPFP PFPPS PPPPPPPS PPPP",
+        ["dan"] = /*   hostile             */ "FPPPPPP FPPP FPFF FPPPS PPPPPFFS PPPP",
+        ["eve"] = /*   late: graded as ben */ "FFFFFFF FFFF FFFF FFFFS FFFFFFFS FFFF",
+        ["finn"] = /*  not a clone         */ "FFFFFFF FFFF FFFF FFFFF FFFFFFFF FFFF",
+        ["gus"] = /*   answers.md Latin-1  */ "FPFPFFF PFFF FPFF FFFFS FPFPFFPS FFFF",
+        ["hana"] = /*  Parts 1–2 only      */ "PPPPPPP PPPP FFFF FFFFS FFFFPFFS PPPP",
     };
 
     /// <summary>Why some of those fail, as the gradebook must say it.</summary>
@@ -48,6 +48,7 @@ public sealed class ClassGradingTests(CitusCluster cluster)
         ("chloe", "4b", "is not at Tokyo"),
         ("finn", "1.1", "is not a git clone"),
         ("gus", "1.1", "answers.md is not UTF-8"),
+        ("ada", "4e", "not graded in class grading: 4e is two sessions racing a commit held at Tokyo"),
         ("ada", "5.5", "not graded in class grading"),
     ];
 
@@ -103,7 +104,7 @@ public sealed class ClassGradingTests(CitusCluster cluster)
 
             // The CSV has a row per student and question; the summary lists those who need help.
             var csv = File.ReadAllLines(Path.Combine(students.Root, "_gradebook", "gradebook.csv"));
-            Assert.Equal(1 + (8 * 31), csv.Length);
+            Assert.Equal(1 + (8 * 32), csv.Length);
             var html = File.ReadAllText(Path.Combine(students.Root, "_gradebook", "summary.html"));
             Assert.Contains("Students who need help", html);
             Assert.Contains("<td>finn</td>", html);

@@ -30,7 +30,7 @@ public sealed class TransferOutcomeTests(CitusCluster cluster)
         await tokyo.AddFaultAsync(new { name = "outcome", type, attributes = new { at } });
         try
         {
-            var (outcome, _) = await Transfer.RunAsync(cluster.Coordinator.ConnectionString(LabSites.Database), 1, Paris, 1, Tokyo, 1, 10, CancellationToken.None);
+            var (outcome, _) = await Transfer.RunAsync(cluster.Coordinator.ConnectionString(LabSites.Database), 1, Paris, 1, Tokyo, 1, 10, journal: false, CancellationToken.None);
             Assert.Equal(expected, outcome);
         }
         finally

@@ -72,6 +72,63 @@ public sealed class SpanTests(GatewayNode fixture) : IClassFixture<GatewayNode>
     }
 
     [Fact]
+    public async Task A_read_names_the_transactions_prepared_here_and_not_yet_decided_and_links_to_their_traces()
+    {
+        await using var agent = await fixture.AgentAsync();
+        var traceId = ActivityTraceId.CreateRandom();
+        var table = $"t_{Guid.NewGuid():N}";
+        var gid = $"pending_{Guid.NewGuid():N}";
+        await using (var direct = await fixture.Node.OpenAsync())
+        await using (var create = new NpgsqlCommand($"CREATE TABLE {table} (x int)", direct))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        async Task<long> ReadAsync(string label)
+        {
+            await using var connection = await agent.OpenAsync();
+            await using var read = new NpgsqlCommand($"SELECT count(*) AS {label} FROM {table}", connection);
+            return (long)(await read.ExecuteScalarAsync())!;
+        }
+
+        Assert.Equal(0, await ReadAsync("before_prepare"));
+        await using (var connection = await agent.OpenAsync())
+        {
+            await using var begin = new NpgsqlCommand($"BEGIN; SET LOCAL mediai.traceparent = '00-{traceId}-{ActivitySpanId.CreateRandom()}-01'", connection);
+            await begin.ExecuteNonQueryAsync();
+            await using var insert = new NpgsqlCommand($"INSERT INTO {table} VALUES (1)", connection);
+            await insert.ExecuteNonQueryAsync();
+            await using var prepare = new NpgsqlCommand($"PREPARE TRANSACTION '{gid}'", connection);
+            await prepare.ExecuteNonQueryAsync();
+        }
+
+        // Prepared, not decided: the row is invisible here, and the read says why.
+        Assert.Equal(0, await ReadAsync("while_prepared"));
+        await using (var other = await agent.OpenAsync())
+        await using (var commit = new NpgsqlCommand($"COMMIT PREPARED '{gid}'", other))
+        {
+            await commit.ExecuteNonQueryAsync();
+        }
+
+        Assert.Equal(1, await ReadAsync("after_commit"));
+
+        var spans = await WaitForSpansAsync(agent, s => s.Count(a => a.DisplayName.EndsWith(": SELECT", StringComparison.Ordinal)) == 3);
+        Activity Read(string label) => Assert.Single(spans, a => ((string?)a.GetTagItem("db.query.text"))?.Contains(label, StringComparison.Ordinal) == true);
+        Assert.Equal(Array.Empty<string>(), (string[]?)Read("before_prepare").GetTagItem("mediai.read.pending_prepared_gids"));
+        Assert.Empty(Read("before_prepare").Links);
+        Assert.Equal(new[] { gid }, (string[]?)Read("while_prepared").GetTagItem("mediai.read.pending_prepared_gids"));
+        var link = Assert.Single(Read("while_prepared").Links);
+        Assert.Equal(traceId, link.Context.TraceId);
+        Assert.Contains(new KeyValuePair<string, object?>("db.transaction.gid", gid), link.Tags!);
+        Assert.Equal(Array.Empty<string>(), (string[]?)Read("after_commit").GetTagItem("mediai.read.pending_prepared_gids"));
+        Assert.Empty(Read("after_commit").Links);
+
+        // Writes and the 2PC steps themselves carry no such list: only reads are explained by it.
+        Assert.All(spans.Where(a => !a.DisplayName.EndsWith(": SELECT", StringComparison.Ordinal)),
+            a => Assert.Null(a.GetTagItem("mediai.read.pending_prepared_gids")));
+    }
+
+    [Fact]
     public async Task Errors_carry_the_sqlstate()
     {
         await using var agent = await fixture.AgentAsync();

@@ -99,6 +99,8 @@ public sealed partial class LateSpans(IClientStatements statements, TraceContext
             store.Remember(prepare.Gid, parent);
         }
 
+        // A read's links to the transactions it could not see here: their PREPAREs were placed before it.
+        links = draft.PendingPrepared.Count == 0 ? links : [.. links ?? [], .. store.LinksTo(draft.PendingPrepared)];
         var span = Spans.Start(draft.Name, ActivityKind.Server, parent, draft.Start, draft.Tags, links);
         if (span is null)
         {

@@ -7,6 +7,7 @@ public sealed class OpenSpan
 {
     private readonly Activity? _live;
     private readonly SpanDraft? _draft;
+    private IReadOnlyList<string> _pendingPrepared = [];
 
     private OpenSpan(Activity? live, SpanDraft? draft) => (_live, _draft) = (live, draft);
 
@@ -29,9 +30,31 @@ public sealed class OpenSpan
         }
     }
 
-    public void End(LateSpans late)
+    /// <summary>
+    /// A read relayed while these transactions were prepared here and undecided: at its end, the span
+    /// links to the trace each was prepared in (a draft's, when it is placed: after their PREPAREs').
+    /// </summary>
+    public void LinkToPrepared(IReadOnlyList<string> gids)
     {
-        _live?.Stop();
+        _pendingPrepared = gids;
+        if (_draft is not null)
+        {
+            _draft.PendingPrepared = gids;
+        }
+    }
+
+    public void End(LateSpans late, TraceContextStore store)
+    {
+        if (_live is not null)
+        {
+            foreach (var link in store.LinksTo(_pendingPrepared))
+            {
+                _live.AddLink(link);
+            }
+
+            _live.Stop();
+        }
+
         if (_draft is not null)
         {
             _draft.End = DateTime.UtcNow;

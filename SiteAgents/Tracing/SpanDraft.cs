@@ -19,6 +19,9 @@ public sealed class SpanDraft(string name, CitusClient client, TwoPhaseStep? ste
     public List<KeyValuePair<string, object?>> Tags { get; } = [];
     public (ActivityStatusCode Code, string? Description) Status { get; set; }
 
+    /// <summary>A read's: the transactions prepared at this site and undecided when it arrived.</summary>
+    public IReadOnlyList<string> PendingPrepared { get; set; } = [];
+
     /// <summary>What Paris is asked about this work, to find its parent.</summary>
     public NodeWork Work => new(Client.Pid, Client.Node, Start, End, Step?.Step,
         Step is null ? Client.Transaction : CitusTransaction.FromGid(Step.Gid, Client.Pid));

@@ -12,9 +12,15 @@ namespace MediAI.SiteAgents.Tracing;
 /// (the API's), else the client statement Citus runs them for: the link's <c>citus_internal
 /// gpid</c> names the client's backend, whose statement the students' door recorded
 /// (<see cref="IClientStatements"/>; matched after the fact where the door is another agent).
+/// Every answered PREPARE and decision is told to the site's <see cref="PendingPrepared"/>; a read
+/// names the transactions still waiting there, and links to their traces.
 /// </summary>
-public sealed partial class StatementTracer(SiteAgentOptions site, TraceContextStore store, IClientStatements statements, LateSpans late) : ILinkObserver
+public sealed partial class StatementTracer(
+    SiteAgentOptions site, TraceContextStore store, IClientStatements statements, LateSpans late, PendingPrepared pendingPrepared) : ILinkObserver
 {
+    /// <summary>The attribute a read's span carries: gids prepared at this site and not yet decided (empty when none).</summary>
+    public const string PendingPreparedTag = "mediai.read.pending_prepared_gids";
+
 
     private readonly Queue<Pending> _pending = new();
     private readonly ExtendedQueries _extended = new();
@@ -90,10 +96,12 @@ public sealed partial class StatementTracer(SiteAgentOptions site, TraceContextS
                     // The site voted yes: it holds the transaction until the coordinator's decision arrives.
                     head.Span?.SetTag("mediai.2pc.vote", "yes");
                     _awaitingDecision.Add(voted.Gid);
+                    pendingPrepared.Prepared(voted.Gid);
                 }
                 else if (head.Step is { } decided)
                 {
                     _awaitingDecision.Remove(decided.Gid);
+                    pendingPrepared.Decided(decided.Gid);
                 }
 
                 if (SpanText.Rows(tag) is { } rows)
@@ -122,6 +130,10 @@ public sealed partial class StatementTracer(SiteAgentOptions site, TraceContextS
                 if (failed.Step is { Step: TwoPhaseStep.Prepare })
                 {
                     failed.Span?.SetTag("mediai.2pc.vote", "no");
+                }
+                else if (failed.Step is { } gone && sqlState == UndefinedObject)
+                {
+                    pendingPrepared.Decided(gone.Gid); // "prepared transaction … does not exist": nothing waits here
                 }
 
                 if (!failed.Simple)
@@ -284,11 +296,23 @@ public sealed partial class StatementTracer(SiteAgentOptions site, TraceContextS
             span.SetTag("db.transaction.gid", step.Gid);
             span.SetTag("mediai.2pc.step", step.Step);
         }
+        else if (IsRead(operation))
+        {
+            // What this read cannot see here yet: transactions voted yes at this site, decision not arrived.
+            var pending = pendingPrepared.Now();
+            span.SetTag(PendingPreparedTag, pending);
+            span.LinkToPrepared(pending);
+        }
 
         return span;
     }
 
-    private void End(OpenSpan? span) => span?.End(late);
+    private void End(OpenSpan? span) => span?.End(late, store);
+
+    private const string UndefinedObject = "42704";
+
+    /// <summary>A statement that reads without writing, as Citus sends a query's tasks to a site.</summary>
+    private static bool IsRead(string operation) => operation is "SELECT" or "WITH" or "TABLE" or "VALUES";
 
     /// <summary>Ends spans still open when the link closes (the node never answered).</summary>
     public void Abandon(string reason)

@@ -23,6 +23,18 @@ public sealed class TraceContextStore
         _byGid[gid] = (context, sent);
     }
 
+    /// <summary>A link to the trace each gid was prepared in, for those this site has seen placed.</summary>
+    public IEnumerable<ActivityLink> LinksTo(IReadOnlyList<string> gids)
+    {
+        foreach (var gid in gids)
+        {
+            if (Find(gid) is { } prepared)
+            {
+                yield return new ActivityLink(prepared, new ActivityTagsCollection { ["db.transaction.gid"] = gid });
+            }
+        }
+    }
+
     public ActivityContext? Find(string gid) => _byGid.TryGetValue(gid, out var found) ? found.Context : null;
 
     /// <summary>The trace the client itself named for this gid's transaction, if it did.</summary>

@@ -20,6 +20,10 @@ public static class LabQuestions
     private const string Consultation = "part4/4b-emergency-consultation.sql";
     private const string Failure = "part4/4c-site-failure.sql";
     private const string CoordinatorCrash = "part4/4d-coordinator-crash.sql";
+    private const string ReadWhole = "part4/4e-read-whole.sql";
+
+    /// <summary>4e's writer (session A): what a student's own lab replays with Tokyo's COMMIT PREPARED held.</summary>
+    public const string HeldConsultation = "part4/4e-consultation.sql";
     private const string ScaleJoin = "part5/5.1-colocated-vs-repartition.sql";
     private const string ScaleRouting = "part5/5.2-router-vs-multi-shard.sql";
     private const string ScaleWan = "part5/5.3-wan.sql";
@@ -73,6 +77,7 @@ public static class LabQuestions
         new("4b", 4, "The emergency consultation: one distributed transaction, read in the trace", Consultation, Answer: true, NeedsCitus: true, Mode: FileMode.State, TwoPhaseCommitGrades.EmergencyConsultation),
         new("4c", 4, "Tokyo's link dropped after PREPARE: in doubt, healed, recovered", Failure, Answer: true, NeedsCitus: true, Mode: FileMode.State, TwoPhaseCommitGrades.SiteFailure),
         new("4d", 4, "The coordinator killed before and after its commit record, then recovered", CoordinatorCrash, Answer: true, NeedsCitus: true, Mode: FileMode.State, TwoPhaseCommitGrades.CoordinatorCrash),
+        new("4e", 4, "Committed, but not all at once: a fractured read, traced, and a read that waits for the whole commit", ReadWhole, Answer: true, NeedsCitus: true, Mode: FileMode.State, TwoPhaseCommitGrades.FracturedRead),
 
         new("5.1", 5, "Co-located join on generated data: one task per shard group, timed", ScaleJoin, Answer: true, NeedsCitus: true, Mode: FileMode.Autocommit, c => ScaleGrades.Join(c, repartitioned: false)),
         new("5.1b", 5, "The same join off the distribution key: repartitioned", ScaleJoin, Answer: false, NeedsCitus: true, Mode: FileMode.Autocommit, c => ScaleGrades.Join(c, repartitioned: true)),

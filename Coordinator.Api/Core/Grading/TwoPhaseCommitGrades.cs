@@ -95,6 +95,42 @@ public static partial class TwoPhaseCommitGrades
         return Verdict.From(problems, "the undecided consultation rolled back at both sites, the decided one committed at both, nothing in doubt");
     }
 
+    public const string NightEmergency = "Night emergency";
+
+    /// <summary>
+    /// 4e: graded on what the held consultations left — each whole, its record at Tokyo and its bill
+    /// at Paris, nothing in doubt — and on the answer: the gid Tokyo held while the read ran, and
+    /// the remedy's statement. Never on timing: when the reader looked is the student's to paste.
+    /// </summary>
+    public static async Task<Verdict> FracturedRead(GradeContext c)
+    {
+        var problems = new List<string>();
+        problems.AddRange(await InDoubtAsync(c));
+        problems.AddRange(await RowAtSiteAsync(c, "medicalrecords", "Japan", $"examtype = '{NightEmergency}'",
+            "the night emergency's record (MedicalRecords, country 'Japan')", LabQuestions.HeldConsultation));
+        problems.AddRange(await RowAtSiteAsync(c, "transactions", "France", "type = 'night-emergency'",
+            "the night emergency's bill (Transactions, country 'France')", LabQuestions.HeldConsultation));
+        var records = await c.ScalarAsync<long>($"SELECT count(*) FROM MedicalRecords WHERE idPatient = 16 AND examType = '{NightEmergency}'");
+        var bills = await c.ScalarAsync<long>("SELECT count(*) FROM Transactions WHERE idPatient = 16 AND country = 'France' AND type = 'night-emergency'");
+        if (records != bills)
+        {
+            problems.Add($"{records} night-emergency record(s) at Tokyo but {bills} bill(s) at Paris: each run of {LabQuestions.HeldConsultation} commits one of each. " +
+                "Were some written by hand, or deleted? Reset lab data, then run 4e again");
+        }
+
+        if (!CitusGid().IsMatch(c.AnswerText))
+        {
+            problems.Add("answers.md [4e]: paste the gid Tokyo held while your read ran (the read's span at Tokyo: mediai.read.pending_prepared_gids, citus_…)");
+        }
+
+        if (!WaitingLock().IsMatch(c.AnswerText))
+        {
+            problems.Add("answers.md [4e]: paste the remedy's statement (LOCK TABLE … IN … MODE), in a mode that waits for the writers' ROW EXCLUSIVE locks");
+        }
+
+        return Verdict.From(problems, "every night emergency whole at Tokyo and Paris, nothing in doubt, and the held gid and the remedy in your answer");
+    }
+
     private static List<string> GidsAndSites(GradeContext c)
     {
         var problems = new List<string>();
@@ -109,7 +145,7 @@ public static partial class TwoPhaseCommitGrades
     }
 
     /// <summary>Counts the rows in the placement of <paramref name="country"/>'s shard, at the node that holds it.</summary>
-    private static async Task<List<string>> RowAtSiteAsync(GradeContext c, string table, string country, string condition, string what)
+    private static async Task<List<string>> RowAtSiteAsync(GradeContext c, string table, string country, string condition, string what, string? file = null)
     {
         var site = LabSites.All.Single(s => s.Country == country).SiteOrigin;
         var placements = await c.QueryAsync($"""
@@ -127,7 +163,7 @@ public static partial class TwoPhaseCommitGrades
             }
             else if (row[2] == "0")
             {
-                problems.Add($"{what} is not at {row[0]}: run the transaction of {c.SqlFile} (and, if it is in doubt, recover it)");
+                problems.Add($"{what} is not at {row[0]}: run the transaction of {file ?? c.SqlFile} (and, if it is in doubt, recover it)");
             }
             else if (row[0] != site)
             {
@@ -153,4 +189,8 @@ public static partial class TwoPhaseCommitGrades
 
     [GeneratedRegex(@"citus_\d+_\d+_\d+_\d+")]
     private static partial Regex CitusGid();
+
+    /// <summary>A LOCK whose mode conflicts with ROW EXCLUSIVE (SHARE and stronger); ACCESS SHARE, ROW SHARE and SHARE UPDATE EXCLUSIVE let a commit through.</summary>
+    [GeneratedRegex(@"\bLOCK\s+(?:TABLE\s+)?[^;]*?\bIN\s+(?:SHARE(?:\s+ROW\s+EXCLUSIVE)?|EXCLUSIVE|ACCESS\s+EXCLUSIVE)\s+MODE\b", RegexOptions.IgnoreCase)]
+    private static partial Regex WaitingLock();
 }
