@@ -28,11 +28,7 @@ public static class CampaignReader
             {
                 await using var connection = new NpgsqlConnection(connectionString);
                 await connection.OpenAsync(stop);
-                foreach (var sql in strategy.Before)
-                {
-                    await using var before = new NpgsqlCommand(sql, connection);
-                    await before.ExecuteNonQueryAsync(stop);
-                }
+                await SendAsync(strategy.Before);
 
                 var halves = new List<(long, bool)>();
                 await using (var command = new NpgsqlCommand(HalvesSql(strategy.Table), connection))
@@ -44,13 +40,17 @@ public static class CampaignReader
                     }
                 }
 
-                foreach (var sql in strategy.After)
-                {
-                    await using var after = new NpgsqlCommand(sql, connection);
-                    await after.ExecuteNonQueryAsync(stop);
-                }
-
+                await SendAsync(strategy.After);
                 reads.Enqueue(new LegsRead(at, transfer, halves));
+
+                async Task SendAsync(string[] statements)
+                {
+                    foreach (var sql in statements)
+                    {
+                        await using var step = new NpgsqlCommand(sql, connection);
+                        await step.ExecuteNonQueryAsync(stop);
+                    }
+                }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {

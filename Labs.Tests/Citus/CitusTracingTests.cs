@@ -213,12 +213,15 @@ public sealed class CitusTracingTests(CitusCluster cluster)
             // consultation (linked to its trace), the others nothing.
             var spans = await SpansAsync(readTrace, s => s.Select(SiteOf).Distinct().Count() >= 4);
             var reads = spans.Where(s => s.GetTagItem("mediai.read.pending_prepared_gids") is not null).ToList();
+            var tokyoPrepare = Assert.Single(await SpansAsync(consultationTrace, c => c.Any(x => x.DisplayName == "tokyo: PREPARE TRANSACTION")),
+                x => x.DisplayName == "tokyo: PREPARE TRANSACTION");
             Assert.Equal(["montreal", "paris", "tokyo", "tunis"], reads.Select(SiteOf).Distinct().Order());
             Assert.All(reads.Where(s => SiteOf(s) == "tokyo"), s =>
             {
                 Assert.Equal(new[] { gid }, (string[]?)s.GetTagItem("mediai.read.pending_prepared_gids"));
                 var link = Assert.Single(s.Links);
                 Assert.Equal(consultationTrace, link.Context.TraceId);
+                Assert.Equal(tokyoPrepare.SpanId, link.Context.SpanId); // Tokyo's vote, one click away
             });
             Assert.All(reads.Where(s => SiteOf(s) != "tokyo"), s =>
             {

@@ -8,7 +8,8 @@ namespace MediAI.Labs.Tests.Citus;
 /// at one of its two sites (delay_commit_prepared), readers reading both legs in one statement
 /// through the coordinator see the other site's leg alone — fractured reads, reported with the
 /// transfer and its sites — while the invariants, checked after recovery, still hold; readers that
-/// first lock the table in SHARE mode see none.
+/// first lock the table in SHARE mode see none, and readers of both legs kept in one shard group see
+/// none even when a COMMIT PREPARED is lost.
 /// </summary>
 [NeedsCitus]
 [Collection(CitusCluster.Collection)]
@@ -52,5 +53,14 @@ public sealed class FracturedReadTests(CitusCluster cluster)
         Assert.True(lockedReaders.GetProperty("reads").GetInt64() - lockedReaders.GetProperty("errors").GetInt64() > 0, lockedReaders.ToString());
         Assert.True(lockedReaders.GetProperty("fractured").GetInt64() == 0, lockedReaders.ToString());
         Assert.Equal(0, locked.GetProperty("invariants").GetProperty("violations").GetArrayLength());
+
+        // Both legs also in one shard group (a journal distributed by transfer), read from there: whole
+        // even when a COMMIT PREPARED is lost, where no lock helps — one shard commits at one site.
+        var grouped = await FaultCampaignTests.RunAsync(api.Http,
+            new { transactions = 20, faultRate = 1, faults = "drop_before_commit_prepared", readers = 2, seed = 5, readStrategy = "one-shard-group" }, TimeSpan.FromMinutes(4));
+        var groupedReaders = grouped.GetProperty("readers");
+        Assert.True(groupedReaders.GetProperty("reads").GetInt64() - groupedReaders.GetProperty("errors").GetInt64() > 0, groupedReaders.ToString());
+        Assert.True(groupedReaders.GetProperty("fractured").GetInt64() == 0, groupedReaders.ToString());
+        Assert.Equal(0, grouped.GetProperty("invariants").GetProperty("violations").GetArrayLength());
     }
 }

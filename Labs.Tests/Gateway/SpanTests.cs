@@ -119,6 +119,7 @@ public sealed class SpanTests(GatewayNode fixture) : IClassFixture<GatewayNode>
         Assert.Equal(new[] { gid }, (string[]?)Read("while_prepared").GetTagItem("mediai.read.pending_prepared_gids"));
         var link = Assert.Single(Read("while_prepared").Links);
         Assert.Equal(traceId, link.Context.TraceId);
+        Assert.Equal(Assert.Single(spans, a => a.DisplayName == $"{agent.Site}: PREPARE TRANSACTION").SpanId, link.Context.SpanId); // one click to the vote
         Assert.Contains(new KeyValuePair<string, object?>("db.transaction.gid", gid), link.Tags!);
         Assert.Equal(Array.Empty<string>(), (string[]?)Read("after_commit").GetTagItem("mediai.read.pending_prepared_gids"));
         Assert.Empty(Read("after_commit").Links);

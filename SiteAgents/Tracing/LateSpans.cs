@@ -107,6 +107,11 @@ public sealed partial class LateSpans(IClientStatements statements, TraceContext
             return;
         }
 
+        if (draft.Step is { Step: TwoPhaseStep.Prepare } placed)
+        {
+            store.RememberPrepareSpan(placed.Gid, span.Context);
+        }
+
         span.SetStatus(draft.Status.Code, draft.Status.Description);
         span.SetEndTime(draft.End);
         span.Stop();

@@ -15,6 +15,9 @@ public sealed class OpenSpan
 
     public static OpenSpan Draft(SpanDraft draft) => new(null, draft);
 
+    /// <summary>The span's own context, when it is live (a draft's is made when it is placed).</summary>
+    public ActivityContext? LiveContext => _live?.Context;
+
     public void SetTag(string key, object? value)
     {
         _live?.SetTag(key, value);

@@ -295,6 +295,10 @@ public sealed partial class StatementTracer(
         {
             span.SetTag("db.transaction.gid", step.Gid);
             span.SetTag("mediai.2pc.step", step.Step);
+            if (step.Step == TwoPhaseStep.Prepare && span.LiveContext is { } prepareSpan)
+            {
+                store.RememberPrepareSpan(step.Gid, prepareSpan);
+            }
         }
         else if (IsRead(operation))
         {

@@ -11,6 +11,7 @@ public sealed class TraceContextStore
 {
     private const int Capacity = 4096;
     private readonly ConcurrentDictionary<string, (ActivityContext Context, bool Sent)> _byGid = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ActivityContext> _prepareSpans = new(StringComparer.Ordinal);
 
     /// <param name="sent">The client sent this context (SET LOCAL mediai.traceparent): its decision belongs there too.</param>
     public void Remember(string gid, ActivityContext context, bool sent = false)
@@ -23,12 +24,23 @@ public sealed class TraceContextStore
         _byGid[gid] = (context, sent);
     }
 
-    /// <summary>A link to the trace each gid was prepared in, for those this site has seen placed.</summary>
+    /// <summary>This site's own PREPARE TRANSACTION span for <paramref name="gid"/>: what a read's link points at.</summary>
+    public void RememberPrepareSpan(string gid, ActivityContext span)
+    {
+        if (_prepareSpans.Count >= Capacity)
+        {
+            _prepareSpans.Clear();
+        }
+
+        _prepareSpans[gid] = span;
+    }
+
+    /// <summary>A link to each gid's PREPARE here (else to the trace it was prepared in), for those this site has seen placed.</summary>
     public IEnumerable<ActivityLink> LinksTo(IReadOnlyList<string> gids)
     {
         foreach (var gid in gids)
         {
-            if (Find(gid) is { } prepared)
+            if ((_prepareSpans.TryGetValue(gid, out var span) ? span : Find(gid)) is { } prepared)
             {
                 yield return new ActivityLink(prepared, new ActivityTagsCollection { ["db.transaction.gid"] = gid });
             }
