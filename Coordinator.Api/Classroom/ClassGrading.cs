@@ -247,7 +247,11 @@ public sealed class ClassGrading(ClassParameters parameters, LabPoints points, L
         {
             Step($"replaying {student}'s 4e and 5.5 (a held commit and a rebalance of their own lab)");
             await LabAnswersAsync(student, cancellationToken);
+            // 4e's replay adds a consultation: graded, then removed, so that the lab grades a next commit as it graded this one.
+            var ownBaseline = _baseline = await Replay.BaselineAsync(info.Citus, cancellationToken);
             var report = await OwnLabAsync(student, answers[student], cancellationToken);
+            await Replay.PutBackAsync(ownBaseline, cancellationToken);
+            _baseline = null;
             grades[student] = grades[student].With(report.Questions) with { OwnLabDone = true };
             await store.SaveAsync(grades[student], cancellationToken);
             Interlocked.Increment(ref done);
