@@ -127,6 +127,13 @@ public sealed class ClassGrading(ClassParameters parameters, LabPoints points, L
         await using (var probe = await Admin.OpenConnectionAsync(cancellationToken))
         {
             info = await LabInfo.LoadAsync(probe, cancellationToken);
+            if (info.Citus && !lab.External)
+            {
+                // A run stopped by a site going down mid-commit (a sandbox's role or schema is created on
+                // every node in one distributed transaction) can leave it in doubt there, holding its
+                // locks; the lab does not recover by itself. Resolved first, it cannot block this run.
+                await FileRun.ExecuteAsync(probe, "SELECT recover_prepared_transactions()", cancellationToken);
+            }
         }
 
         // Own lab: a third pass for what only a student's own lab may do (4e's held commit, 5.5's rebalance), after Part 4's.
