@@ -47,7 +47,6 @@ catch (LabSetupException e)
 }
 
 logger.LogInformation("MediAI lab: nodes run as {Description}", cluster.Description);
-builder.ReportNodeFailures(cluster, logger);
 
 var agents = cluster.Nodes.Select(node =>
     builder.AddLabService<Projects.SiteAgents>(node.Site.AgentName)
@@ -71,6 +70,7 @@ var agents = cluster.Nodes.Select(node =>
 // The other agents place their node's part of a student's statement by asking Paris's agent,
 // which keeps the students' door (one trace per statement typed in psql).
 agents.WithDoorKeeper(cluster);
+builder.ReportNodeFailures(cluster, agents, logger);
 
 var bootstrap = builder.AddLabWorker<Projects.Coordinator_Api>("cluster-bootstrap")
     .WithArgs("bootstrap")
@@ -96,6 +96,8 @@ var api = builder.AddLabService<Projects.Coordinator_Api>("coordinator-api", por
 // The line students (and scripts/measure-startup*.sh) wait for.
 builder.AnnounceReadiness(api, bootstrap,
     $"psql -h localhost -p {cluster.CoordinatorPort} -U postgres -d mediAI  (DBeaver: host localhost, port {cluster.CoordinatorPort}, database mediAI, user postgres, password postgres unless you set Parameters:postgres-password)",
+    // A first start on a laptop takes minutes: a line every half minute shows it moving.
+    TimeSpan.FromSeconds(options.StartProgressSeconds),
     logger);
 
 builder.Build().Run();

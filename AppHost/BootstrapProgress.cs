@@ -74,7 +74,7 @@ public static class BootstrapProgress
                         if (end.Snapshot.ExitCode is not 0)
                         {
                             var why = end.Snapshot.State?.Text == KnownResourceStates.FailedToStart
-                                ? "did not start: a node it needs failed (see the terminal)"
+                                ? "did not start: a node or site agent it needs failed (see the terminal)"
                                 : $"failed (exit code {end.Snapshot.ExitCode}): see cluster-bootstrap's console log";
                             await Show("Failed", KnownResourceStateStyles.Error, why);
                         }

@@ -6,7 +6,8 @@ namespace MediAI.AppHost;
 
 /// <summary>
 /// "MediAI lab ready": printed once the API is healthy and the bootstrap has finished (they
-/// start side by side), or, when the bootstrap fails, a line saying so and where to look.
+/// start side by side), or, when the bootstrap fails, a line saying so and where to look; until
+/// then, every <c>Lab:StartProgressSeconds</c>, what the start still waits for (<see cref="StartProgress"/>).
 /// </summary>
 public static class LabReadiness
 {
@@ -15,14 +16,22 @@ public static class LabReadiness
         IResourceBuilder<ExecutableResource> api,
         IResourceBuilder<ExecutableResource> bootstrap,
         string howToConnect,
+        TimeSpan progressEvery,
         ILogger logger)
     {
         builder.Eventing.Subscribe<AfterResourcesCreatedEvent>((e, ct) =>
         {
             var notifications = e.Services.GetRequiredService<ResourceNotificationService>();
             var stopping = e.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+            var started = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            if (progressEvery > TimeSpan.Zero)
+            {
+                _ = StartProgress.ReportUntilAsync(notifications, bootstrap.Resource.Name, progressEvery, logger, started.Token);
+            }
+
             _ = Task.Run(async () =>
             {
+                using var _ = started;
                 try
                 {
                     var done = await notifications.WaitForResourceAsync(
@@ -31,15 +40,17 @@ public static class LabReadiness
                         stopping);
                     if (done.Snapshot.State?.Text == KnownResourceStates.FailedToStart)
                     {
+                        await started.CancelAsync();
                         // A node it waits for failed (NodeFailures printed which and why): nothing waits forever.
                         logger.LogCritical(
-                            "The lab is not ready: the cluster bootstrap did not start because a node it needs failed (see the node's message above). " +
+                            "The lab is not ready: the cluster bootstrap did not start because a node or site agent it needs failed (named in this terminal with its last log lines). " +
                             "Fix that, then stop the lab (Ctrl+C) and run it again.");
                         return;
                     }
 
                     if (done.Snapshot.ExitCode is not 0)
                     {
+                        await started.CancelAsync();
                         logger.LogCritical(
                             "The cluster bootstrap failed (exit code {Code}): the lab is not ready. Its console log in the dashboard " +
                             "(resource cluster-bootstrap) names the site and the cause; fix it, then restart cluster-bootstrap there.",
@@ -48,6 +59,7 @@ public static class LabReadiness
                     }
 
                     await notifications.WaitForResourceHealthyAsync(api.Resource.Name, stopping);
+                    await started.CancelAsync();
                     logger.LogInformation("MediAI lab ready. {HowToConnect}", howToConnect);
                 }
                 catch (OperationCanceledException)

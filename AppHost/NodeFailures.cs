@@ -6,15 +6,17 @@ using Microsoft.Extensions.Logging;
 namespace MediAI.AppHost;
 
 /// <summary>
-/// A node that fails to start (a missing image, a port taken, a data folder it cannot use) is
-/// named in the terminal with its last log lines, and whatever waits on it stops waiting: the
-/// dashboard then shows those resources as not started, instead of "Waiting" forever.
+/// A node that fails to start (a missing image, a port taken, a data folder it cannot use), or a
+/// site agent that stops (its gateway's port taken), is named in the terminal with its last log
+/// lines, and whatever waits on it stops waiting: the dashboard then shows those resources as not
+/// started, instead of "Waiting" forever.
 /// </summary>
 public static class NodeFailures
 {
     private const int LogLinesShown = 5;
 
-    public static void ReportNodeFailures(this IDistributedApplicationBuilder builder, LabCluster cluster, ILogger logger)
+    public static void ReportNodeFailures(
+        this IDistributedApplicationBuilder builder, LabCluster cluster, IReadOnlyList<IResourceBuilder<IResource>> agents, ILogger logger)
     {
         builder.Services.Configure<ResourceNotificationServiceOptions>(o => o.DefaultWaitBehavior = WaitBehavior.StopOnResourceUnavailable);
         builder.Eventing.Subscribe<AfterResourcesCreatedEvent>((e, ct) =>
@@ -22,21 +24,23 @@ public static class NodeFailures
             var notifications = e.Services.GetRequiredService<ResourceNotificationService>();
             var logs = e.Services.GetRequiredService<ResourceLoggerService>();
             var stopping = e.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
-            foreach (var node in cluster.Nodes)
+            foreach (var (node, agent) in cluster.Nodes.Zip(agents))
             {
-                _ = Task.Run(() => WatchAsync(node, notifications, logs, logger, stopping), stopping);
+                _ = Task.Run(() => WatchAsync(node.Resource.Resource, $"{node.Site.City}'s node", notifications, logs, logger, stopping), stopping);
+                _ = Task.Run(() => WatchAsync(agent.Resource, $"{node.Site.City}'s site agent", notifications, logs, logger, stopping), stopping);
             }
 
             return Task.CompletedTask;
         });
     }
 
-    private static async Task WatchAsync(LabNode node, ResourceNotificationService notifications, ResourceLoggerService logs, ILogger logger, CancellationToken stopping)
+    private static async Task WatchAsync(
+        IResource resource, string what, ResourceNotificationService notifications, ResourceLoggerService logs, ILogger logger, CancellationToken stopping)
     {
         try
         {
             var failed = await notifications.WaitForResourceAsync(
-                node.Resource.Resource.Name,
+                resource.Name,
                 u => u.Snapshot.State?.Text == KnownResourceStates.FailedToStart || u.Snapshot.State?.Text == KnownResourceStates.Exited,
                 stopping);
             var lines = new List<string>();
@@ -44,7 +48,7 @@ public static class NodeFailures
             quick.CancelAfter(TimeSpan.FromSeconds(2));
             try
             {
-                await foreach (var batch in logs.GetAllAsync(node.Resource.Resource).WithCancellation(quick.Token))
+                await foreach (var batch in logs.GetAllAsync(resource).WithCancellation(quick.Token))
                 {
                     lines.AddRange(batch.Select(l => l.Content));
                 }
@@ -54,11 +58,11 @@ public static class NodeFailures
             }
 
             logger.LogCritical(
-                "{City}'s node ({Name}) {State}{Exit}. Its last log lines: {Lines}. Everything that needs it stops waiting. Fix the cause above, then restart {Name} " +
+                "{What} ({Name}) {State}{Exit}. Its last log lines: {Lines}. Everything that needs it stops waiting. Fix the cause above, then restart {Name} " +
                 "in the dashboard, or stop the lab (Ctrl+C) and run it again.",
-                node.Site.City, node.Resource.Resource.Name, failed.Snapshot.State?.Text == KnownResourceStates.FailedToStart ? "failed to start" : "stopped",
+                what, resource.Name, failed.Snapshot.State?.Text == KnownResourceStates.FailedToStart ? "failed to start" : "stopped",
                 failed.Snapshot.ExitCode is { } code ? $" (exit code {code})" : "",
-                lines.Count == 0 ? "(none)" : string.Join(" | ", lines.TakeLast(LogLinesShown)), node.Resource.Resource.Name);
+                lines.Count == 0 ? "(none)" : string.Join(" | ", lines.TakeLast(LogLinesShown)), resource.Name);
         }
         catch (OperationCanceledException)
         {

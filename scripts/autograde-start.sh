@@ -45,6 +45,12 @@ until grep -q "MediAI lab ready" "$log"; do
     echo "The lab stopped before it was ready. Its last lines:" >&2; tail -40 "$log" >&2
     rm -f "$STATE/lab.pid"; exit 1
   fi
+  # The lab names what failed (a node, an agent, the bootstrap) and stays up for the dashboard: no use waiting.
+  if grep -q "The lab is not ready\|The cluster bootstrap failed" "$log"; then
+    sleep 5 # the line naming the node or agent, with its last log lines, may follow
+    echo "The lab could not start. Its last lines:" >&2; tail -40 "$log" >&2
+    scripts/autograde-stop.sh >&2 || true; exit 1
+  fi
   if [ $(($(date +%s) - start)) -ge "$LIMIT" ]; then
     echo "The lab was not ready after $LIMIT s (AUTOGRADE_START_SECONDS). Its last lines:" >&2; tail -40 "$log" >&2
     scripts/autograde-stop.sh >&2 || true; exit 1

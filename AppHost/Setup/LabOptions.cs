@@ -64,6 +64,9 @@ public sealed class LabOptions
     /// </summary>
     public bool FifthSite { get; set; }
 
+    /// <summary>Until the lab is ready, a line every this many seconds naming what the start still waits for (0: none).</summary>
+    public int StartProgressSeconds { get; set; } = 30;
+
     /// <summary>Start with every site's WAN latency on (a dashboard command toggles it per site).</summary>
     public bool Wan { get; set; }
 

@@ -46,7 +46,7 @@ public sealed class CitusCluster : IAsyncLifetime
         {
             Nodes = await TestPostgres.StartManyAsync(citus, Sites.Select(s => s.Name));
             // As in the lab: Paris's agent keeps the students' door, the others ask it by name.
-            var paris = await TestAgent.StartAsync(Nodes[0], LabSites.Coordinator.Name, LabSites.Coordinator.City, clientPort: FreePorts.FirstFree(29_000 + Random.Shared.Next(0, 1_000), new HashSet<int>()));
+            var paris = await TestAgent.StartAsync(Nodes[0], LabSites.Coordinator.Name, LabSites.Coordinator.City, clientPort: TestPorts.ForServer());
             var workers = await Task.WhenAll(Sites.Skip(1).Select((s, i) =>
                 TestAgent.StartAsync(Nodes[i + 1], s.Name, s.City, doorKeeper: (LabSites.Coordinator.AgentName, paris.Http.BaseAddress!))));
             Agents = [paris, .. workers];

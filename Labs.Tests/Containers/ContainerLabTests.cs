@@ -410,7 +410,7 @@ public sealed class ContainerLabTests
 
             await using var lab = AppHostProcess.Start(LabArgs(ContainerEngine.PlainImage, prefix, port));
             await lab.WaitForLineAsync("Tokyo's node (tokyo) stopped (exit code 1)", StartLimit);
-            await lab.WaitForLineAsync("The lab is not ready: the cluster bootstrap did not start because a node it needs failed", TimeSpan.FromSeconds(60));
+            await lab.WaitForLineAsync("The lab is not ready: the cluster bootstrap did not start because a node or site agent it needs failed", TimeSpan.FromSeconds(60));
             Assert.Contains("made by PostgreSQL 14; this image runs PostgreSQL 15", lab.Output);
             Assert.DoesNotContain("MediAI lab ready", lab.Output);
             await lab.StopAsync();

@@ -28,7 +28,7 @@ public sealed class CatalogBurstTests(GatewayNode fixture) : IClassFixture<Gatew
     [Fact]
     public async Task DBeavers_catalog_queries_are_one_trace_and_the_students_statements_keep_their_own()
     {
-        var door = FreePorts.FirstFree(31_000 + Random.Shared.Next(0, 4_000), new HashSet<int>());
+        var door = TestPorts.ForServer();
         await using var agent = await TestAgent.StartAsync(fixture.Node, $"cat{Guid.NewGuid():N}"[..12], clientPort: door);
         var builder = new NpgsqlConnectionStringBuilder(TestPostgres.ConnectionStringFor(door, "postgres")) { ApplicationName = DBeaver, Pooling = false };
         await using (var dbeaver = new NpgsqlConnection(builder.ConnectionString))
@@ -78,7 +78,7 @@ public sealed class CatalogBurstTests(GatewayNode fixture) : IClassFixture<Gatew
     [Fact]
     public async Task A_burst_with_nothing_after_it_ends_on_its_own_after_a_quiet_second()
     {
-        var door = FreePorts.FirstFree(31_000 + Random.Shared.Next(0, 4_000), new HashSet<int>());
+        var door = TestPorts.ForServer();
         await using var agent = await TestAgent.StartAsync(fixture.Node, $"cat{Guid.NewGuid():N}"[..12], clientPort: door);
         var builder = new NpgsqlConnectionStringBuilder(TestPostgres.ConnectionStringFor(door, "postgres")) { ApplicationName = DBeaver, Pooling = false };
         await using var dbeaver = new NpgsqlConnection(builder.ConnectionString);

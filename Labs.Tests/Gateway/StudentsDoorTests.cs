@@ -13,7 +13,7 @@ namespace MediAI.Labs.Tests.Gateway;
 /// </summary>
 public sealed class StudentsDoorTests(GatewayNode fixture) : IClassFixture<GatewayNode>
 {
-    private static int FreePort() => FreePorts.FirstFree(30_000 + Random.Shared.Next(0, 5_000), new HashSet<int>());
+    private static int FreePort() => TestPorts.ForServer();
 
     private static async Task<int> ScalarAsync(NpgsqlConnection connection)
     {

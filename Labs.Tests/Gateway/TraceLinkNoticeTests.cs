@@ -67,7 +67,7 @@ public sealed class TraceLinkNoticeTests(GatewayNode fixture) : IClassFixture<Ga
     private async Task<Lab> StartAsync()
     {
         var dashboard = await Dashboard.StartAsync();
-        var door = FreePorts.FirstFree(30_000 + Random.Shared.Next(0, 5_000), new HashSet<int>());
+        var door = TestPorts.ForServer();
         var agent = await TestAgent.StartAsync(fixture.Node, $"links{Guid.NewGuid():N}"[..12], city: "Paris", clientPort: door, dashboardUrl: dashboard.Url);
         var lab = new Lab(agent, dashboard, door);
 

@@ -134,7 +134,7 @@ public sealed class TestPostgres : IAsyncDisposable
         var dataDir = Path.Combine(root, name);
         await LocalDataDirectory.EnsureInitializedAsync(installation, dataDir, Password, NullLogger.Instance, CancellationToken.None);
         beforeStart?.Invoke(dataDir);
-        var chosen = port ?? FreePorts.FirstFree(Random.Shared.Next(20_000, 40_000), new HashSet<int>());
+        var chosen = port ?? TestPorts.ForServer();
         var (command, prefix) = RunAsPostgres.Wrap(installation.Postgres);
         var start = new ProcessStartInfo(command)
         {
