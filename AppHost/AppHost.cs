@@ -94,7 +94,7 @@ var api = builder.AddLabService<Projects.Coordinator_Api>("coordinator-api", por
     .WithLabCommands();
 
 // The line students (and scripts/measure-startup*.sh) wait for.
-builder.AnnounceReadiness(api, bootstrap,
+builder.AnnounceReadiness(api, bootstrap, [.. cluster.Nodes.Select(n => (IResource)n.Resource.Resource), .. agents.Select(a => a.Resource)],
     $"psql -h localhost -p {cluster.CoordinatorPort} -U postgres -d mediAI  (DBeaver: host localhost, port {cluster.CoordinatorPort}, database mediAI, user postgres, password postgres unless you set Parameters:postgres-password)",
     // A first start on a laptop takes minutes: a line every half minute shows it moving.
     TimeSpan.FromSeconds(options.StartProgressSeconds),

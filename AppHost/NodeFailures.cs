@@ -19,7 +19,8 @@ public static class NodeFailures
         this IDistributedApplicationBuilder builder, LabCluster cluster, IReadOnlyList<IResourceBuilder<IResource>> agents, ILogger logger)
     {
         builder.Services.Configure<ResourceNotificationServiceOptions>(o => o.DefaultWaitBehavior = WaitBehavior.StopOnResourceUnavailable);
-        builder.Eventing.Subscribe<AfterResourcesCreatedEvent>((e, ct) =>
+        // Before the start (as LabReadiness): Aspire's start waits on the bootstrap's waits, which one ended part holds for good.
+        builder.Eventing.Subscribe<BeforeStartEvent>((e, ct) =>
         {
             var notifications = e.Services.GetRequiredService<ResourceNotificationService>();
             var logs = e.Services.GetRequiredService<ResourceLoggerService>();
@@ -41,7 +42,8 @@ public static class NodeFailures
         {
             var failed = await notifications.WaitForResourceAsync(
                 resource.Name,
-                u => u.Snapshot.State?.Text == KnownResourceStates.FailedToStart || u.Snapshot.State?.Text == KnownResourceStates.Exited,
+                // A container that ends is Exited, a process (an agent) Finished.
+                u => KnownResourceStates.TerminalStates.Contains(u.Snapshot.State?.Text),
                 stopping);
             var lines = new List<string>();
             using var quick = CancellationTokenSource.CreateLinkedTokenSource(stopping);

@@ -190,6 +190,75 @@ public sealed class LocalLabStartTests
         }
     }
 
+    /// <summary>
+    /// A site agent that ends while the lab starts (its gateway's port taken, a crash) leaves the
+    /// bootstrap waiting for it for good — Aspire's own wait does not stop for a process that
+    /// ended — so the lab names the agent with its last log lines and says it is not ready,
+    /// instead of a terminal that stays silent.
+    /// </summary>
+    [Fact]
+    public async Task A_site_agent_that_ends_during_the_start_is_named_and_the_lab_says_it_is_not_ready()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("mediai-apphost-").FullName;
+        var mark = Guid.NewGuid().ToString("N");
+        await using var lab = AppHostProcess.Start(
+            ["--Lab:Mode=local", $"--Lab:DataDir={dataDir}", $"--Lab:PostgresBin={Installations.Plain.BinDir}",
+             $"--Lab:CoordinatorPort={FreePorts.FirstFree(27_000 + Random.Shared.Next(0, 2_000), new HashSet<int>())}",
+             "--DcpPublisher:ContainerRuntimeInitializationTimeout=00:00:00"],
+            // The agents inherit it: this lab's Tokyo agent is told from any other test's.
+            new Dictionary<string, string> { ["MEDIAI_TEST_LAB"] = mark });
+        try
+        {
+            var agent = await ProcessWithEnvironmentAsync(["Site__Name=tokyo", $"MEDIAI_TEST_LAB={mark}"], TimeSpan.FromMinutes(2));
+            agent.Kill();
+            await lab.WaitForLineAsync("Tokyo's site agent (agent-tokyo) stopped", TimeSpan.FromSeconds(60));
+            await lab.WaitForLineAsync("The lab is not ready", TimeSpan.FromSeconds(30));
+            Assert.DoesNotContain("MediAI lab ready", lab.Output);
+            Assert.Contains("restart agent-tokyo in the dashboard", lab.Output);
+            await lab.StopAsync();
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(dataDir, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    /// <summary>The first process of this machine whose environment holds every one of <paramref name="variables"/> (Linux's /proc).</summary>
+    private static async Task<System.Diagnostics.Process> ProcessWithEnvironmentAsync(string[] variables, TimeSpan limit)
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "finds the agent's process through /proc");
+        var deadline = DateTime.UtcNow + limit;
+        while (DateTime.UtcNow < deadline)
+        {
+            foreach (var process in System.Diagnostics.Process.GetProcesses())
+            {
+                try
+                {
+                    var environment = File.ReadAllText($"/proc/{process.Id}/environ").Split('\0');
+                    if (variables.All(environment.Contains))
+                    {
+                        return process;
+                    }
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // Gone meanwhile, or not ours to read.
+                }
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.Fail($"No process with {string.Join(", ", variables)} within {limit.TotalSeconds:0} s.");
+        return null!;
+    }
+
     /// <summary>The cluster map's agents: all answering, but <paramref name="down"/>, reported down with a reason naming it.</summary>
     private static async Task AssertAgentsAsync(HttpClient api, string? down, CancellationToken cancellationToken)
     {

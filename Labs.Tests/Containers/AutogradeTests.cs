@@ -84,15 +84,9 @@ public sealed class AutogradeTests
         ContainerEngine.Require();
         var (prefix, port) = ContainerLabTests.Fresh();
         var state = Directory.CreateTempSubdirectory("mediai-autograde-state-").FullName;
-        // Tokyo's kept data as another PostgreSQL version left it: its node refuses to start.
-        var volume = $"{prefix}-tokyo-pg15";
         try
         {
-            Assert.True(ContainerEngine.Docker("volume", "create", volume).Ok);
-            var seed = ContainerEngine.Docker("run", "--rm", "-v", $"{volume}:/var/lib/postgresql/data", "--entrypoint", "sh", ContainerEngine.PlainImage,
-                "-c", "echo 14 > /var/lib/postgresql/data/PG_VERSION");
-            Assert.True(seed.Ok, seed.Error);
-
+            ContainerLabTests.KeepTokyoDataOfPostgres14(prefix);
             // Well within the script's own limit: a script that waited for "ready" would be stopped by this one.
             var start = await ScriptAsync(state, TimeSpan.FromMinutes(5), "scripts/autograde-start.sh",
                 [.. ContainerLabTests.LabArgs(ContainerEngine.PlainImage, prefix, port)]);

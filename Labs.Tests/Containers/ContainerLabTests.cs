@@ -28,6 +28,16 @@ public sealed class ContainerLabTests
     internal static string[] LabArgs(string image, string prefix, int port) =>
         ["--Lab:Mode=containers", $"--Lab:Image={image}", $"--Lab:VolumePrefix={prefix}", $"--Lab:CoordinatorPort={port}"];
 
+    /// <summary>Tokyo's kept volume as PostgreSQL 14 left it (the plain image's is 15): its node refuses to start.</summary>
+    internal static void KeepTokyoDataOfPostgres14(string prefix)
+    {
+        var volume = $"{prefix}-tokyo-pg15";
+        Assert.True(ContainerEngine.Docker("volume", "create", volume).Ok);
+        var seed = ContainerEngine.Docker("run", "--rm", "-v", $"{volume}:/var/lib/postgresql/data", "--entrypoint", "sh", ContainerEngine.PlainImage,
+            "-c", "echo 14 > /var/lib/postgresql/data/PG_VERSION");
+        Assert.True(seed.Ok, seed.Error);
+    }
+
     internal static (string Prefix, int Port) Fresh() =>
         ($"mediai-test-{Guid.NewGuid():N}"[..20], FreePorts.FirstFree(28_000 + Random.Shared.Next(0, 2_000), new HashSet<int>()));
 
@@ -399,15 +409,9 @@ public sealed class ContainerLabTests
     {
         ContainerEngine.Require();
         var (prefix, port) = Fresh();
-        // Tokyo's kept data as another PostgreSQL version left it: its node refuses to start.
-        var volume = $"{prefix}-tokyo-pg15";
         try
         {
-            Assert.True(ContainerEngine.Docker("volume", "create", volume).Ok);
-            var seed = ContainerEngine.Docker("run", "--rm", "-v", $"{volume}:/var/lib/postgresql/data", "--entrypoint", "sh", ContainerEngine.PlainImage,
-                "-c", "echo 14 > /var/lib/postgresql/data/PG_VERSION");
-            Assert.True(seed.Ok, seed.Error);
-
+            KeepTokyoDataOfPostgres14(prefix);
             await using var lab = AppHostProcess.Start(LabArgs(ContainerEngine.PlainImage, prefix, port));
             await lab.WaitForLineAsync("Tokyo's node (tokyo) stopped (exit code 1)", StartLimit);
             await lab.WaitForLineAsync("The lab is not ready: the cluster bootstrap did not start because a node or site agent it needs failed", TimeSpan.FromSeconds(60));
