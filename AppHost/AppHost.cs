@@ -70,7 +70,7 @@ var agents = cluster.Nodes.Select(node =>
 // The other agents place their node's part of a student's statement by asking Paris's agent,
 // which keeps the students' door (one trace per statement typed in psql).
 agents.WithDoorKeeper(cluster);
-builder.ReportNodeFailures(cluster, agents, logger);
+var partEnded = builder.ReportNodeFailures(cluster, agents, logger);
 
 var bootstrap = builder.AddLabWorker<Projects.Coordinator_Api>("cluster-bootstrap")
     .WithArgs("bootstrap")
@@ -94,7 +94,7 @@ var api = builder.AddLabService<Projects.Coordinator_Api>("coordinator-api", por
     .WithLabCommands();
 
 // The line students (and scripts/measure-startup*.sh) wait for.
-builder.AnnounceReadiness(api, bootstrap, [.. cluster.Nodes.Select(n => (IResource)n.Resource.Resource), .. agents.Select(a => a.Resource)],
+builder.AnnounceReadiness(api, bootstrap, partEnded,
     $"psql -h localhost -p {cluster.CoordinatorPort} -U postgres -d mediAI  (DBeaver: host localhost, port {cluster.CoordinatorPort}, database mediAI, user postgres, password postgres unless you set Parameters:postgres-password)",
     // A first start on a laptop takes minutes: a line every half minute shows it moving.
     TimeSpan.FromSeconds(options.StartProgressSeconds),

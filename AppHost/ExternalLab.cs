@@ -39,7 +39,7 @@ public static class ExternalLab
             .WithLabCommands();
 
         var at = new NpgsqlConnectionStringBuilder(options.Coordinator);
-        builder.AnnounceReadiness(api, bootstrap, [],
+        builder.AnnounceReadiness(api, bootstrap, partEnded: null,
             $"On the Citus cluster at {at.Host}: psql \"host={at.Host} port={at.Port} dbname={LabSites.Database} user={at.Username ?? "postgres"}{(at.SslMode is SslMode.Require or SslMode.VerifyCA or SslMode.VerifyFull ? " sslmode=require" : "")}\" (the lab's own database there)",
             TimeSpan.FromSeconds(options.StartProgressSeconds),
             logger);

@@ -12,12 +12,16 @@ namespace MediAI.AppHost;
 /// </summary>
 public static class LabReadiness
 {
-    /// <param name="parts">The nodes and agents the bootstrap waits for: one that ends first leaves the bootstrap waiting for good.</param>
+    /// <param name="partEnded">
+    /// Completes once a node or agent the bootstrap waits for has ended and been named
+    /// (<see cref="NodeFailures"/>); one that ends first leaves the bootstrap waiting for good.
+    /// Null where the lab has none of its own (external mode).
+    /// </param>
     public static void AnnounceReadiness(
         this IDistributedApplicationBuilder builder,
         IResourceBuilder<ExecutableResource> api,
         IResourceBuilder<ExecutableResource> bootstrap,
-        IReadOnlyList<IResource> parts,
+        Task? partEnded,
         string howToConnect,
         TimeSpan progressEvery,
         ILogger logger)
@@ -35,7 +39,7 @@ public static class LabReadiness
                 _ = StartProgress.ReportUntilAsync(notifications, bootstrap.Resource.Name, progressEvery, logger, started.Token);
             }
 
-            _ = Task.Run(() => AnnounceAsync(notifications, api, bootstrap, parts, howToConnect, logger, started, stopping), stopping);
+            _ = Task.Run(() => AnnounceAsync(notifications, api, bootstrap, partEnded, howToConnect, logger, started, stopping), stopping);
             return Task.CompletedTask;
         });
     }
@@ -44,7 +48,7 @@ public static class LabReadiness
         ResourceNotificationService notifications,
         IResourceBuilder<ExecutableResource> api,
         IResourceBuilder<ExecutableResource> bootstrap,
-        IReadOnlyList<IResource> parts,
+        Task? partEnded,
         string howToConnect,
         ILogger logger,
         CancellationTokenSource started,
@@ -54,18 +58,11 @@ public static class LabReadiness
         {
             var done = notifications.WaitForResourceAsync(
                 bootstrap.Resource.Name, u => KnownResourceStates.TerminalStates.Contains(u.Snapshot.State?.Text), stopping);
-            var partEnded = parts.Count == 0
-                ? Task.Delay(Timeout.Infinite, stopping)
-                : Task.WhenAny(parts.Select(p => notifications.WaitForResourceAsync(
-                    p.Name, u => KnownResourceStates.TerminalStates.Contains(u.Snapshot.State?.Text), stopping)));
-            if (await Task.WhenAny(done, partEnded) == partEnded && !done.IsCompleted)
+            if (partEnded is not null && await Task.WhenAny(done, partEnded) == partEnded && !done.IsCompleted)
             {
-                await partEnded;
-                // NodeFailures names it with its last log lines (read for up to 2 s): this line comes after.
-                // The bootstrap goes on waiting: a restart of that resource from the dashboard lets the
-                // start go on, and "ready" follows.
+                // NodeFailures has named it with its last log lines. The bootstrap goes on waiting: a
+                // restart of that resource from the dashboard lets the start go on, and "ready" follows.
                 await started.CancelAsync();
-                await Task.Delay(TimeSpan.FromSeconds(3), stopping);
                 logger.LogCritical(
                     "The lab is not ready: a node or site agent the cluster bootstrap waits for has stopped (named above with its last log lines). " +
                     "Fix that and restart it in the dashboard, or stop the lab (Ctrl+C) and run it again.");

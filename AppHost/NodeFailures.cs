@@ -9,15 +9,19 @@ namespace MediAI.AppHost;
 /// A node that fails to start (a missing image, a port taken, a data folder it cannot use), or a
 /// site agent that stops (its gateway's port taken), is named in the terminal with its last log
 /// lines, and whatever waits on it stops waiting: the dashboard then shows those resources as not
-/// started, instead of "Waiting" forever.
+/// started, instead of "Waiting" forever. An agent that ends does not stop the bootstrap's wait
+/// (Aspire's wait stops for an Exited container, not a Finished process): LabReadiness hears of it
+/// from the task this returns.
 /// </summary>
 public static class NodeFailures
 {
     private const int LogLinesShown = 5;
 
-    public static void ReportNodeFailures(
+    /// <returns>Completes once the first node or agent that ended has been named (never, if none does).</returns>
+    public static Task ReportNodeFailures(
         this IDistributedApplicationBuilder builder, LabCluster cluster, IReadOnlyList<IResourceBuilder<IResource>> agents, ILogger logger)
     {
+        var firstNamed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         builder.Services.Configure<ResourceNotificationServiceOptions>(o => o.DefaultWaitBehavior = WaitBehavior.StopOnResourceUnavailable);
         // Before the start (as LabReadiness): Aspire's start waits on the bootstrap's waits, which one ended part holds for good.
         builder.Eventing.Subscribe<BeforeStartEvent>((e, ct) =>
@@ -27,16 +31,18 @@ public static class NodeFailures
             var stopping = e.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
             foreach (var (node, agent) in cluster.Nodes.Zip(agents))
             {
-                _ = Task.Run(() => WatchAsync(node.Resource.Resource, $"{node.Site.City}'s node", notifications, logs, logger, stopping), stopping);
-                _ = Task.Run(() => WatchAsync(agent.Resource, $"{node.Site.City}'s site agent", notifications, logs, logger, stopping), stopping);
+                _ = Task.Run(() => WatchAsync(node.Resource.Resource, $"{node.Site.City}'s node", notifications, logs, logger, firstNamed, stopping), stopping);
+                _ = Task.Run(() => WatchAsync(agent.Resource, $"{node.Site.City}'s site agent", notifications, logs, logger, firstNamed, stopping), stopping);
             }
 
             return Task.CompletedTask;
         });
+        return firstNamed.Task;
     }
 
     private static async Task WatchAsync(
-        IResource resource, string what, ResourceNotificationService notifications, ResourceLoggerService logs, ILogger logger, CancellationToken stopping)
+        IResource resource, string what, ResourceNotificationService notifications, ResourceLoggerService logs, ILogger logger,
+        TaskCompletionSource named, CancellationToken stopping)
     {
         try
         {
@@ -65,6 +71,7 @@ public static class NodeFailures
                 what, resource.Name, failed.Snapshot.State?.Text == KnownResourceStates.FailedToStart ? "failed to start" : "stopped",
                 failed.Snapshot.ExitCode is { } code ? $" (exit code {code})" : "",
                 lines.Count == 0 ? "(none)" : string.Join(" | ", lines.TakeLast(LogLinesShown)), resource.Name);
+            named.TrySetResult();
         }
         catch (OperationCanceledException)
         {

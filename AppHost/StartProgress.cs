@@ -12,9 +12,6 @@ namespace MediAI.AppHost;
 /// </summary>
 public static class StartProgress
 {
-    /// <summary>Resources whose row is a detail of another's (the bootstrap's step is shown with the bootstrap).</summary>
-    private static readonly HashSet<string> Details = ["bootstrap-progress"];
-
     /// <summary>States on the way up (a resource in another state is up, done, or failed and named by <see cref="NodeFailures"/>).</summary>
     private static readonly HashSet<string> OnTheWay =
         [KnownResourceStates.NotStarted, KnownResourceStates.Waiting, KnownResourceStates.Starting, KnownResourceStates.RuntimeUnhealthy];
@@ -26,14 +23,14 @@ public static class StartProgress
         ILogger logger,
         CancellationToken ready)
     {
-        var latest = new ConcurrentDictionary<string, CustomResourceSnapshot>();
+        var latest = new ConcurrentDictionary<string, ResourceEvent>();
         var watch = Task.Run(async () =>
         {
             try
             {
                 await foreach (var e in notifications.WatchAsync(ready))
                 {
-                    latest[e.Resource.Name] = e.Snapshot;
+                    latest[e.Resource.Name] = e;
                 }
             }
             catch (OperationCanceledException)
@@ -64,15 +61,16 @@ public static class StartProgress
     }
 
     /// <summary>Each resource not yet where the lab needs it, with where it is.</summary>
-    internal static List<string> Waiting(IReadOnlyDictionary<string, CustomResourceSnapshot> latest, string bootstrapName)
+    internal static List<string> Waiting(IReadOnlyDictionary<string, ResourceEvent> latest, string bootstrapName)
     {
-        var step = latest.TryGetValue("bootstrap-progress", out var progress)
-            ? progress.Properties.FirstOrDefault(p => p.Name == CustomResourceKnownProperties.Source)?.Value as string
-            : null;
+        // The bootstrap's step, from its progress row (shown with the bootstrap, not as a resource of its own).
+        var step = latest.Values.FirstOrDefault(e => e.Resource is BootstrapProgressResource)?.Snapshot
+            .Properties.FirstOrDefault(p => p.Name == CustomResourceKnownProperties.Source)?.Value as string;
         var waiting = new List<string>();
-        foreach (var (name, snapshot) in latest.OrderBy(r => r.Key, StringComparer.Ordinal))
+        foreach (var (name, e) in latest.OrderBy(r => r.Key, StringComparer.Ordinal))
         {
-            if (Details.Contains(name) || snapshot.IsHidden)
+            var snapshot = e.Snapshot;
+            if (e.Resource is BootstrapProgressResource || snapshot.IsHidden)
             {
                 continue;
             }

@@ -35,18 +35,10 @@ public sealed class LocalLabStartTests
     private static async Task RunAsync(string postgresBin)
     {
         var dataDir = Directory.CreateTempSubdirectory("mediai-apphost-").FullName;
-        var port = FreePorts.FirstFree(27_000 + Random.Shared.Next(0, 2_000), new HashSet<int>());
+        var port = LabPort();
         // What the lab will find there: the default PostgreSQL may have Citus too.
         var withCitus = PostgresInstallation.Find(postgresBin)!.HasCitus;
-        string[] args =
-        [
-            "--Lab:Mode=local",
-            $"--Lab:DataDir={dataDir}",
-            $"--Lab:CoordinatorPort={port}",
-            $"--Lab:PostgresBin={postgresBin}",
-            // No container engine here: do not wait for one.
-            "--DcpPublisher:ContainerRuntimeInitializationTimeout=00:00:00",
-        ];
+        var args = LocalLabArgs(dataDir, port, postgresBin);
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         timeout.CancelAfter(TimeSpan.FromMinutes(4));
@@ -199,17 +191,16 @@ public sealed class LocalLabStartTests
     [Fact]
     public async Task A_site_agent_that_ends_during_the_start_is_named_and_the_lab_says_it_is_not_ready()
     {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "finds the agent's process through /proc");
         var dataDir = Directory.CreateTempSubdirectory("mediai-apphost-").FullName;
         var mark = Guid.NewGuid().ToString("N");
         await using var lab = AppHostProcess.Start(
-            ["--Lab:Mode=local", $"--Lab:DataDir={dataDir}", $"--Lab:PostgresBin={Installations.Plain.BinDir}",
-             $"--Lab:CoordinatorPort={FreePorts.FirstFree(27_000 + Random.Shared.Next(0, 2_000), new HashSet<int>())}",
-             "--DcpPublisher:ContainerRuntimeInitializationTimeout=00:00:00"],
+            LocalLabArgs(dataDir, LabPort(), Installations.Plain.BinDir),
             // The agents inherit it: this lab's Tokyo agent is told from any other test's.
             new Dictionary<string, string> { ["MEDIAI_TEST_LAB"] = mark });
         try
         {
-            var agent = await ProcessWithEnvironmentAsync(["Site__Name=tokyo", $"MEDIAI_TEST_LAB={mark}"], TimeSpan.FromMinutes(2));
+            using var agent = await ProcessWithEnvironmentAsync(["Site__Name=tokyo", $"MEDIAI_TEST_LAB={mark}"], TimeSpan.FromMinutes(2));
             agent.Kill();
             await lab.WaitForLineAsync("Tokyo's site agent (agent-tokyo) stopped", TimeSpan.FromSeconds(60));
             await lab.WaitForLineAsync("The lab is not ready", TimeSpan.FromSeconds(30));
@@ -232,7 +223,6 @@ public sealed class LocalLabStartTests
     /// <summary>The first process of this machine whose environment holds every one of <paramref name="variables"/> (Linux's /proc).</summary>
     private static async Task<System.Diagnostics.Process> ProcessWithEnvironmentAsync(string[] variables, TimeSpan limit)
     {
-        Assert.SkipUnless(OperatingSystem.IsLinux(), "finds the agent's process through /proc");
         var deadline = DateTime.UtcNow + limit;
         while (DateTime.UtcNow < deadline)
         {
@@ -250,6 +240,8 @@ public sealed class LocalLabStartTests
                 {
                     // Gone meanwhile, or not ours to read.
                 }
+
+                process.Dispose();
             }
 
             await Task.Delay(50);
@@ -258,6 +250,20 @@ public sealed class LocalLabStartTests
         Assert.Fail($"No process with {string.Join(", ", variables)} within {limit.TotalSeconds:0} s.");
         return null!;
     }
+
+    /// <summary>A free port for a local lab's door, in the test labs' band (<see cref="TestPorts"/>).</summary>
+    private static int LabPort() => FreePorts.FirstFree(27_000 + Random.Shared.Next(0, 2_000), new HashSet<int>());
+
+    /// <summary>A local-mode lab on <paramref name="postgresBin"/>'s PostgreSQL, its data in <paramref name="dataDir"/>, its door at <paramref name="port"/>.</summary>
+    private static string[] LocalLabArgs(string dataDir, int port, string postgresBin) =>
+    [
+        "--Lab:Mode=local",
+        $"--Lab:DataDir={dataDir}",
+        $"--Lab:CoordinatorPort={port}",
+        $"--Lab:PostgresBin={postgresBin}",
+        // No container engine here: do not wait for one.
+        "--DcpPublisher:ContainerRuntimeInitializationTimeout=00:00:00",
+    ];
 
     /// <summary>The cluster map's agents: all answering, but <paramref name="down"/>, reported down with a reason naming it.</summary>
     private static async Task AssertAgentsAsync(HttpClient api, string? down, CancellationToken cancellationToken)
